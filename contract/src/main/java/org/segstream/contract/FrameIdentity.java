@@ -1,0 +1,69 @@
+package org.segstream.contract;
+
+/**
+ * What every frame carries from ingest to sink, in record headers. It makes loss, duplicates and
+ * latency measurable end to end: (stream, session, seq) identifies a frame exactly once.
+ */
+public record FrameIdentity(
+        String stream,
+        String session,
+        long seq,
+        long ptsMicros,
+        long captureTimeMs,
+        int width,
+        int height,
+        double fps,
+        String encoding,
+        SourceKind sourceKind) {
+
+    public static final int MAX_DIMENSION = 16384;
+
+    public FrameIdentity {
+        if (width <= 0 || height <= 0 || width > MAX_DIMENSION || height > MAX_DIMENSION) {
+            throw new BadRecordException("frame size " + width + "x" + height + " is outside 1.." + MAX_DIMENSION);
+        }
+        if (seq < 0) {
+            throw new BadRecordException("sequence number " + seq + " is negative");
+        }
+    }
+
+    public FrameIdentity withEncoding(String newEncoding) {
+        return new FrameIdentity(stream, session, seq, ptsMicros, captureTimeMs, width, height, fps, newEncoding, sourceKind);
+    }
+
+    public void writeTo(org.apache.kafka.common.header.Headers headers) {
+        Headers.put(headers, Headers.KIND, RecordKind.FRAME.wire());
+        Headers.put(headers, Headers.STREAM, stream);
+        Headers.put(headers, Headers.SESSION, session);
+        Headers.put(headers, Headers.SEQ, seq);
+        Headers.put(headers, Headers.PTS_US, ptsMicros);
+        Headers.put(headers, Headers.CAPTURE_MS, captureTimeMs);
+        Headers.put(headers, Headers.WIDTH, width);
+        Headers.put(headers, Headers.HEIGHT, height);
+        Headers.put(headers, Headers.FPS, Double.toString(fps));
+        Headers.put(headers, Headers.ENCODING, encoding);
+        Headers.put(headers, Headers.SOURCE_KIND, sourceKind.wire());
+    }
+
+    /** Reads a frame's identity; throws {@link BadRecordException} naming the first missing or bad header. */
+    public static FrameIdentity readFrom(org.apache.kafka.common.header.Headers headers) {
+        double fps;
+        String fpsText = Headers.get(headers, Headers.FPS);
+        try {
+            fps = Double.parseDouble(fpsText);
+        } catch (NumberFormatException e) {
+            throw new BadRecordException("header " + Headers.FPS + " is '" + fpsText + "', expected a number");
+        }
+        return new FrameIdentity(
+                Headers.get(headers, Headers.STREAM),
+                Headers.get(headers, Headers.SESSION),
+                Headers.getLong(headers, Headers.SEQ),
+                Headers.getLong(headers, Headers.PTS_US),
+                Headers.getLong(headers, Headers.CAPTURE_MS),
+                (int) Math.min(Integer.MAX_VALUE, Headers.getLong(headers, Headers.WIDTH)),
+                (int) Math.min(Integer.MAX_VALUE, Headers.getLong(headers, Headers.HEIGHT)),
+                fps,
+                Headers.get(headers, Headers.ENCODING),
+                SourceKind.fromWire(Headers.get(headers, Headers.SOURCE_KIND)));
+    }
+}

@@ -1,0 +1,71 @@
+package org.segstream.contract;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Record header names of the topic contract. Every value is a UTF-8 string (numbers in decimal),
+ * so any Kafka client in any language can read them (kcat -f '%h').
+ */
+public final class Headers {
+    private Headers() {
+    }
+
+    /** "frame" or "end". */
+    public static final String KIND = "segstream.kind";
+    /** Stream id, equal to the record key. */
+    public static final String STREAM = "segstream.stream";
+    /** Id of one ingest session of the stream (new on every start or reconnect). */
+    public static final String SESSION = "segstream.session";
+    /** Frame sequence number within the session: 0, 1, 2, ... without gaps. */
+    public static final String SEQ = "segstream.seq";
+    /** Presentation timestamp of the frame in the source, microseconds. */
+    public static final String PTS_US = "segstream.pts.us";
+    /** Capture wall-clock time, epoch milliseconds. */
+    public static final String CAPTURE_MS = "segstream.capture.ms";
+    public static final String WIDTH = "segstream.width";
+    public static final String HEIGHT = "segstream.height";
+    /** Frame rate of the source, frames per second (decimal). */
+    public static final String FPS = "segstream.fps";
+    /** Value encoding: "jpeg" or "bgr24" on frames, "png" on masks. */
+    public static final String ENCODING = "segstream.encoding";
+    /** "file" or "live": live frames may be shed when stale, file frames never. */
+    public static final String SOURCE_KIND = "segstream.source.kind";
+    /** On masks: the frames-topic partition and offset of the frame this mask belongs to. */
+    public static final String FRAME_PARTITION = "segstream.frame.partition";
+    public static final String FRAME_OFFSET = "segstream.frame.offset";
+    /** On masks: model name and version that produced the mask. */
+    public static final String MODEL = "segstream.model";
+    /** On dead letters: why the record was refused. */
+    public static final String ERROR = "segstream.error";
+
+    public static String get(org.apache.kafka.common.header.Headers headers, String name) {
+        var header = headers.lastHeader(name);
+        if (header == null || header.value() == null) {
+            throw new BadRecordException("missing header " + name);
+        }
+        return new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    public static String getOrNull(org.apache.kafka.common.header.Headers headers, String name) {
+        var header = headers.lastHeader(name);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    public static long getLong(org.apache.kafka.common.header.Headers headers, String name) {
+        String value = get(headers, name);
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new BadRecordException("header " + name + " is '" + value + "', expected an integer");
+        }
+    }
+
+    public static void put(org.apache.kafka.common.header.Headers headers, String name, String value) {
+        headers.remove(name);
+        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static void put(org.apache.kafka.common.header.Headers headers, String name, long value) {
+        put(headers, name, Long.toString(value));
+    }
+}

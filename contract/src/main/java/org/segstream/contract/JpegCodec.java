@@ -1,0 +1,98 @@
+package org.segstream.contract;
+
+import java.awt.Transparency;
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.Raster;
+import java.awt.image.DataBufferByte;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
+
+/** JPEG encoding of frames (the frames topic's default value format) and decoding back to BGR. */
+public final class JpegCodec {
+    private JpegCodec() {
+    }
+
+    /** Encodes packed BGR pixels; quality 1..100. */
+    public static byte[] encode(BgrImage image, int quality) {
+        BufferedImage buffered = wrap(image);
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        try (var bytes = new ByteArrayOutputStream(image.pixels().length / 8 + 1024);
+             var out = new MemoryCacheImageOutputStream(bytes)) {
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            param.setCompressionQuality(Math.max(1, Math.min(100, quality)) / 100f);
+            writer.setOutput(out);
+            writer.write(null, new IIOImage(buffered, null, null), param);
+            out.flush();
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("JPEG encoding failed", e);
+        } finally {
+            writer.dispose();
+        }
+    }
+
+    /**
+     * Decodes a JPEG into packed BGR; refuses images whose declared size is over {@code maxPixels}
+     * before allocating them.
+     */
+    public static BgrImage decode(byte[] jpeg, long maxPixels) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(jpeg))) {
+            var readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new BadRecordException("value is not a JPEG image");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+                if (pixels > maxPixels) {
+                    throw new BadRecordException("JPEG declares " + reader.getWidth(0) + "x" + reader.getHeight(0)
+                            + ", over the limit of " + maxPixels + " pixels");
+                }
+                return toBgr(reader.read(0));
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof BadRecordException bad) {
+                throw bad;
+            }
+            throw new BadRecordException("undecodable JPEG: " + e.getMessage(), e);
+        }
+    }
+
+    /** A TYPE_3BYTE_BGR BufferedImage sharing the BGR pixels (no copy). */
+    public static BufferedImage wrap(BgrImage image) {
+        int w = image.width();
+        var buffer = new DataBufferByte(image.pixels(), image.pixels().length);
+        var raster = Raster.createInterleavedRaster(buffer, w, image.height(), w * 3, 3, new int[] {2, 1, 0}, null);
+        var colours = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_sRGB), false, false,
+                Transparency.OPAQUE, DataBuffer.TYPE_BYTE);
+        return new BufferedImage(colours, raster, false, null);
+    }
+
+    static BgrImage toBgr(BufferedImage image) {
+        BufferedImage bgr = image;
+        if (image.getType() != BufferedImage.TYPE_3BYTE_BGR) {
+            bgr = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
+            var g = bgr.createGraphics();
+            g.drawImage(image, 0, 0, null);
+            g.dispose();
+        }
+        byte[] data = ((DataBufferByte) bgr.getRaster().getDataBuffer()).getData();
+        return new BgrImage(bgr.getWidth(), bgr.getHeight(), data);
+    }
+}
