@@ -1,0 +1,87 @@
+package org.segstream.ingest;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.segstream.contract.FrameIdentity;
+import org.segstream.contract.StreamEnd;
+
+/**
+ * Publishes frames to the frames topic, keyed by stream id: idempotent, acks=all, and with a bounded
+ * buffer so that a slow broker blocks decoding rather than growing memory. One producer serves all
+ * the streams of a process (KafkaProducer is thread-safe).
+ */
+public final class FrameProducer implements AutoCloseable {
+    /** The largest record the producer will send; frames must stay below it (and below the topic's limit). */
+    public static final int MAX_REQUEST_BYTES = 8 * 1024 * 1024;
+
+    private final KafkaProducer<String, byte[]> producer;
+    private final String topic;
+    private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
+
+    public FrameProducer(IngestConfig config) {
+        this.topic = config.topics().frames();
+        this.producer = new KafkaProducer<>(producerProperties(config), new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** Our defaults, then the user's pass-through properties on top, then the bootstrap servers. */
+    static Map<String, Object> producerProperties(IngestConfig config) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_REQUEST_BYTES + 65536);
+        props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024); // full buffer => send() blocks => decoding waits
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 120_000);
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none"); // JPEG does not compress further
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "segstream-ingest");
+        props.putAll(config.kafka());
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        return props;
+    }
+
+    public void sendFrame(FrameIdentity identity, byte[] value) {
+        var record = new ProducerRecord<>(topic, identity.stream(), value);
+        identity.writeTo(record.headers());
+        send(record);
+    }
+
+    public void sendEnd(StreamEnd end) {
+        var record = new ProducerRecord<String, byte[]>(topic, end.stream(), new byte[0]);
+        end.writeTo(record.headers());
+        send(record);
+    }
+
+    private void send(ProducerRecord<String, byte[]> record) {
+        Exception failed = firstFailure.get();
+        if (failed != null) {
+            throw new IllegalStateException("the frames producer failed: " + failed.getMessage(), failed);
+        }
+        producer.send(record, (metadata, error) -> {
+            if (error != null) {
+                firstFailure.compareAndSet(null, error);
+            }
+        });
+    }
+
+    /** Waits until everything sent so far is acknowledged; throws if anything failed. */
+    public void flush() {
+        producer.flush();
+        Exception failed = firstFailure.get();
+        if (failed != null) {
+            throw new IllegalStateException("the frames producer failed: " + failed.getMessage(), failed);
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}

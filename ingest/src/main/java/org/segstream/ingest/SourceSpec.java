@@ -1,0 +1,68 @@
+package org.segstream.ingest;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.segstream.contract.SourceKind;
+
+/**
+ * One video source named on the command line: {@code [name=]path-or-url}. Without a name, the
+ * stream id is the file's base name (without extension) or the URL's last path segment.
+ */
+public record SourceSpec(String stream, String location, SourceKind kind) {
+
+    private static final Pattern STREAM_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+    private static final Set<String> LIVE_SCHEMES = Set.of("rtsp", "rtsps", "rtmp", "rtmps", "http", "https", "udp", "tcp", "srt");
+    private static final Pattern URL = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*://.*");
+
+    public SourceSpec {
+        if (!STREAM_ID.matcher(stream).matches()) {
+            throw new IllegalArgumentException("stream id '" + stream
+                    + "' must be 1-128 characters of letters, digits, '.', '_' or '-'");
+        }
+    }
+
+    public static SourceSpec parse(String argument) {
+        String name = null;
+        String location = argument;
+        int eq = argument.indexOf('=');
+        // "name=..." unless the '=' belongs to a URL's query string.
+        if (eq > 0 && !argument.substring(0, eq).contains("/") && !argument.substring(0, eq).contains(":")) {
+            name = argument.substring(0, eq);
+            location = argument.substring(eq + 1);
+        }
+        if (location.isBlank()) {
+            throw new IllegalArgumentException("source '" + argument + "' names no path or URL");
+        }
+        boolean url = URL.matcher(location).matches();
+        SourceKind kind = url && LIVE_SCHEMES.contains(scheme(location)) ? SourceKind.LIVE : SourceKind.FILE;
+        if (name == null) {
+            name = defaultName(location, url);
+        }
+        return new SourceSpec(name, location, kind);
+    }
+
+    public boolean isUrl() {
+        return URL.matcher(location).matches();
+    }
+
+    private static String scheme(String location) {
+        return location.substring(0, location.indexOf(':')).toLowerCase(Locale.ROOT);
+    }
+
+    private static String defaultName(String location, boolean url) {
+        String last;
+        if (url) {
+            String path = URI.create(location.replace(" ", "%20")).getPath();
+            last = path == null || path.isEmpty() || path.equals("/") ? URI.create(location).getHost() : Path.of(path).getFileName().toString();
+        } else {
+            last = Path.of(location).getFileName().toString();
+        }
+        int dot = last.lastIndexOf('.');
+        String base = dot > 0 ? last.substring(0, dot) : last;
+        String cleaned = base.replaceAll("[^A-Za-z0-9._-]", "_");
+        return cleaned.isEmpty() ? "stream" : cleaned.substring(0, Math.min(128, cleaned.length()));
+    }
+}

@@ -1,0 +1,63 @@
+package org.segstream.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.segstream.scenes.TestClips;
+import org.segstream.scenes.TestPattern;
+
+class VideoDecoderTest {
+
+    @Test
+    void decodesEveryFrameAtTheExactOddSize(@TempDir Path dir) throws Exception {
+        Path clip = TestClips.write(dir.resolve("odd.mkv"), 131, 77, 15, 25);
+        try (var decoder = VideoDecoder.open(SourceSpec.parse(clip.toString()), 1_000_000)) {
+            assertEquals(25.0, decoder.frameRate(), 0.01);
+            for (int i = 0; i < 15; i++) {
+                DecodedFrame frame = decoder.next();
+                assertEquals(131, frame.image().width());
+                assertEquals(77, frame.image().height());
+                org.junit.jupiter.api.Assertions.assertArrayEquals(TestPattern.frame(i, 131, 77).pixels(), frame.image().pixels(), "frame " + i);
+            }
+            assertNull(decoder.next());
+        }
+    }
+
+    @Test
+    void missingFileIsNamed(@TempDir Path dir) {
+        var error = assertThrows(SourceException.class,
+                () -> VideoDecoder.open(SourceSpec.parse("cam=" + dir.resolve("nope.mp4")), 1_000_000));
+        assertEquals("source 'cam' (" + dir.resolve("nope.mp4") + "): no such file", error.getMessage());
+    }
+
+    @Test
+    void fileThatIsNotVideoIsNamedInOneLine(@TempDir Path dir) throws Exception {
+        Path text = Files.writeString(dir.resolve("notes.mp4"), "this is not a video\n".repeat(100));
+        var error = assertThrows(SourceException.class, () -> VideoDecoder.open(SourceSpec.parse(text.toString()), 1_000_000));
+        assertTrue(error.getMessage().startsWith("source 'notes' (" + text + "): "), error.getMessage());
+        assertTrue(error.getMessage().contains("Invalid data found"), error.getMessage());
+        assertEquals(-1, error.getMessage().indexOf('\n'));
+    }
+
+    @Test
+    void unreachableUrlFailsInBoundedTime() {
+        long start = System.nanoTime();
+        var error = assertThrows(SourceException.class,
+                () -> VideoDecoder.open(SourceSpec.parse("http://127.0.0.1:9/none.mp4"), 1_000_000));
+        assertTrue(error.getMessage().startsWith("source 'none' (http://127.0.0.1:9/none.mp4): "), error.getMessage());
+        assertTrue(System.nanoTime() - start < 60_000_000_000L, "gave up within the read timeout");
+    }
+
+    @Test
+    void framesOverThePixelCapAreRefusedBeforeDecoding(@TempDir Path dir) throws Exception {
+        Path clip = TestClips.write(dir.resolve("big.mkv"), 200, 100, 2, 25);
+        var error = assertThrows(SourceException.class, () -> VideoDecoder.open(SourceSpec.parse(clip.toString()), 10_000));
+        assertTrue(error.getMessage().contains("200x100"), error.getMessage());
+    }
+}
