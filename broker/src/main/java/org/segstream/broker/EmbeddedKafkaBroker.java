@@ -167,6 +167,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private void awaitReady() {
         long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+        // Wait for the listener first: an admin client polling a closed port logs a warning each time.
+        while (System.nanoTime() < deadline && process.isAlive() && !accepting(brokerPort)) {
+            sleep(100);
+        }
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
@@ -242,6 +246,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 "-cp", System.getProperty("java.class.path")));
         command.addAll(mainAndArgs);
         return new ProcessBuilder(command);
+    }
+
+    private static boolean accepting(int port) {
+        try (var socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException notYet) {
+            return false;
+        }
     }
 
     private static int freePort() {

@@ -1,0 +1,175 @@
+package org.segstream.launcher;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.segstream.broker.EmbeddedKafkaBroker;
+import org.segstream.contract.Topics;
+import org.segstream.ingest.FrameProducer;
+import org.segstream.ingest.IngestConfig;
+import org.segstream.ingest.IngestJob;
+import org.segstream.ingest.IngestResult;
+import org.segstream.ingest.SourceSpec;
+import org.segstream.segmenter.SegmenterApp;
+import org.segstream.segmenter.SegmenterConfig;
+import org.segstream.segmenter.model.Device;
+import org.segstream.sink.SinkApp;
+import org.segstream.sink.SinkConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code segstream run}: the whole pipeline on one machine. A real Kafka broker (KRaft, child JVM on
+ * loopback), the segmenter and the sink in this JVM, one ingest job per source; waits until every
+ * readable source has ended and each of its frames has left the sink, then prints the summary.
+ */
+final class PipelineRun {
+    private static final Logger log = LoggerFactory.getLogger(PipelineRun.class);
+    /** Give up when the sink has made no progress for this long. */
+    private static final long STALL_NANOS = 180_000_000_000L;
+
+    record Options(List<String> sources, Path outDir, Path model, int batchSize, boolean writeMasks, int partitions, Device device) {
+    }
+
+    /** The outcome: the summary, and whether any source could be read. */
+    record Outcome(RunSummary summary, boolean anySourceRead) {
+    }
+
+    private PipelineRun() {
+    }
+
+    /** Starts an embedded broker, runs the pipeline on it, and stops it. */
+    static Outcome run(Options options, PrintStream out) throws Exception {
+        log.info("starting a Kafka broker (KRaft) on loopback");
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+            return runOn(broker.bootstrapServers(), options, out);
+        }
+    }
+
+    /** Runs the pipeline against the broker at {@code bootstrapServers} (topics are created if missing). */
+    static Outcome runOn(String bootstrapServers, Options options, PrintStream out) throws Exception {
+        List<SourceSpec> sources = new ArrayList<>();
+        List<RunSummary.Row> rows = new ArrayList<>();
+        for (String argument : options.sources()) {
+            try {
+                sources.add(SourceSpec.parse(argument));
+            } catch (IllegalArgumentException e) {
+                log.error("source '{}': {}", argument, e.getMessage());
+                rows.add(new RunSummary.Row(argument, argument, 0, 0, 0, 0, 0, -1, -1, e.getMessage()));
+            }
+        }
+        Files.createDirectories(options.outDir());
+        Topics topics = Topics.defaults();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+            TopicSetup.ensure(admin, topics, options.partitions(), (short) 1);
+        }
+        Path stateDir = Files.createTempDirectory("segstream-state-");
+        SegmenterConfig segmenterConfig = new SegmenterConfig(bootstrapServers, topics,
+                SegmenterConfig.DEFAULT_APPLICATION_ID, options.model(), options.device(),
+                Runtime.getRuntime().availableProcessors(), options.batchSize(), SegmenterConfig.DEFAULT_BATCH_MAX_WAIT_MS,
+                "exactly_once_v2", 1, stateDir, SegmenterConfig.DEFAULT_MAX_PIXELS, Map.of());
+        IngestConfig ingestConfig = IngestConfig.of(bootstrapServers, topics);
+        var tracker = new RunTracker();
+        try (SegmenterApp segmenter = SegmenterApp.start(segmenterConfig);
+             SinkApp sink = SinkApp.start(SinkConfig.of(bootstrapServers, topics, options.outDir(), options.writeMasks()), tracker);
+             FrameProducer producer = new FrameProducer(ingestConfig)) {
+            long started = System.currentTimeMillis();
+            List<IngestResult> results = ingestAll(sources, ingestConfig, producer, tracker);
+            awaitSink(results, tracker, sink);
+            Map<String, Long> segmented = segmenter.stats().segmentedByStream();
+            for (int i = 0; i < results.size(); i++) {
+                IngestResult r = results.get(i);
+                long writtenFrames = tracker.written(r.stream());
+                double seconds = Math.max(0.001, (tracker.lastWriteMillis(r.stream()) - started) / 1000.0);
+                rows.add(new RunSummary.Row(r.stream(), sources.get(i).location(), r.framesSent(),
+                        segmented.getOrDefault(r.stream(), 0L), writtenFrames, r.framesSent() - writtenFrames,
+                        writtenFrames == 0 ? 0 : writtenFrames / seconds,
+                        tracker.latencyPercentile(r.stream(), 50), tracker.latencyPercentile(r.stream(), 99), r.error()));
+            }
+            String model = options.model().getFileName().toString().replaceFirst("\\.(json|onnx)$", "");
+            var summary = new RunSummary(model, segmenter.device(), options.batchSize(), rows);
+            summary.print(out);
+            summary.write(options.outDir().resolve("summary.json"));
+            out.println("overlays and summary.json in " + options.outDir().toAbsolutePath());
+            return new Outcome(summary, results.stream().anyMatch(r -> r.framesSent() > 0));
+        } finally {
+            deleteQuietly(stateDir);
+        }
+    }
+
+    private static List<IngestResult> ingestAll(List<SourceSpec> sources, IngestConfig config, FrameProducer producer,
+                                                RunTracker tracker) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, sources.size()), r -> {
+            Thread t = new Thread(r, "segstream-ingest");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<IngestResult>> futures = new ArrayList<>();
+            for (SourceSpec source : sources) {
+                futures.add(pool.submit(() -> new IngestJob(source, config, producer).run()));
+            }
+            List<IngestResult> results = new ArrayList<>();
+            for (Future<IngestResult> future : futures) {
+                while (true) {
+                    try {
+                        results.add(future.get(5, TimeUnit.SECONDS));
+                        break;
+                    } catch (TimeoutException stillRunning) {
+                        log.info("ingesting: {} frames written by the sink so far", tracker.totalWritten());
+                    }
+                }
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Waits until the sink has seen the end of every session that sent frames. */
+    private static void awaitSink(List<IngestResult> results, RunTracker tracker, SinkApp sink) throws InterruptedException {
+        Map<String, String> waiting = new LinkedHashMap<>();
+        for (IngestResult r : results) {
+            if (r.framesSent() > 0) {
+                waiting.put(r.stream(), r.session());
+            }
+        }
+        long lastReport = System.nanoTime();
+        while (!waiting.isEmpty()) {
+            waiting.entrySet().removeIf(e -> tracker.hasEnded(e.getKey(), e.getValue()));
+            if (waiting.isEmpty()) {
+                return;
+            }
+            if (sink.failure() != null) {
+                throw new IllegalStateException("the sink failed: " + sink.failure().getMessage(), sink.failure());
+            }
+            if (tracker.nanosSinceProgress() > STALL_NANOS) {
+                throw new IllegalStateException("no frame reached the sink for " + STALL_NANOS / 1_000_000_000L
+                        + " s; still waiting for " + waiting.keySet());
+            }
+            if (System.nanoTime() - lastReport > 5_000_000_000L) {
+                log.info("waiting for {}: {} frames written so far", waiting.keySet(), tracker.totalWritten());
+                lastReport = System.nanoTime();
+            }
+            tracker.awaitChange(200);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (Exception ignored) {
+            // a temp dir; the OS cleans it eventually
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package org.segstream.segmenter;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.segstream.contract.ClassMap;
+import org.segstream.segmenter.model.SegmentationModel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Collects frames from all the tasks of one stream thread into inference batches: a batch runs when
+ * it holds {@code batchSize} frames of one size, or when its oldest frame has waited
+ * {@code maxWaitNanos}. Confined to its stream thread, so it needs no locks.
+ */
+final class FrameBatcher {
+    private static final Logger log = LoggerFactory.getLogger(FrameBatcher.class);
+
+    private record Size(int width, int height) {
+    }
+
+    private final SegmentationModel model;
+    private final int batchSize;
+    private final long maxWaitNanos;
+    private final SegmenterStats stats;
+    private final Map<Size, ArrayDeque<PendingFrame>> waiting = new LinkedHashMap<>();
+    private ByteBuffer input = ByteBuffer.allocateDirect(0);
+
+    FrameBatcher(SegmentationModel model, int batchSize, long maxWaitNanos, SegmenterStats stats) {
+        this.model = model;
+        this.batchSize = batchSize;
+        this.maxWaitNanos = maxWaitNanos;
+        this.stats = stats;
+    }
+
+    void add(PendingFrame frame, long nowNanos) {
+        frame.queuedAtNanos = nowNanos;
+        waiting.computeIfAbsent(new Size(frame.image.width(), frame.image.height()), s -> new ArrayDeque<>()).add(frame);
+    }
+
+    /** Runs every full batch. */
+    void runFull() {
+        for (ArrayDeque<PendingFrame> queue : waiting.values()) {
+            while (queue.size() >= batchSize) {
+                run(take(queue, batchSize));
+            }
+        }
+    }
+
+    /** Runs full batches, then any partial batch whose oldest frame has waited long enough. */
+    void runDue(long nowNanos) {
+        runFull();
+        for (ArrayDeque<PendingFrame> queue : waiting.values()) {
+            if (!queue.isEmpty() && nowNanos - queue.peekFirst().queuedAtNanos >= maxWaitNanos) {
+                while (!queue.isEmpty()) {
+                    run(take(queue, Math.min(batchSize, queue.size())));
+                }
+            }
+        }
+        waiting.values().removeIf(ArrayDeque::isEmpty);
+    }
+
+    /** Forgets the frames of a task that is closing (they stay in its store for whoever gets the task next). */
+    void removeAll(Object owner) {
+        for (ArrayDeque<PendingFrame> queue : waiting.values()) {
+            queue.removeIf(frame -> frame.owner == owner);
+        }
+        waiting.values().removeIf(ArrayDeque::isEmpty);
+    }
+
+    int waitingFrames() {
+        int n = 0;
+        for (ArrayDeque<PendingFrame> queue : waiting.values()) {
+            n += queue.size();
+        }
+        return n;
+    }
+
+    private static List<PendingFrame> take(ArrayDeque<PendingFrame> queue, int n) {
+        List<PendingFrame> batch = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            batch.add(queue.pollFirst());
+        }
+        return batch;
+    }
+
+    private void run(List<PendingFrame> batch) {
+        int width = batch.get(0).image.width();
+        int height = batch.get(0).image.height();
+        int frameBytes = width * height * 3;
+        int needed = frameBytes * batch.size();
+        if (input.capacity() < needed) {
+            input = ByteBuffer.allocateDirect(needed).order(ByteOrder.nativeOrder());
+        }
+        input.clear();
+        for (PendingFrame frame : batch) {
+            input.put(frame.image.pixels());
+        }
+        input.flip();
+        long start = System.nanoTime();
+        try {
+            ClassMap[] masks = model.segment(input, batch.size(), height, width);
+            stats.batch(batch.size(), System.nanoTime() - start);
+            Iterator<PendingFrame> frames = batch.iterator();
+            for (ClassMap mask : masks) {
+                frames.next().result = mask;
+            }
+        } catch (Exception e) {
+            log.error("inference failed for a batch of {} frames of {}x{}: {}", batch.size(), width, height, e.toString());
+            for (PendingFrame frame : batch) {
+                frame.failure = "inference failed: " + e;
+            }
+        }
+    }
+}

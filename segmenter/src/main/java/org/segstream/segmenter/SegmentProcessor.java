@@ -1,0 +1,146 @@
+package org.segstream.segmenter;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.function.Supplier;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.segstream.contract.BadRecordException;
+import org.segstream.contract.Headers;
+import org.segstream.contract.MaskPng;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One task's share of the segmenter: admits frames, hands them to its thread's {@link FrameBatcher},
+ * and forwards masks strictly in arrival order.
+ *
+ * <p>Nothing is lost on a crash: a frame is written to the task's changelogged store when admitted
+ * and deleted in the same step that forwards its mask. Under exactly_once_v2 the store, the masks
+ * and the input offsets commit together, so after a kill -9 the restored store holds exactly the
+ * frames whose masks were not yet committed, and they are processed again.
+ */
+final class SegmentProcessor implements Processor<String, byte[], String, byte[]> {
+    private static final Logger log = LoggerFactory.getLogger(SegmentProcessor.class);
+
+    static final String STORE = "pending-frames";
+    static final String TO_MASKS = "masks";
+    static final String TO_DEAD_LETTERS = "dead-letters";
+
+    private final Supplier<FrameBatcher> batcherOfThisThread;
+    private final SegmenterStats stats;
+    private final String modelLabel;
+    private final long maxPixels;
+    private final Duration tick;
+    private final ArrayDeque<PendingFrame> inOrder = new ArrayDeque<>();
+    private ProcessorContext<String, byte[]> context;
+    private KeyValueStore<Long, byte[]> store;
+    private FrameBatcher batcher;
+
+    SegmentProcessor(Supplier<FrameBatcher> batcherOfThisThread, SegmenterStats stats, String modelLabel, long maxPixels, Duration tick) {
+        this.batcherOfThisThread = batcherOfThisThread;
+        this.stats = stats;
+        this.modelLabel = modelLabel;
+        this.maxPixels = maxPixels;
+        this.tick = tick;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, byte[]> context) {
+        this.context = context;
+        this.store = context.getStateStore(STORE);
+        this.batcher = batcherOfThisThread.get();
+        int restored = 0;
+        try (KeyValueIterator<Long, byte[]> pending = store.all()) {
+            while (pending.hasNext()) {
+                StoredRecord record = StoredRecord.decode(pending.next().value);
+                // Admitted before, so it passed the checks; decode it again for inference.
+                enqueue(PendingFrame.admit(record, this, maxPixels));
+                restored++;
+            }
+        }
+        if (restored > 0) {
+            log.info("task {}: {} frames restored from the pending-frames store will be segmented again", context.taskId(), restored);
+        }
+        context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, now -> {
+            batcher.runDue(System.nanoTime());
+            forwardFinished();
+        });
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        RecordMetadata source = context.recordMetadata().orElseThrow();
+        var stored = new StoredRecord(source.partition(), source.offset(), record.timestamp(), record.key(),
+                record.headers(), record.value() == null ? new byte[0] : record.value());
+        PendingFrame frame;
+        try {
+            frame = PendingFrame.admit(stored, this, maxPixels);
+        } catch (BadRecordException e) {
+            deadLetter(stored, e.getMessage());
+            return;
+        }
+        store.put(source.offset(), stored.encode());
+        enqueue(frame);
+        batcher.runFull();
+        forwardFinished();
+    }
+
+    private void enqueue(PendingFrame frame) {
+        inOrder.addLast(frame);
+        if (!frame.isEnd()) {
+            batcher.add(frame, System.nanoTime());
+        }
+    }
+
+    /** Forwards, in arrival order, every frame at the head whose mask is ready (and markers after them). */
+    private void forwardFinished() {
+        while (!inOrder.isEmpty() && inOrder.peekFirst().done()) {
+            PendingFrame frame = inOrder.pollFirst();
+            StoredRecord in = frame.record;
+            if (frame.failure != null) {
+                deadLetter(in, frame.failure);
+            } else if (frame.isEnd()) {
+                context.forward(new Record<>(in.key(), new byte[0], in.timestamp(), copy(in.headers())), TO_MASKS);
+            } else {
+                var headers = copy(in.headers());
+                Headers.put(headers, Headers.ENCODING, "png");
+                Headers.put(headers, Headers.FRAME_PARTITION, in.partition());
+                Headers.put(headers, Headers.FRAME_OFFSET, in.offset());
+                Headers.put(headers, Headers.MODEL, modelLabel);
+                context.forward(new Record<>(in.key(), MaskPng.encode(frame.result), in.timestamp(), headers), TO_MASKS);
+                stats.segmented(frame.identity.stream());
+            }
+            store.delete(in.offset());
+        }
+    }
+
+    private void deadLetter(StoredRecord in, String reason) {
+        log.warn("dead letter: frames partition {} offset {} (key '{}'): {}", in.partition(), in.offset(), in.key(), reason);
+        var headers = copy(in.headers());
+        Headers.put(headers, Headers.ERROR, reason);
+        Headers.put(headers, Headers.FRAME_PARTITION, in.partition());
+        Headers.put(headers, Headers.FRAME_OFFSET, in.offset());
+        context.forward(new Record<>(in.key(), in.value(), in.timestamp(), headers), TO_DEAD_LETTERS);
+        stats.deadLetter(in.key());
+    }
+
+    private static RecordHeaders copy(org.apache.kafka.common.header.Headers headers) {
+        return new RecordHeaders(headers.toArray());
+    }
+
+    @Override
+    public void close() {
+        // Frames not forwarded stay in the store; the task's next owner restores and segments them.
+        if (batcher != null) {
+            batcher.removeAll(this);
+        }
+        inOrder.clear();
+    }
+}

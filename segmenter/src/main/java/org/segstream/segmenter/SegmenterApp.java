@@ -1,0 +1,102 @@
+package org.segstream.segmenter;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.segstream.segmenter.model.ModelDescriptor;
+import org.segstream.segmenter.model.SegmentationModel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The segmenter service: a Kafka Streams application that turns the frames topic into the masks
+ * topic. Instances with the same application id share the partitions (scale out by starting more).
+ */
+public final class SegmenterApp implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SegmenterApp.class);
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
+
+    private final SegmentationModel model;
+    private final KafkaStreams streams;
+    private final SegmenterStats stats;
+
+    private SegmenterApp(SegmentationModel model, KafkaStreams streams, SegmenterStats stats) {
+        this.model = model;
+        this.streams = streams;
+        this.stats = stats;
+    }
+
+    /** Loads and checks the model, starts the topology and waits until it is RUNNING. */
+    public static SegmenterApp start(SegmenterConfig config) throws IOException {
+        SegmentationModel model = SegmentationModel.load(ModelDescriptor.read(config.model()), config.device(), config.intraOpThreads());
+        var stats = new SegmenterStats();
+        KafkaStreams streams = new KafkaStreams(SegmenterTopology.build(config, model, stats), streamsProperties(config));
+        var running = new CountDownLatch(1);
+        streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.RUNNING) {
+                running.countDown();
+            }
+        });
+        streams.setUncaughtExceptionHandler(error -> {
+            log.error("segmenter stream thread failed; stopping this instance (its partitions move to the others)", error);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streams.start();
+        try {
+            if (!running.await(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                streams.close(Duration.ofSeconds(10));
+                model.close();
+                throw new IllegalStateException("the segmenter did not reach RUNNING within " + STARTUP_TIMEOUT.toSeconds()
+                        + " s (state " + streams.state() + "); is the broker at " + config.bootstrapServers() + " reachable?");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting the segmenter", e);
+        }
+        log.info("segmenter running: model {} on {}, batch size {}, max wait {} ms, {}", model.descriptor().label(),
+                model.provider(), config.batchSize(), config.batchMaxWaitMs(), config.processingGuarantee());
+        return new SegmenterApp(model, streams, stats);
+    }
+
+    /** Our defaults, then the user's pass-through properties on top. */
+    static Properties streamsProperties(SegmenterConfig config) {
+        var props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), 9 * 1024 * 1024);
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "none");
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        for (Map.Entry<String, Object> entry : config.kafka().entrySet()) {
+            props.put(entry.getKey(), entry.getValue());
+        }
+        return props;
+    }
+
+    public SegmenterStats stats() {
+        return stats;
+    }
+
+    public String device() {
+        return model.provider();
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+        model.close();
+    }
+}

@@ -1,0 +1,102 @@
+package org.segstream.segmenter;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.segstream.contract.Topics;
+import org.segstream.segmenter.model.Device;
+
+/**
+ * Segmenter settings. {@code kafka} holds Kafka Streams and client properties passed through
+ * unchanged (security settings included); they win over segstream's defaults.
+ */
+public record SegmenterConfig(
+        String bootstrapServers,
+        Topics topics,
+        String applicationId,
+        Path model,
+        Device device,
+        int intraOpThreads,
+        int batchSize,
+        long batchMaxWaitMs,
+        String processingGuarantee,
+        int streamThreads,
+        Path stateDir,
+        long maxPixels,
+        Map<String, Object> kafka) {
+
+    public static final String DEFAULT_APPLICATION_ID = "segstream-segmenter";
+    public static final Path DEFAULT_MODEL = Path.of("models", "fcn8s-slim.json");
+    public static final int DEFAULT_BATCH_SIZE = 4;
+    public static final long DEFAULT_BATCH_MAX_WAIT_MS = 50;
+    public static final long DEFAULT_MAX_PIXELS = 7680L * 4320;
+
+    public SegmenterConfig {
+        kafka = Map.copyOf(kafka);
+        if (batchSize < 1 || batchSize > 256) {
+            throw new IllegalArgumentException("batch size " + batchSize + " is outside 1..256");
+        }
+        if (batchMaxWaitMs < 0) {
+            throw new IllegalArgumentException("batch max wait " + batchMaxWaitMs + " ms is negative");
+        }
+        if (!processingGuarantee.equals("exactly_once_v2") && !processingGuarantee.equals("at_least_once")) {
+            throw new IllegalArgumentException("processing guarantee '" + processingGuarantee
+                    + "' is not exactly_once_v2 or at_least_once");
+        }
+    }
+
+    public static SegmenterConfig of(String bootstrapServers, Topics topics, Path model, Path stateDir) {
+        return new SegmenterConfig(bootstrapServers, topics, DEFAULT_APPLICATION_ID, model, Device.AUTO,
+                Runtime.getRuntime().availableProcessors(), DEFAULT_BATCH_SIZE, DEFAULT_BATCH_MAX_WAIT_MS,
+                "exactly_once_v2", 1, stateDir, DEFAULT_MAX_PIXELS, Map.of());
+    }
+
+    public SegmenterConfig withBatchSize(int size) {
+        return new SegmenterConfig(bootstrapServers, topics, applicationId, model, device, intraOpThreads, size,
+                batchMaxWaitMs, processingGuarantee, streamThreads, stateDir, maxPixels, kafka);
+    }
+
+    public SegmenterConfig withModel(Path newModel) {
+        return new SegmenterConfig(bootstrapServers, topics, applicationId, newModel, device, intraOpThreads, batchSize,
+                batchMaxWaitMs, processingGuarantee, streamThreads, stateDir, maxPixels, kafka);
+    }
+
+    /**
+     * From environment variables: KAFKA_BOOTSTRAP_SERVERS (required), SEGSTREAM_MODEL, SEGSTREAM_DEVICE,
+     * SEGSTREAM_BATCH_SIZE, SEGSTREAM_BATCH_MAX_WAIT_MS, SEGSTREAM_PROCESSING_GUARANTEE,
+     * SEGSTREAM_STREAM_THREADS, SEGSTREAM_INTRA_OP_THREADS, SEGSTREAM_STATE_DIR, SEGSTREAM_APPLICATION_ID
+     * and the topic variables of {@link Topics#fromEnv}.
+     */
+    public static SegmenterConfig fromEnv(Map<String, String> env, Map<String, Object> kafka) {
+        String bootstrap = env.get("KAFKA_BOOTSTRAP_SERVERS");
+        if (bootstrap == null || bootstrap.isBlank()) {
+            throw new IllegalArgumentException("KAFKA_BOOTSTRAP_SERVERS is not set");
+        }
+        return new SegmenterConfig(
+                bootstrap,
+                Topics.fromEnv(env),
+                env.getOrDefault("SEGSTREAM_APPLICATION_ID", DEFAULT_APPLICATION_ID),
+                Path.of(env.getOrDefault("SEGSTREAM_MODEL", DEFAULT_MODEL.toString())),
+                Device.parse(env.getOrDefault("SEGSTREAM_DEVICE", "auto")),
+                intValue(env, "SEGSTREAM_INTRA_OP_THREADS", Runtime.getRuntime().availableProcessors()),
+                intValue(env, "SEGSTREAM_BATCH_SIZE", DEFAULT_BATCH_SIZE),
+                intValue(env, "SEGSTREAM_BATCH_MAX_WAIT_MS", (int) DEFAULT_BATCH_MAX_WAIT_MS),
+                env.getOrDefault("SEGSTREAM_PROCESSING_GUARANTEE", "exactly_once_v2"),
+                intValue(env, "SEGSTREAM_STREAM_THREADS", 1),
+                Path.of(env.getOrDefault("SEGSTREAM_STATE_DIR", System.getProperty("java.io.tmpdir") + "/segstream-state")),
+                DEFAULT_MAX_PIXELS,
+                new HashMap<>(kafka));
+    }
+
+    private static int intValue(Map<String, String> env, String name, int fallback) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " is '" + value + "', expected a whole number");
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package org.segstream.segmenter;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+import org.segstream.segmenter.model.SegmentationModel;
+
+/** frames topic -> {@link SegmentProcessor} (with its pending-frames store) -> masks topic / dead-letters topic. */
+final class SegmenterTopology {
+    /** How often each task checks for due batches and finished masks. */
+    static final Duration TICK = Duration.ofMillis(5);
+
+    private SegmenterTopology() {
+    }
+
+    static Topology build(SegmenterConfig config, SegmentationModel model, SegmenterStats stats) {
+        // One batcher per stream thread, shared by that thread's tasks: batches span streams without locks.
+        Map<Thread, FrameBatcher> batchers = Collections.synchronizedMap(new WeakHashMap<>());
+        long maxWaitNanos = config.batchMaxWaitMs() * 1_000_000L;
+        var topology = new Topology();
+        topology.addSource("frames", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), config.topics().frames());
+        topology.addProcessor("segment",
+                () -> new SegmentProcessor(
+                        () -> batchers.computeIfAbsent(Thread.currentThread(),
+                                t -> new FrameBatcher(model, config.batchSize(), maxWaitNanos, stats)),
+                        stats, model.descriptor().label(), config.maxPixels(), TICK),
+                "frames");
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SegmentProcessor.STORE), Serdes.Long(), Serdes.ByteArray())
+                        // Frames may be large: let the changelog take what the frames topic takes.
+                        .withLoggingEnabled(Map.of("max.message.bytes", String.valueOf(9 * 1024 * 1024))),
+                "segment");
+        topology.addSink(SegmentProcessor.TO_MASKS, config.topics().masks(),
+                Serdes.String().serializer(), Serdes.ByteArray().serializer(), "segment");
+        topology.addSink(SegmentProcessor.TO_DEAD_LETTERS, config.topics().deadLetters(),
+                Serdes.String().serializer(), Serdes.ByteArray().serializer(), "segment");
+        return topology;
+    }
+}

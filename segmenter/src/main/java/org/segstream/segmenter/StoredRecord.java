@@ -1,0 +1,77 @@
+package org.segstream.segmenter;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * A frames-topic record as kept in the pending-frames store until its mask has been forwarded:
+ * everything needed to process it again after a crash (source position, timestamp, key, headers, value).
+ */
+record StoredRecord(int partition, long offset, long timestamp, String key, org.apache.kafka.common.header.Headers headers, byte[] value) {
+
+    private static final int FORMAT = 1;
+
+    byte[] encode() {
+        try (var bytes = new ByteArrayOutputStream(value.length + 512); var out = new DataOutputStream(bytes)) {
+            out.writeByte(FORMAT);
+            out.writeInt(partition);
+            out.writeLong(offset);
+            out.writeLong(timestamp);
+            writeBytes(out, key == null ? null : key.getBytes(StandardCharsets.UTF_8));
+            Header[] all = headers.toArray();
+            out.writeInt(all.length);
+            for (Header h : all) {
+                writeBytes(out, h.key().getBytes(StandardCharsets.UTF_8));
+                writeBytes(out, h.value());
+            }
+            writeBytes(out, value);
+            out.flush();
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static StoredRecord decode(byte[] data) {
+        try (var in = new DataInputStream(new java.io.ByteArrayInputStream(data))) {
+            int format = in.readByte();
+            if (format != FORMAT) {
+                throw new IllegalStateException("pending-frames store entry has format " + format + ", expected " + FORMAT);
+            }
+            int partition = in.readInt();
+            long offset = in.readLong();
+            long timestamp = in.readLong();
+            byte[] key = readBytes(in);
+            int count = in.readInt();
+            var headers = new RecordHeaders();
+            for (int i = 0; i < count; i++) {
+                headers.add(new String(readBytes(in), StandardCharsets.UTF_8), readBytes(in));
+            }
+            byte[] value = readBytes(in);
+            return new StoredRecord(partition, offset, timestamp, key == null ? null : new String(key, StandardCharsets.UTF_8),
+                    headers, value == null ? new byte[0] : value);
+        } catch (IOException e) {
+            throw new UncheckedIOException("corrupt pending-frames store entry", e);
+        }
+    }
+
+    private static void writeBytes(DataOutputStream out, byte[] data) throws IOException {
+        if (data == null) {
+            out.writeInt(-1);
+        } else {
+            out.writeInt(data.length);
+            out.write(data);
+        }
+    }
+
+    private static byte[] readBytes(DataInputStream in) throws IOException {
+        int length = in.readInt();
+        return length < 0 ? null : in.readNBytes(length);
+    }
+}

@@ -1,0 +1,186 @@
+package org.segstream.segmenter.model;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import ai.onnxruntime.providers.OrtCUDAProviderOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import org.segstream.contract.ClassMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An FCN-8s ONNX graph in an ONNX Runtime session. The graph does its own pre- and
+ * post-processing (uint8 BGR NHWC in, uint8 class map out), so Java only copies bytes.
+ * One session serves every stream thread: OrtSession.run is thread-safe.
+ */
+public final class SegmentationModel implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SegmentationModel.class);
+
+    private final ModelDescriptor descriptor;
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final String provider;
+
+    private SegmentationModel(ModelDescriptor descriptor, OrtEnvironment env, OrtSession session, String provider) {
+        this.descriptor = descriptor;
+        this.env = env;
+        this.session = session;
+        this.provider = provider;
+    }
+
+    /**
+     * Loads and checks a model: the file's sha256 against the descriptor, then the graph's input
+     * and output names and types. Any mismatch throws with what was expected.
+     */
+    public static SegmentationModel load(ModelDescriptor descriptor, Device device, int intraOpThreads) throws IOException {
+        verifySha256(descriptor);
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try {
+            boolean wantCuda = device != Device.CPU;
+            if (wantCuda && env.getAvailableProviders().contains(OrtProvider.CUDA)) {
+                try {
+                    OrtSession session = createSession(env, descriptor, intraOpThreads, true);
+                    return checked(descriptor, env, session, "cuda");
+                } catch (OrtException e) {
+                    if (device == Device.CUDA) {
+                        log.warn("CUDA was asked for but could not start ({}); falling back to the CPU", e.getMessage());
+                    } else {
+                        log.info("no usable GPU ({}); running on the CPU", e.getMessage());
+                    }
+                }
+            } else if (device == Device.CUDA) {
+                log.warn("CUDA was asked for but this ONNX Runtime build has no CUDA provider (build with -Pcuda); "
+                        + "falling back to the CPU");
+            }
+            return checked(descriptor, env, createSession(env, descriptor, intraOpThreads, false), "cpu");
+        } catch (OrtException e) {
+            throw new IOException("ONNX Runtime cannot load " + descriptor.modelFile() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static OrtSession createSession(OrtEnvironment env, ModelDescriptor descriptor, int threads, boolean cuda)
+            throws OrtException {
+        try (var options = new OrtSession.SessionOptions()) {
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            options.setIntraOpNumThreads(Math.max(1, threads));
+            options.setInterOpNumThreads(1);
+            if (cuda) {
+                try (var cudaOptions = new OrtCUDAProviderOptions(0)) {
+                    // Heuristic cuDNN search: exhaustive search re-tunes for every new frame size.
+                    cudaOptions.add("cudnn_conv_algo_search", "HEURISTIC");
+                    cudaOptions.add("arena_extend_strategy", "kSameAsRequested");
+                    options.addCUDA(cudaOptions);
+                }
+            }
+            return env.createSession(descriptor.modelFile().toString(), options);
+        }
+    }
+
+    private static SegmentationModel checked(ModelDescriptor d, OrtEnvironment env, OrtSession session, String provider)
+            throws OrtException, IOException {
+        try {
+            expectTensor(session.getInputInfo(), d.inputName(), 4, "input", d);
+            expectTensor(session.getOutputInfo(), d.outputName(), 3, "output", d);
+        } catch (IOException e) {
+            session.close();
+            throw e;
+        }
+        log.info("model {} loaded from {} on {}: input '{}' uint8 NHWC BGR, output '{}' uint8 NHW",
+                d.label(), d.modelFile(), provider, d.inputName(), d.outputName());
+        return new SegmentationModel(d, env, session, provider);
+    }
+
+    private static void expectTensor(Map<String, NodeInfo> nodes, String name, int rank, String role, ModelDescriptor d)
+            throws IOException {
+        NodeInfo node = nodes.get(name);
+        if (node == null) {
+            throw new IOException("model " + d.modelFile() + " has no " + role + " '" + name + "'; it has " + nodes.keySet());
+        }
+        if (!(node.getInfo() instanceof TensorInfo tensor) || tensor.type != OnnxJavaType.UINT8
+                || tensor.getShape().length != rank) {
+            throw new IOException("model " + d.modelFile() + " " + role + " '" + name + "' is " + node.getInfo()
+                    + "; expected a uint8 tensor of rank " + rank);
+        }
+    }
+
+    private static void verifySha256(ModelDescriptor d) throws IOException {
+        if (!Files.isRegularFile(d.modelFile())) {
+            throw new IOException("model file " + d.modelFile() + " (named by " + d.descriptorFile() + ") does not exist");
+        }
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        try (InputStream in = Files.newInputStream(d.modelFile())) {
+            byte[] buffer = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        String actual = HexFormat.of().formatHex(digest.digest());
+        if (!actual.equalsIgnoreCase(d.sha256())) {
+            throw new IOException("model file " + d.modelFile() + " has sha256 " + actual + " but its descriptor "
+                    + d.descriptorFile() + " says " + d.sha256() + "; refusing a swapped or damaged model");
+        }
+    }
+
+    /**
+     * Segments {@code n} frames of {@code height} x {@code width} packed BGR, laid out one after
+     * another in {@code nhwc} (a direct buffer in native order, used without a copy).
+     */
+    public ClassMap[] segment(ByteBuffer nhwc, int n, int height, int width) throws OrtException {
+        long[] shape = {n, height, width, 3};
+        try (OnnxTensor input = OnnxTensor.createTensor(env, nhwc, shape, OnnxJavaType.UINT8);
+             OrtSession.Result result = session.run(Map.of(descriptor.inputName(), input))) {
+            OnnxTensor output = (OnnxTensor) result.get(0);
+            long[] outShape = output.getInfo().getShape();
+            if (outShape.length != 3 || outShape[0] != n || outShape[1] != height || outShape[2] != width) {
+                throw new IllegalStateException("model returned shape " + java.util.Arrays.toString(outShape)
+                        + " for input " + java.util.Arrays.toString(shape) + "; expected [" + n + ", " + height + ", " + width + "]");
+            }
+            ByteBuffer classes = output.getByteBuffer();
+            int pixels = height * width;
+            ClassMap[] maps = new ClassMap[n];
+            for (int i = 0; i < n; i++) {
+                byte[] mask = new byte[pixels];
+                classes.get(mask);
+                maps[i] = new ClassMap(width, height, mask);
+            }
+            return maps;
+        }
+    }
+
+    public ModelDescriptor descriptor() {
+        return descriptor;
+    }
+
+    /** "cpu" or "cuda": the execution provider actually in use. */
+    public String provider() {
+        return provider;
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            log.warn("closing the ONNX Runtime session: {}", e.getMessage());
+        }
+    }
+}

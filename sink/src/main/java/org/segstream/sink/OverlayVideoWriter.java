@@ -1,0 +1,54 @@
+package org.segstream.sink;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import org.segstream.contract.BgrImage;
+import org.segstream.video.VideoEncoder;
+
+/**
+ * One overlay video file: {@code <stream dir>/overlay-<first seq, 6 digits>.mp4}. It is written under
+ * a hidden temporary name and renamed when finished, so a final name never holds a partial file.
+ */
+final class OverlayVideoWriter implements AutoCloseable {
+    private final Path finalFile;
+    private final Path partFile;
+    private final VideoEncoder encoder;
+    private final int width;
+    private final int height;
+
+    OverlayVideoWriter(Path streamDir, long firstSeq, int width, int height, double fps, VideoEncoder.Settings settings)
+            throws IOException {
+        Files.createDirectories(streamDir);
+        String name = String.format("overlay-%06d.mp4", firstSeq);
+        this.finalFile = streamDir.resolve(name);
+        this.partFile = streamDir.resolve("." + name + ".part");
+        this.width = width;
+        this.height = height;
+        this.encoder = VideoEncoder.open(partFile, width, height, fps, settings);
+    }
+
+    boolean fits(int w, int h) {
+        return w == width && h == height;
+    }
+
+    void write(BgrImage overlay) throws IOException {
+        encoder.write(overlay);
+    }
+
+    long framesWritten() {
+        return encoder.framesWritten();
+    }
+
+    Path file() {
+        return finalFile;
+    }
+
+    /** Finalises the file and moves it to its final name. */
+    @Override
+    public void close() throws IOException {
+        encoder.close();
+        Files.move(partFile, finalFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+}

@@ -1,0 +1,186 @@
+package org.segstream.sink;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.segstream.contract.BadRecordException;
+import org.segstream.contract.BgrImage;
+import org.segstream.contract.ClassMap;
+import org.segstream.contract.FrameIdentity;
+import org.segstream.contract.Headers;
+import org.segstream.contract.JpegCodec;
+import org.segstream.contract.MaskPng;
+import org.segstream.contract.RecordKind;
+import org.segstream.contract.StreamEnd;
+import org.segstream.video.VideoEncoder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sink service: reads masks (read_committed), fetches each mask's frame, writes the overlay
+ * video and mask files, and closes a stream's files on its end-of-stream record.
+ */
+public final class SinkApp implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SinkApp.class);
+    private static final Duration FRAME_FETCH_TIMEOUT = Duration.ofSeconds(60);
+    private static final long MAX_PIXELS = 7680L * 4320;
+
+    private final SinkConfig config;
+    private final SinkListener listener;
+    private final KafkaConsumer<String, byte[]> masks;
+    private final FrameFetcher frames;
+    private final OverlayRenderer renderer;
+    private final VideoEncoder.Settings videoSettings;
+    private final Map<String, StreamOutput> outputs = new HashMap<>();
+    private final Thread loop;
+    private volatile boolean running = true;
+    private volatile Throwable failure;
+
+    private SinkApp(SinkConfig config, SinkListener listener) {
+        this.config = config;
+        this.listener = listener;
+        this.masks = new KafkaConsumer<>(consumerProperties(config), new StringDeserializer(), new ByteArrayDeserializer());
+        this.frames = new FrameFetcher(config);
+        this.renderer = new OverlayRenderer(config.opacity());
+        this.videoSettings = new VideoEncoder.Settings(VideoEncoder.Codec.H264, config.preset(), config.crf());
+        this.loop = new Thread(this::run, "segstream-sink");
+    }
+
+    public static SinkApp start(SinkConfig config, SinkListener listener) {
+        var app = new SinkApp(config, listener);
+        app.masks.subscribe(List.of(config.topics().masks()));
+        app.loop.start();
+        log.info("sink reading {} into {}", config.topics().masks(), config.outDir().toAbsolutePath());
+        return app;
+    }
+
+    static Map<String, Object> consumerProperties(SinkConfig config) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"); // masks are written in transactions
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "segstream-sink-masks");
+        props.putAll(config.kafka());
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        return props;
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                var batch = masks.poll(Duration.ofMillis(200));
+                for (ConsumerRecord<String, byte[]> record : batch) {
+                    handle(record);
+                }
+                if (!batch.isEmpty()) {
+                    masks.commitSync();
+                }
+            }
+        } catch (WakeupException stopping) {
+            // close() asked us to stop
+        } catch (Throwable e) {
+            failure = e;
+            log.error("sink stopped on an unexpected error", e);
+        } finally {
+            closeOutputs();
+            try {
+                masks.close(Duration.ofSeconds(5));
+            } catch (RuntimeException ignored) {
+                // already failing or closing
+            }
+            frames.close();
+        }
+    }
+
+    private void handle(ConsumerRecord<String, byte[]> record) throws IOException {
+        try {
+            if (StreamEnd.kindOf(record.headers()) == RecordKind.END) {
+                endOfStream(StreamEnd.readFrom(record.headers()));
+            } else {
+                frame(record);
+            }
+        } catch (BadRecordException e) {
+            log.warn("skipping mask {}-{}@{} (key '{}'): {}", record.topic(), record.partition(), record.offset(), record.key(), e.getMessage());
+        }
+    }
+
+    private void frame(ConsumerRecord<String, byte[]> maskRecord) throws IOException {
+        FrameIdentity identity = FrameIdentity.readFrom(maskRecord.headers());
+        StreamOutput output = outputs.get(identity.stream());
+        if (output == null || !output.session().equals(identity.session())) {
+            if (output != null) {
+                output.close(); // a new session began without the old one's end record (e.g. a reconnect)
+            }
+            output = new StreamOutput(config.outDir(), identity.stream(), identity.session(), config.writeMasks(), videoSettings);
+            outputs.put(identity.stream(), output);
+        }
+        if (output.alreadyWritten(identity.seq())) {
+            return; // redelivered after a restart
+        }
+        int partition = (int) Headers.getLong(maskRecord.headers(), Headers.FRAME_PARTITION);
+        long offset = Headers.getLong(maskRecord.headers(), Headers.FRAME_OFFSET);
+        ConsumerRecord<String, byte[]> frameRecord = frames.fetch(partition, offset, FRAME_FETCH_TIMEOUT);
+        if (frameRecord == null) {
+            log.warn("frame {} seq {} ({}@{}) is gone from the frames topic; its overlay is skipped",
+                    identity.stream(), identity.seq(), partition, offset);
+            return;
+        }
+        BgrImage frame = JpegCodec.decode(frameRecord.value(), MAX_PIXELS);
+        ClassMap mask = MaskPng.decode(maskRecord.value());
+        if (mask.width() != frame.width() || mask.height() != frame.height()) {
+            throw new BadRecordException("mask is " + mask.width() + "x" + mask.height() + " but its frame is "
+                    + frame.width() + "x" + frame.height());
+        }
+        output.write(identity, renderer.render(frame, mask), maskRecord.value());
+        listener.frameWritten(identity, System.currentTimeMillis() - identity.captureTimeMs());
+    }
+
+    private void endOfStream(StreamEnd end) throws IOException {
+        StreamOutput output = outputs.get(end.stream());
+        long written = 0;
+        if (output != null && output.session().equals(end.session())) {
+            outputs.remove(end.stream());
+            output.close();
+            written = output.framesWritten();
+        }
+        log.info("stream '{}' session {} ended: {} of {} frames written", end.stream(), end.session(), written, end.frameCount());
+        listener.streamEnded(end, written);
+    }
+
+    private void closeOutputs() {
+        for (StreamOutput output : outputs.values()) {
+            try {
+                output.close();
+            } catch (IOException | RuntimeException e) {
+                log.warn("closing an overlay file: {}", e.getMessage());
+            }
+        }
+        outputs.clear();
+    }
+
+    /** Non-null if the sink stopped on an error. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        masks.wakeup();
+        try {
+            loop.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package org.segstream.sink;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.segstream.contract.Topics;
+
+/**
+ * Sink settings. {@code kafka} holds client properties passed through unchanged to both consumers
+ * (security settings included); they win over segstream's defaults.
+ */
+public record SinkConfig(
+        String bootstrapServers,
+        Topics topics,
+        String groupId,
+        Path outDir,
+        boolean writeMasks,
+        double opacity,
+        String preset,
+        int crf,
+        Map<String, Object> kafka) {
+
+    public static final String DEFAULT_GROUP_ID = "segstream-sink";
+
+    public SinkConfig {
+        kafka = Map.copyOf(kafka);
+        if (!(opacity >= 0 && opacity <= 1)) {
+            throw new IllegalArgumentException("overlay opacity " + opacity + " is outside 0..1");
+        }
+        if (crf < 0 || crf > 51) {
+            throw new IllegalArgumentException("H.264 quality (crf) " + crf + " is outside 0..51");
+        }
+    }
+
+    public static SinkConfig of(String bootstrapServers, Topics topics, Path outDir, boolean writeMasks) {
+        return new SinkConfig(bootstrapServers, topics, DEFAULT_GROUP_ID, outDir, writeMasks, 0.5, "veryfast", 23, Map.of());
+    }
+
+    /**
+     * From KAFKA_BOOTSTRAP_SERVERS (required), SEGSTREAM_OUT_DIR, SEGSTREAM_WRITE_MASKS (true/false),
+     * SEGSTREAM_OVERLAY_OPACITY, SEGSTREAM_H264_PRESET, SEGSTREAM_H264_CRF, SEGSTREAM_SINK_GROUP_ID and
+     * the topic variables of {@link Topics#fromEnv}.
+     */
+    public static SinkConfig fromEnv(Map<String, String> env, Map<String, Object> kafka) {
+        String bootstrap = env.get("KAFKA_BOOTSTRAP_SERVERS");
+        if (bootstrap == null || bootstrap.isBlank()) {
+            throw new IllegalArgumentException("KAFKA_BOOTSTRAP_SERVERS is not set");
+        }
+        return new SinkConfig(
+                bootstrap,
+                Topics.fromEnv(env),
+                env.getOrDefault("SEGSTREAM_SINK_GROUP_ID", DEFAULT_GROUP_ID),
+                Path.of(env.getOrDefault("SEGSTREAM_OUT_DIR", "out")),
+                Boolean.parseBoolean(env.getOrDefault("SEGSTREAM_WRITE_MASKS", "false")),
+                Double.parseDouble(env.getOrDefault("SEGSTREAM_OVERLAY_OPACITY", "0.5")),
+                env.getOrDefault("SEGSTREAM_H264_PRESET", "veryfast"),
+                Integer.parseInt(env.getOrDefault("SEGSTREAM_H264_CRF", "23")),
+                new HashMap<>(kafka));
+    }
+}
