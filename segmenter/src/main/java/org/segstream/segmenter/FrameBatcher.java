@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Collects frames from all the tasks of one stream thread into inference batches: a batch runs when
  * it holds {@code batchSize} frames of one size, or when its oldest frame has waited
- * {@code maxWaitNanos}. Confined to its stream thread, so it needs no locks.
+ * {@code maxWaitMillis} (by the stream thread's clock, so tests can drive it). Confined to its stream thread, so it needs no locks.
  */
 final class FrameBatcher {
     private static final Logger log = LoggerFactory.getLogger(FrameBatcher.class);
@@ -26,20 +26,20 @@ final class FrameBatcher {
 
     private final SegmentationModel model;
     private final int batchSize;
-    private final long maxWaitNanos;
+    private final long maxWaitMillis;
     private final SegmenterStats stats;
     private final Map<Size, ArrayDeque<PendingFrame>> waiting = new LinkedHashMap<>();
     private ByteBuffer input = ByteBuffer.allocateDirect(0);
 
-    FrameBatcher(SegmentationModel model, int batchSize, long maxWaitNanos, SegmenterStats stats) {
+    FrameBatcher(SegmentationModel model, int batchSize, long maxWaitMillis, SegmenterStats stats) {
         this.model = model;
         this.batchSize = batchSize;
-        this.maxWaitNanos = maxWaitNanos;
+        this.maxWaitMillis = maxWaitMillis;
         this.stats = stats;
     }
 
-    void add(PendingFrame frame, long nowNanos) {
-        frame.queuedAtNanos = nowNanos;
+    void add(PendingFrame frame, long nowMillis) {
+        frame.queuedAtMillis = nowMillis;
         waiting.computeIfAbsent(new Size(frame.image.width(), frame.image.height()), s -> new ArrayDeque<>()).add(frame);
     }
 
@@ -53,10 +53,10 @@ final class FrameBatcher {
     }
 
     /** Runs full batches, then any partial batch whose oldest frame has waited long enough. */
-    void runDue(long nowNanos) {
+    void runDue(long nowMillis) {
         runFull();
         for (ArrayDeque<PendingFrame> queue : waiting.values()) {
-            if (!queue.isEmpty() && nowNanos - queue.peekFirst().queuedAtNanos >= maxWaitNanos) {
+            if (!queue.isEmpty() && nowMillis - queue.peekFirst().queuedAtMillis >= maxWaitMillis) {
                 while (!queue.isEmpty()) {
                     run(take(queue, Math.min(batchSize, queue.size())));
                 }

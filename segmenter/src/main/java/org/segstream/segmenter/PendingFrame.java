@@ -17,7 +17,7 @@ final class PendingFrame {
     final Object owner;
     final FrameIdentity identity; // null for an end-of-stream marker
     final BgrImage image;         // null for an end-of-stream marker
-    long queuedAtNanos;
+    long queuedAtMillis;
     ClassMap result;
     String failure;
 

@@ -69,7 +69,7 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
             log.info("task {}: {} frames restored from the pending-frames store will be segmented again", context.taskId(), restored);
         }
         context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, now -> {
-            batcher.runDue(System.nanoTime());
+            batcher.runDue(now);
             forwardFinished();
         });
     }
@@ -95,7 +95,7 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
     private void enqueue(PendingFrame frame) {
         inOrder.addLast(frame);
         if (!frame.isEnd()) {
-            batcher.add(frame, System.nanoTime());
+            batcher.add(frame, context.currentSystemTimeMs());
         }
     }
 

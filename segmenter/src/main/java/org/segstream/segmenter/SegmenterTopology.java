@@ -20,13 +20,12 @@ final class SegmenterTopology {
     static Topology build(SegmenterConfig config, SegmentationModel model, SegmenterStats stats) {
         // One batcher per stream thread, shared by that thread's tasks: batches span streams without locks.
         Map<Thread, FrameBatcher> batchers = Collections.synchronizedMap(new WeakHashMap<>());
-        long maxWaitNanos = config.batchMaxWaitMs() * 1_000_000L;
         var topology = new Topology();
         topology.addSource("frames", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), config.topics().frames());
         topology.addProcessor("segment",
                 () -> new SegmentProcessor(
                         () -> batchers.computeIfAbsent(Thread.currentThread(),
-                                t -> new FrameBatcher(model, config.batchSize(), maxWaitNanos, stats)),
+                                t -> new FrameBatcher(model, config.batchSize(), config.batchMaxWaitMs(), stats)),
                         stats, model.descriptor().label(), config.maxPixels(), TICK),
                 "frames");
         topology.addStateStore(

@@ -83,6 +83,17 @@ final class Canvas {
         return this;
     }
 
+    /** Sets one pixel to the current colour and label (texture and shading do not apply). */
+    void set(int x, int y) {
+        if (x >= 0 && x < width && y >= 0 && y < height) {
+            int p = y * width + x;
+            bgr[3 * p] = (byte) blue;
+            bgr[3 * p + 1] = (byte) green;
+            bgr[3 * p + 2] = (byte) red;
+            labels[p] = label;
+        }
+    }
+
     void fillRect(double x0, double y0, double x1, double y1) {
         double top = Math.min(y0, y1);
         double bottom = Math.max(y0, y1);

@@ -1,0 +1,191 @@
+package org.segstream.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.segstream.broker.EmbeddedKafkaBroker;
+import org.segstream.contract.ClassMap;
+import org.segstream.contract.FrameIdentity;
+import org.segstream.contract.Headers;
+import org.segstream.contract.JpegCodec;
+import org.segstream.contract.MaskPng;
+import org.segstream.contract.RecordKind;
+import org.segstream.contract.StreamEnd;
+import org.segstream.contract.Topics;
+import org.segstream.scenes.TestClips;
+import org.segstream.scenes.TestPattern;
+import org.segstream.segmenter.model.Device;
+
+/**
+ * The walking skeleton, end to end on a real broker: generated lossless clips (one of odd size) and
+ * two bad sources go through ingest, the segmenter (real FCN-8s in ONNX Runtime) and the sink.
+ */
+class PipelineEndToEndIT {
+    static final Path MODEL = Path.of("..", "models", "fcn8s-slim.json");
+    static EmbeddedKafkaBroker broker;
+
+    @BeforeAll
+    static void startBroker() {
+        broker = EmbeddedKafkaBroker.start();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        broker.close();
+    }
+
+    @Test
+    void everyFrameComesOutExactlyOnceInOrderWithAMaskOfItsSize(@TempDir Path dir) throws Exception {
+        Path odd = TestClips.write(dir.resolve("odd.mkv"), 163, 97, 30, 25);
+        Path even = TestClips.write(dir.resolve("even.mkv"), 192, 108, 20, 30);
+        Path notVideo = Files.writeString(dir.resolve("notes.mp4"), "not a video\n".repeat(50));
+        Path out = dir.resolve("out");
+        var printed = new ByteArrayOutputStream();
+
+        var options = new PipelineRun.Options(
+                List.of(odd.toString(), "second=" + even, dir.resolve("missing.mp4").toString(), notVideo.toString()),
+                out, MODEL, 4, true, 2, Device.CPU);
+        var outcome = PipelineRun.runOn(broker.bootstrapServers(), options, new PrintStream(printed, true, StandardCharsets.UTF_8));
+
+        // The summary: both clips complete, both bad sources named with their reason.
+        assertTrue(outcome.anySourceRead());
+        Map<String, RunSummary.Row> rows = new HashMap<>();
+        outcome.summary().streams().forEach(r -> rows.put(r.stream(), r));
+        assertRow(rows.get("odd"), 30);
+        assertRow(rows.get("second"), 20);
+        assertEquals("source 'missing' (" + dir.resolve("missing.mp4") + "): no such file", rows.get("missing").error());
+        assertTrue(rows.get("notes").error().startsWith("source 'notes' (" + notVideo + "): cannot open or decode"),
+                rows.get("notes").error());
+        assertTrue(printed.toString(StandardCharsets.UTF_8).contains("odd"), "the table is printed");
+        assertTrue(Files.readString(out.resolve("summary.json")).contains("\"frames_written\" : 30"));
+
+        // The masks topic, as any read_committed consumer sees it.
+        Map<String, List<ConsumerRecord<String, byte[]>>> masks = readMasksUntilEnds(Topics.defaults(), 2);
+        checkMasks(masks.get("odd"), 30, 163, 97);
+        checkMasks(masks.get("second"), 20, 192, 108);
+
+        // The sink's files: the overlay decodes to every frame at the source size, one mask PNG per frame.
+        assertEquals(30, StreamFiles.overlayFrames(out.resolve("odd/overlay-000000.mp4"), 163, 97));
+        assertEquals(20, StreamFiles.overlayFrames(out.resolve("second/overlay-000000.mp4"), 192, 108));
+        assertEquals(30, StreamFiles.count(out.resolve("odd/masks")));
+        ClassMap mask = MaskPng.decode(Files.readAllBytes(out.resolve("odd/masks/000029.png")));
+        assertEquals(163, mask.width());
+        assertEquals(97, mask.height());
+        try (Stream<Path> all = Files.walk(out)) {
+            assertTrue(all.noneMatch(p -> p.toString().endsWith(".part")), "no partial files left");
+        }
+    }
+
+    private static void assertRow(RunSummary.Row row, long frames) {
+        assertNull(row.error());
+        assertEquals(frames, row.framesIn());
+        assertEquals(frames, row.framesSegmented());
+        assertEquals(frames, row.framesWritten());
+        assertEquals(0, row.framesDropped());
+        assertTrue(row.latencyP50Ms() >= 0 && row.latencyP99Ms() >= row.latencyP50Ms());
+    }
+
+    /** Each stream: seq 0..n-1 exactly once and in order, then its end record; every mask is its own frame's. */
+    private static void checkMasks(List<ConsumerRecord<String, byte[]>> records, int frames, int width, int height) {
+        assertEquals(frames + 1, records.size(), "n masks and one end record");
+        try (var frameReader = consumer(false)) {
+            for (int seq = 0; seq < frames; seq++) {
+                ConsumerRecord<String, byte[]> record = records.get(seq);
+                FrameIdentity identity = FrameIdentity.readFrom(record.headers());
+                assertEquals(seq, identity.seq());
+                ClassMap mask = MaskPng.decode(record.value());
+                assertEquals(width, mask.width());
+                assertEquals(height, mask.height());
+                // The frame the mask points at is the frame with this sequence number and content.
+                int partition = (int) Headers.getLong(record.headers(), Headers.FRAME_PARTITION);
+                long offset = Headers.getLong(record.headers(), Headers.FRAME_OFFSET);
+                var tp = new TopicPartition(Topics.DEFAULT_FRAMES, partition);
+                frameReader.assign(List.of(tp));
+                frameReader.seek(tp, offset);
+                ConsumerRecord<String, byte[]> frame = frameReader.poll(Duration.ofSeconds(10)).records(tp).get(0);
+                assertEquals(seq, FrameIdentity.readFrom(frame.headers()).seq());
+                assertEquals(seq, TestPattern.readIndex(JpegCodec.decode(frame.value(), 1 << 24)), "frame content matches its seq");
+            }
+        }
+        ConsumerRecord<String, byte[]> last = records.get(frames);
+        assertEquals(RecordKind.END, StreamEnd.kindOf(last.headers()));
+        assertEquals(frames, StreamEnd.readFrom(last.headers()).frameCount());
+    }
+
+    private static Map<String, List<ConsumerRecord<String, byte[]>>> readMasksUntilEnds(Topics topics, int streams) {
+        Map<String, List<ConsumerRecord<String, byte[]>>> byStream = new HashMap<>();
+        int ends = 0;
+        try (var consumer = consumer(true)) {
+            consumer.subscribe(List.of(topics.masks()));
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (ends < streams && System.currentTimeMillis() < deadline) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    byStream.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(record);
+                    if (StreamEnd.kindOf(record.headers()) == RecordKind.END) {
+                        ends++;
+                    }
+                }
+            }
+        }
+        return byStream;
+    }
+
+    private static KafkaConsumer<String, byte[]> consumer(boolean group) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        if (group) {
+            props.put(ConsumerConfig.GROUP_ID_CONFIG, "verifier-" + System.nanoTime());
+        }
+        return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** Reading what the sink wrote. */
+    static final class StreamFiles {
+        static int overlayFrames(Path file, int width, int height) throws Exception {
+            try (var grabber = new FFmpegFrameGrabber(file.toFile())) {
+                grabber.start();
+                assertEquals("h264", grabber.getVideoCodecName());
+                assertEquals(width, grabber.getImageWidth());
+                assertEquals(height, grabber.getImageHeight());
+                int n = 0;
+                while (grabber.grabImage() != null) {
+                    n++;
+                }
+                return n;
+            }
+        }
+
+        static long count(Path dir) throws Exception {
+            try (Stream<Path> files = Files.list(dir)) {
+                return files.count();
+            }
+        }
+    }
+}

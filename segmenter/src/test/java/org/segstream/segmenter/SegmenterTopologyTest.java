@@ -1,0 +1,177 @@
+package org.segstream.segmenter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.segstream.contract.BgrImage;
+import org.segstream.contract.ClassMap;
+import org.segstream.contract.FrameIdentity;
+import org.segstream.contract.Headers;
+import org.segstream.contract.JpegCodec;
+import org.segstream.contract.MaskPng;
+import org.segstream.contract.SourceKind;
+import org.segstream.contract.StreamEnd;
+import org.segstream.contract.Topics;
+import org.segstream.segmenter.model.Device;
+import org.segstream.segmenter.model.ModelDescriptor;
+import org.segstream.segmenter.model.SegmentationModel;
+
+/** The segmenter topology without a broker (TopologyTestDriver), with the real bundled model in ONNX Runtime. */
+class SegmenterTopologyTest {
+    static final Path MODEL = Path.of("..", "models", "fcn8s-slim.json");
+    static SegmentationModel model;
+
+    private final Topics topics = Topics.defaults();
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, byte[]> frames;
+    private TestOutputTopic<String, byte[]> masks;
+    private TestOutputTopic<String, byte[]> deadLetters;
+    private SegmenterStats stats;
+
+    @BeforeAll
+    static void loadModel() throws Exception {
+        model = SegmentationModel.load(ModelDescriptor.read(MODEL), Device.CPU, 2);
+    }
+
+    @AfterAll
+    static void closeModel() {
+        model.close();
+    }
+
+    private void start(int batchSize, long maxWaitMs) {
+        var config = SegmenterConfig.of("unused:9092", topics, MODEL, Path.of("target", "state"))
+                .withBatchSize(batchSize);
+        config = new SegmenterConfig(config.bootstrapServers(), topics, config.applicationId(), MODEL, Device.CPU, 2,
+                batchSize, maxWaitMs, "exactly_once_v2", 1, config.stateDir(), config.maxPixels(), Map.of());
+        stats = new SegmenterStats();
+        var props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "segmenter-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, "target/state-" + System.nanoTime());
+        driver = new TopologyTestDriver(SegmenterTopology.build(config, model, stats), props);
+        frames = driver.createInputTopic(topics.frames(), new StringSerializer(), new ByteArraySerializer());
+        masks = driver.createOutputTopic(topics.masks(), new StringDeserializer(), new ByteArrayDeserializer());
+        deadLetters = driver.createOutputTopic(topics.deadLetters(), new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    @AfterEach
+    void close() {
+        if (driver != null) {
+            driver.close();
+        }
+    }
+
+    @Test
+    void masksComeOutInOrderPerStreamWithTheFramesSizeAndIdentity() {
+        start(4, 1000);
+        for (int seq = 0; seq < 5; seq++) {
+            frames.pipeInput(frame("cam-a", seq, 65, 37));
+            frames.pipeInput(frame("cam-b", seq, 48, 32));
+        }
+        frames.pipeInput(end("cam-a", 5));
+        // Two full batches of cam-a/cam-b frames ran; the rest wait for the batch timer.
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+
+        List<TestRecord<String, byte[]>> out = masks.readRecordsToList();
+        assertEquals(11, out.size());
+        assertEquals(List.of("0", "1", "2", "3", "4", "5"), headerValues(out, "cam-a", Headers.SEQ));
+        assertEquals(List.of("0", "1", "2", "3", "4"), headerValues(out, "cam-b", Headers.SEQ));
+        for (TestRecord<String, byte[]> record : out) {
+            String kind = header(record, Headers.KIND);
+            if (kind.equals("end")) {
+                assertEquals("cam-a", record.key());
+                continue;
+            }
+            ClassMap mask = MaskPng.decode(record.value());
+            assertEquals(Integer.parseInt(header(record, Headers.WIDTH)), mask.width());
+            assertEquals(Integer.parseInt(header(record, Headers.HEIGHT)), mask.height());
+            assertEquals("png", header(record, Headers.ENCODING));
+            assertEquals("fcn8s-slim:0.1.0", header(record, Headers.MODEL));
+            assertTrue(Long.parseLong(header(record, Headers.FRAME_OFFSET)) >= 0);
+        }
+        // The end marker follows cam-a's last mask.
+        assertEquals("end", header(out.stream().filter(r -> r.key().equals("cam-a")).reduce((a, b) -> b).orElseThrow(), Headers.KIND));
+        assertEquals(Map.of("cam-a", 5L, "cam-b", 5L), stats.segmentedByStream());
+    }
+
+    @Test
+    void fullBatchesRunWithoutWaitingAndPartialOnesAfterTheMaxWait() {
+        start(4, 500);
+        for (int seq = 0; seq < 6; seq++) {
+            frames.pipeInput(frame("cam", seq, 40, 24));
+        }
+        assertEquals(4, masks.readRecordsToList().size(), "the full batch of 4 ran at once");
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+        assertTrue(masks.isEmpty(), "the partial batch waits for batch.max.wait.ms");
+        driver.advanceWallClockTime(Duration.ofMillis(600));
+        assertEquals(2, masks.readRecordsToList().size());
+        assertEquals(3.0, stats.meanBatchSize(), 1e-9);
+    }
+
+    @Test
+    void poisonRecordsGoToDeadLettersWithTheReasonAndTheStreamGoesOn() {
+        start(1, 0);
+        var noHeaders = new TestRecord<String, byte[]>("cam", new byte[] {1, 2, 3});
+        frames.pipeInput(noHeaders);
+        var garbage = frame("cam", 0, 40, 24);
+        frames.pipeInput(new TestRecord<>(garbage.key(), new byte[] {(byte) 0xff, (byte) 0xd8, 1, 2}, garbage.headers()));
+        var wrongSize = frame("cam", 1, 40, 24);
+        Headers.put(wrongSize.headers(), Headers.WIDTH, 41);
+        frames.pipeInput(wrongSize);
+        frames.pipeInput(frame("cam", 2, 40, 24));
+        driver.advanceWallClockTime(Duration.ofMillis(50));
+
+        List<TestRecord<String, byte[]>> dead = deadLetters.readRecordsToList();
+        assertEquals(3, dead.size());
+        assertEquals("missing header " + Headers.KIND, header(dead.get(0), Headers.ERROR));
+        assertTrue(header(dead.get(1), Headers.ERROR).startsWith("undecodable JPEG"), header(dead.get(1), Headers.ERROR));
+        assertEquals("JPEG is 40x24 but the headers say 41x24", header(dead.get(2), Headers.ERROR));
+        assertEquals(List.of("2"), headerValues(masks.readRecordsToList(), "cam", Headers.SEQ));
+        assertEquals(Map.of("cam", 3L), stats.deadLettersByStream());
+    }
+
+    static TestRecord<String, byte[]> frame(String stream, long seq, int width, int height) {
+        byte[] px = new byte[width * height * 3];
+        for (int i = 0; i < px.length; i++) {
+            px[i] = (byte) ((i * 7 + seq * 13) & 0xff);
+        }
+        var headers = new RecordHeaders();
+        new FrameIdentity(stream, "s1", seq, seq * 40_000, System.currentTimeMillis(), width, height, 25.0, "jpeg", SourceKind.FILE)
+                .writeTo(headers);
+        return new TestRecord<>(stream, JpegCodec.encode(new BgrImage(width, height, px), 90), headers);
+    }
+
+    static TestRecord<String, byte[]> end(String stream, long count) {
+        var headers = new RecordHeaders();
+        new StreamEnd(stream, "s1", count).writeTo(headers);
+        return new TestRecord<>(stream, new byte[0], headers);
+    }
+
+    static String header(TestRecord<String, byte[]> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
+    static List<String> headerValues(List<TestRecord<String, byte[]>> records, String key, String name) {
+        return records.stream().filter(r -> key.equals(r.key())).map(r -> header(r, name)).toList();
+    }
+}

@@ -1,0 +1,70 @@
+package org.segstream.sink;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.segstream.contract.ClassMap;
+import org.segstream.contract.FrameIdentity;
+import org.segstream.contract.MaskPng;
+import org.segstream.contract.SourceKind;
+import org.segstream.scenes.TestPattern;
+import org.segstream.video.VideoEncoder;
+
+class StreamOutputTest {
+
+    @Test
+    void writesOverlayAtomicallyAndStartsANewFileWhenTheSizeChanges(@TempDir Path dir) throws Exception {
+        var output = new StreamOutput(dir, "cam", "s1", true, VideoEncoder.Settings.h264());
+        for (int seq = 0; seq < 6; seq++) {
+            int w = seq < 4 ? 161 : 130, h = seq < 4 ? 91 : 74; // odd size, then a resolution change
+            var frame = TestPattern.frame(seq, w, h);
+            byte[] png = MaskPng.encode(new ClassMap(w, h, new byte[w * h]));
+            output.write(identity(seq, w, h), frame, png);
+            if (seq == 2) {
+                try (Stream<Path> files = Files.list(dir.resolve("cam"))) {
+                    assertEquals(List.of(".overlay-000000.mp4.part"), files.filter(p -> p.toString().endsWith("mp4") || p.toString().endsWith("part"))
+                            .map(p -> p.getFileName().toString()).toList(), "nothing under a final name while writing");
+                }
+            }
+        }
+        assertTrue(output.alreadyWritten(5));
+        assertFalse(output.alreadyWritten(6));
+        output.close();
+
+        assertEquals(4, countFrames(dir.resolve("cam/overlay-000000.mp4"), 161, 91));
+        assertEquals(2, countFrames(dir.resolve("cam/overlay-000004.mp4"), 130, 74));
+        try (Stream<Path> masks = Files.list(dir.resolve("cam/masks"))) {
+            assertEquals(6, masks.count());
+        }
+        assertEquals(130, MaskPng.decode(Files.readAllBytes(dir.resolve("cam/masks/000005.png"))).width());
+        try (Stream<Path> files = Files.list(dir.resolve("cam"))) {
+            assertTrue(files.noneMatch(p -> p.toString().endsWith(".part")));
+        }
+    }
+
+    static FrameIdentity identity(long seq, int w, int h) {
+        return new FrameIdentity("cam", "s1", seq, seq * 40_000, 0, w, h, 25.0, "jpeg", SourceKind.FILE);
+    }
+
+    static int countFrames(Path file, int width, int height) throws Exception {
+        try (var grabber = new FFmpegFrameGrabber(file.toFile())) {
+            grabber.start();
+            assertEquals("h264", grabber.getVideoCodecName());
+            assertEquals(width, grabber.getImageWidth());
+            assertEquals(height, grabber.getImageHeight());
+            int n = 0;
+            while (grabber.grabImage() != null) {
+                n++;
+            }
+            return n;
+        }
+    }
+}
