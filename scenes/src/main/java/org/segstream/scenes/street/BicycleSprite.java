@@ -56,7 +56,7 @@ record BicycleSprite(int frame, PersonSprite rider) implements Sprite {
         wheel(pen, REAR_HUB, turn);
         wheel(pen, FRONT_HUB, turn);
 
-        double tube = 0.04;
+        double tube = 0.05;
         pen.paint(frame, CLASS);
         tube(pen, BOTTOM_BRACKET, seat, tube);
         tube(pen, seat, headTop, tube);
@@ -85,7 +85,7 @@ record BicycleSprite(int frame, PersonSprite rider) implements Sprite {
     }
 
     private static void wheel(Pen pen, Point hub, double turn) {
-        pen.colour(0x9a9a9a);
+        pen.paint(0x9a9a9a, CLASS);
         for (int k = 0; k < 3; k++) {
             double a = turn + k * Math.PI / 3;
             double dx = 0.3 * Math.cos(a);
@@ -93,9 +93,9 @@ record BicycleSprite(int frame, PersonSprite rider) implements Sprite {
             pen.limb(hub.x() - dx, hub.y() - dy, hub.x() + dx, hub.y() + dy, 0.012);
         }
         pen.colour(0x1a1a1a);
-        pen.ring(hub.x(), hub.y(), WHEEL, WHEEL - 0.045);
+        pen.ring(hub.x(), hub.y(), WHEEL, WHEEL - 0.055);
         pen.colour(0xb0b0b0);
-        pen.ring(hub.x(), hub.y(), WHEEL - 0.045, WHEEL - 0.06);
+        pen.ring(hub.x(), hub.y(), WHEEL - 0.055, WHEEL - 0.075);
         pen.colour(0x505050);
         pen.disc(hub.x(), hub.y(), 0.035);
     }

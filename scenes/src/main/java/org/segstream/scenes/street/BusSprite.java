@@ -64,7 +64,7 @@ record BusSprite(double length, double height, int body, int stripe, int glass) 
     }
 
     private void wheel(Pen pen, double x) {
-        pen.colour(0x101012);
+        pen.paint(0x101012, CLASS);
         pen.arch(x, WHEEL, 1.15 * WHEEL);
         pen.colour(0x1c1c1e);
         pen.disc(x, WHEEL, WHEEL);

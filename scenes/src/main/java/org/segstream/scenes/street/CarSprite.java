@@ -108,7 +108,7 @@ record CarSprite(Style style, double length, double height, double wheel, int bo
     }
 
     private void wheel(Pen pen, double x, double r) {
-        pen.colour(0x141416);
+        pen.paint(0x141416, CLASS);
         pen.arch(x, r, 1.12 * r);
         pen.colour(0x1c1c1e);
         pen.disc(x, r, r);

@@ -13,7 +13,7 @@ record DogSprite(double length, double legLength, int fur, int patch, boolean po
     static DogSprite random(SplittableRandom r) {
         double size = r.nextDouble();
         double length = 0.45 + 0.5 * size;
-        double legs = length * (0.45 + 0.2 * r.nextDouble());
+        double legs = length * (0.38 + 0.17 * r.nextDouble());
         int fur = Colours.jitter(Colours.pick(r, 0x7a4a22, 0x2a2420, 0xe8e0d0, 0xc89a50, 0x8a8580, 0xa0602a, 0x5a3a20),
                 r, 0.1);
         int patch = r.nextDouble() < 0.35 ? Colours.jitter(Colours.pick(r, 0xf0ece4, 0x201a18, 0x9a6a3a), r, 0.08) : NONE;
@@ -34,7 +34,7 @@ record DogSprite(double length, double legLength, int fur, int patch, boolean po
     public void paint(Pen pen, double phase) {
         double l = length;
         double a = 2 * Math.PI * (phase - Math.floor(phase));
-        double ry = 0.2 * l;
+        double ry = 0.22 * l;
         double cy = legLength + 0.75 * ry;
         double hipY = cy - 0.3 * ry;
         double frontX = 0.32 * l;
@@ -81,7 +81,7 @@ record DogSprite(double length, double legLength, int fur, int patch, boolean po
         double lift = 0.15 * legLength * Math.max(0, Math.cos(a));
         double reach = top - lift - 0.02 * length;
         double px = x + reach * Math.tan(swing) * 0.6;
-        pen.limb(x, top, px, top - reach, 0.1 * length);
+        pen.limb(x, top, px, top - reach, 0.13 * length);
         pen.ellipse(px + 0.03 * length, top - reach + 0.01 * length, 0.06 * length, 0.025 * length);
     }
 }

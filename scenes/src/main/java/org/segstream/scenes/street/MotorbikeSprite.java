@@ -81,7 +81,7 @@ record MotorbikeSprite(int body, int rim, boolean fairing, PersonSprite rider, i
     }
 
     private void wheel(Pen pen, Point hub, double turn) {
-        pen.colour(0x1a1a1c);
+        pen.paint(0x1a1a1c, CLASS);
         pen.disc(hub.x(), hub.y(), WHEEL);
         pen.colour(0x3a3a3c);
         pen.disc(hub.x(), hub.y(), 0.7 * WHEEL);

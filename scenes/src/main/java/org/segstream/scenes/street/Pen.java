@@ -44,6 +44,7 @@ final class Pen {
         return this;
     }
 
+    /** Changes the colour and keeps the class set by the last {@link #paint}. */
     Pen colour(int rgb) {
         canvas.colour(rgb);
         return this;

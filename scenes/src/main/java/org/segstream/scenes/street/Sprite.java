@@ -11,6 +11,10 @@ interface Sprite {
     /** Metres travelled per animation cycle (a walking stride, a pedal turn). */
     double cycleLength();
 
-    /** Paints the sprite; {@code phase} counts animation cycles (only its fraction matters). */
+    /**
+     * Paints the sprite; {@code phase} counts animation cycles (only its fraction matters). Every part
+     * must be painted with its class ({@link Pen#paint}) before any {@link Pen#colour}-only change: the
+     * pen's label is state, and a helper that only sets a colour inherits whatever was painted last.
+     */
     void paint(Pen pen, double phase);
 }

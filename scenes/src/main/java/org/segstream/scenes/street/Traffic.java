@@ -27,18 +27,18 @@ final class Traffic {
 
     private static List<Stream> streams() {
         List<Kind> walkers = List.of(Kind.PERSON, Kind.DOG);
-        double[] walkerWeights = {0.8, 0.2};
+        double[] walkerWeights = {0.9, 0.1};
         List<Kind> vehicles = List.of(Kind.CAR, Kind.BUS, Kind.MOTORBIKE);
-        double[] vehicleWeights = {0.68, 0.12, 0.2};
+        double[] vehicleWeights = {0.64, 0.06, 0.3};
         List<Stream> streams = new ArrayList<>();
         streams.add(new Stream(StreetLayout.FAR_WALK_MIN, StreetLayout.FAR_WALK_MAX, 0, 0.3, walkers, walkerWeights, false));
-        streams.add(new Stream(StreetLayout.FAR_CYCLE - 0.006, StreetLayout.FAR_CYCLE + 0.006, -1, 0.1,
+        streams.add(new Stream(StreetLayout.FAR_CYCLE - 0.006, StreetLayout.FAR_CYCLE + 0.006, -1, 0.22,
                 List.of(Kind.BICYCLE), new double[] {1}, true));
         for (int i = 0; i < StreetLayout.LANES.length; i++) {
             double g = StreetLayout.LANES[i];
-            streams.add(new Stream(g - 0.007, g + 0.007, i < 2 ? -1 : 1, 0.17, vehicles, vehicleWeights, true));
+            streams.add(new Stream(g - 0.007, g + 0.007, i < 2 ? -1 : 1, 0.26, vehicles, vehicleWeights, true));
         }
-        streams.add(new Stream(StreetLayout.NEAR_CYCLE - 0.006, StreetLayout.NEAR_CYCLE + 0.006, 1, 0.1,
+        streams.add(new Stream(StreetLayout.NEAR_CYCLE - 0.006, StreetLayout.NEAR_CYCLE + 0.006, 1, 0.22,
                 List.of(Kind.BICYCLE), new double[] {1}, true));
         streams.add(new Stream(StreetLayout.NEAR_WALK_MIN, StreetLayout.NEAR_WALK_MAX, 0, 0.22, walkers, walkerWeights,
                 false));
@@ -52,8 +52,9 @@ final class Traffic {
     private static double maxGap(Kind kind) {
         return switch (kind) {
             case PERSON, CAR -> 4;
-            case DOG, BICYCLE, MOTORBIKE -> 7;
-            case BUS -> 8;
+            case BICYCLE, MOTORBIKE -> 7;
+            case DOG -> 9;
+            case BUS -> 9;
         };
     }
 
@@ -151,7 +152,7 @@ final class Traffic {
             return; // the lane is backed up to the edge of the view: this one does not come
         }
         add(kind, sprite, s, ground, direction, speed, -direction * entry);
-        if (kind == Kind.PERSON && random.nextDouble() < 0.3) {
+        if (kind == Kind.PERSON && random.nextDouble() < 0.2) {
             // someone walking a dog: the dog trots a little ahead at the same pace, just nearer or further
             double side = (random.nextBoolean() ? 1 : -1) * 0.006;
             double dogGround = Math.max(stream.groundMin(), Math.min(stream.groundMax(), ground + side));
