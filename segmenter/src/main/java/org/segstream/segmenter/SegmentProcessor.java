@@ -95,8 +95,14 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
     private void enqueue(PendingFrame frame) {
         inOrder.addLast(frame);
         if (!frame.isEnd()) {
-            batcher.add(frame, context.currentSystemTimeMs());
+            batcher.add(frame, now());
         }
+    }
+
+    /** The stream thread's clock (mock time under TopologyTestDriver); it reads 0 until the task first runs. */
+    private long now() {
+        long cached = context.currentSystemTimeMs();
+        return cached > 0 ? cached : System.currentTimeMillis();
     }
 
     /** Forwards, in arrival order, every frame at the head whose mask is ready (and markers after them). */

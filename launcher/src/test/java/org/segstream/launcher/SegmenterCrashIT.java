@@ -1,0 +1,202 @@
+package org.segstream.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.segstream.broker.EmbeddedKafkaBroker;
+import org.segstream.contract.FrameIdentity;
+import org.segstream.contract.JpegCodec;
+import org.segstream.contract.RecordKind;
+import org.segstream.contract.SourceKind;
+import org.segstream.contract.StreamEnd;
+import org.segstream.contract.Topics;
+import org.segstream.ingest.FrameProducer;
+import org.segstream.ingest.IngestConfig;
+import org.segstream.scenes.TestPattern;
+
+/**
+ * Kill -9 the segmenter (a separate JVM) three times while frames sit in its pending batch; after
+ * the restarts, every (stream, session, seq) must be in the masks topic exactly once, in order, for
+ * read_committed readers, followed by its stream's end record.
+ */
+class SegmenterCrashIT {
+    static final int STREAMS = 3;
+    static final int FRAMES = 30;
+    static final int BATCH = 8;
+    static final Topics TOPICS = Topics.defaults();
+
+    /**
+     * Each round sends a few frames per stream so that the total is not a multiple of the batch size,
+     * waits until the full batches' masks are committed, and kills the segmenter while the remainder
+     * sits in a pending batch (the batch timer is 10 s). The next instance must restore exactly that
+     * remainder from the pending-frames store.
+     */
+    @Test
+    void killMinus9MidBatchThreeTimesLosesAndDoublesNothing(@TempDir Path dir) throws Exception {
+        try (var broker = EmbeddedKafkaBroker.start(); var cameras = new FrameProducer(IngestConfig.of(broker.bootstrapServers(), TOPICS))) {
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+                TopicSetup.ensure(admin, TOPICS, 4, (short) 1);
+            }
+            Map<String, String> env = segmenterEnv(broker.bootstrapServers(), dir.resolve("state"));
+            var verifier = new MaskCounter(broker.bootstrapServers());
+            int sent = 0;
+            int pendingAtKill = 0;
+            for (int ticks : new int[] {5, 6, 7}) {
+                Path log = dir.resolve("segmenter-" + sent + ".log");
+                try (ServiceProcess segmenter = ServiceProcess.start("segmenter", env, log)) {
+                    for (int t = 0; t < ticks; t++) {
+                        sendTick(cameras, sent / STREAMS);
+                        sent += STREAMS;
+                    }
+                    verifier.awaitAtLeast(sent - sent % BATCH, Duration.ofSeconds(120), segmenter);
+                    Thread.sleep(1000); // the admitted remainder is committed to the store (commit interval 100 ms)
+                    segmenter.kill();
+                    assertEquals(sent - sent % BATCH, verifier.masks(), "only full batches ran");
+                    assertEquals(pendingAtKill, restoredFrames(segmenter.log()),
+                            "the restarted segmenter restored exactly the frames pending at the last kill");
+                    pendingAtKill = sent % BATCH;
+                    assertTrue(pendingAtKill > 0);
+                }
+            }
+            while (sent < STREAMS * FRAMES) {
+                sendTick(cameras, sent / STREAMS);
+                sent += STREAMS;
+            }
+            for (int s = 0; s < STREAMS; s++) {
+                cameras.sendEnd(new StreamEnd("cam-" + s, "session-" + s, FRAMES));
+            }
+            cameras.flush();
+            try (ServiceProcess segmenter = ServiceProcess.start("segmenter", env, dir.resolve("segmenter-final.log"))) {
+                verifier.awaitEnds(STREAMS, Duration.ofSeconds(180), segmenter);
+                assertEquals(pendingAtKill, restoredFrames(segmenter.log()));
+            }
+            verifier.assertExactlyOnceInOrder();
+        }
+    }
+
+    /** Sum of "task X: N frames restored" over the tasks of one segmenter's log. */
+    static int restoredFrames(String log) {
+        int total = 0;
+        var matcher = java.util.regex.Pattern.compile("task \\S+: (\\d+) frames restored").matcher(log);
+        while (matcher.find()) {
+            total += Integer.parseInt(matcher.group(1));
+        }
+        return total;
+    }
+
+    static void sendTick(FrameProducer producer, int seq) {
+        for (int s = 0; s < STREAMS; s++) {
+            var identity = new FrameIdentity("cam-" + s, "session-" + s, seq, seq * 40_000L, System.currentTimeMillis(),
+                    320, 180, 25, "jpeg", SourceKind.FILE);
+            producer.sendFrame(identity, JpegCodec.encode(TestPattern.frame(seq, 320, 180), 85));
+        }
+        producer.flush();
+    }
+
+    static Map<String, String> segmenterEnv(String bootstrap, Path stateDir) {
+        Map<String, String> env = new HashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+        env.put("SEGSTREAM_MODEL", Path.of("..", "models", "fcn8s-slim.json").toAbsolutePath().toString());
+        env.put("SEGSTREAM_DEVICE", "cpu");
+        env.put("SEGSTREAM_BATCH_SIZE", String.valueOf(BATCH));
+        // A long wait keeps partial batches pending (in the store) for seconds: the kills find them there.
+        env.put("SEGSTREAM_BATCH_MAX_WAIT_MS", "10000");
+        env.put("SEGSTREAM_STATE_DIR", stateDir.toString());
+        // A killed member's partitions move on after this, instead of the 45 s default.
+        env.put("KAFKA_CLIENT_SESSION_TIMEOUT_MS", "6000");
+        env.put("KAFKA_CLIENT_HEARTBEAT_INTERVAL_MS", "1000");
+        return env;
+    }
+
+    /** A read_committed reader of the masks topic that keeps everything it saw, in order. */
+    static final class MaskCounter implements AutoCloseable {
+        private final KafkaConsumer<String, byte[]> consumer;
+        private final Map<String, List<ConsumerRecord<String, byte[]>>> byStream = new HashMap<>();
+        private int masks;
+        private int ends;
+
+        MaskCounter(String bootstrap) {
+            Map<String, Object> props = new HashMap<>();
+            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            props.put(ConsumerConfig.GROUP_ID_CONFIG, "verifier-" + System.nanoTime());
+            consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+            consumer.subscribe(List.of(TOPICS.masks()));
+        }
+
+        void awaitAtLeast(int count, Duration timeout, ServiceProcess segmenter) throws Exception {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (masks < count) {
+                check(deadline, segmenter, count + " masks");
+                poll();
+            }
+        }
+
+        int masks() {
+            return masks;
+        }
+
+        void awaitEnds(int count, Duration timeout, ServiceProcess segmenter) throws Exception {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (ends < count) {
+                check(deadline, segmenter, count + " end records");
+                poll();
+            }
+        }
+
+        private void check(long deadline, ServiceProcess segmenter, String what) throws Exception {
+            if (System.nanoTime() > deadline || !segmenter.alive()) {
+                throw new AssertionError("waiting for " + what + " (have " + masks + " masks, " + ends + " ends); segmenter "
+                        + (segmenter.alive() ? "alive" : "dead") + ", its log:\n" + segmenter.log());
+            }
+        }
+
+        private void poll() {
+            for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(300))) {
+                byStream.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(record);
+                if (StreamEnd.kindOf(record.headers()) == RecordKind.END) {
+                    ends++;
+                } else {
+                    masks++;
+                }
+            }
+        }
+
+        void assertExactlyOnceInOrder() {
+            assertEquals(STREAMS, byStream.size());
+            for (int s = 0; s < STREAMS; s++) {
+                List<ConsumerRecord<String, byte[]>> records = byStream.get("cam-" + s);
+                List<Long> seqs = new ArrayList<>();
+                for (ConsumerRecord<String, byte[]> record : records.subList(0, records.size() - 1)) {
+                    seqs.add(FrameIdentity.readFrom(record.headers()).seq());
+                }
+                List<Long> expected = new ArrayList<>();
+                for (long seq = 0; seq < FRAMES; seq++) {
+                    expected.add(seq);
+                }
+                assertEquals(expected, seqs, "cam-" + s + ": every frame once, in order");
+                assertEquals(RecordKind.END, StreamEnd.kindOf(records.get(records.size() - 1).headers()));
+            }
+        }
+
+        @Override
+        public void close() {
+            consumer.close();
+        }
+    }
+}
