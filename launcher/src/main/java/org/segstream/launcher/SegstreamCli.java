@@ -13,10 +13,10 @@ import org.segstream.ingest.IngestConfig;
 import org.segstream.ingest.IngestJob;
 import org.segstream.ingest.IngestResult;
 import org.segstream.ingest.SourceSpec;
-import org.segstream.scenes.TestClips;
+import org.segstream.contract.VocClasses;
+import org.segstream.scenes.street.SynthClip;
 import org.segstream.segmenter.SegmenterApp;
 import org.segstream.segmenter.SegmenterConfig;
-import org.segstream.segmenter.model.Device;
 import org.segstream.sink.SinkApp;
 import org.segstream.sink.SinkConfig;
 import org.segstream.sink.SinkListener;
@@ -35,6 +35,8 @@ public final class SegstreamCli {
                   --partitions N            partitions of the frames and masks topics (default 4)
                   --write-masks             also write DIR/<stream>/masks/<seq>.png
                 SOURCE is a path or URL; name=SOURCE names the stream (default: the file's base name)
+              synth --out DIR [--seed S] [--seconds T] [--size WxH] [--fps F]
+                                            a labelled street scene: DIR/video.mp4 and DIR/gt/<seq>.png
               ingest SOURCE...              one service against an external cluster, configured by
               segmenter                     environment variables (KAFKA_BOOTSTRAP_SERVERS, SEGSTREAM_*;
               sink                          see README.md)
@@ -67,6 +69,7 @@ public final class SegstreamCli {
         return switch (args[0]) {
             case "run" -> runPipeline(rest, out, Path.of("out", "run"), false);
             case "demo" -> demo(rest, out);
+            case "synth" -> synth(rest, out);
             case "ingest" -> ingest(rest, env);
             case "segmenter" -> segmenter(env);
             case "sink" -> sink(env);
@@ -75,40 +78,25 @@ public final class SegstreamCli {
     }
 
     private static int runPipeline(List<String> args, PrintStream out, Path defaultOut, boolean demo) throws Exception {
-        Path outDir = defaultOut;
-        Path model = home().resolve(SegmenterConfig.DEFAULT_MODEL);
-        int batchSize = SegmenterConfig.DEFAULT_BATCH_SIZE;
-        int partitions = 4;
-        boolean writeMasks = false;
-        Device device = Device.AUTO;
-        List<String> sources = new ArrayList<>();
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            switch (arg) {
-                case "--out" -> outDir = Path.of(value(args, ++i, arg));
-                case "--model" -> model = Path.of(value(args, ++i, arg));
-                case "--batch-size" -> batchSize = intValue(args, ++i, arg, 1, 256);
-                case "--partitions" -> partitions = intValue(args, ++i, arg, 1, 1000);
-                case "--device" -> device = Device.parse(value(args, ++i, arg));
-                case "--write-masks" -> writeMasks = true;
-                default -> {
-                    if (arg.startsWith("--")) {
-                        throw new UsageException("unknown option " + arg);
-                    }
-                    sources.add(arg);
-                }
-            }
-        }
+        RunOptions options = RunOptions.parse(args, defaultOut, home());
+        List<String> sources = new ArrayList<>(options.sources());
+        SynthClip.Summary scene = null;
         if (demo) {
-            sources.add(makeDemoClip(outDir).toString());
+            scene = makeDemoScene(options.outDir());
+            sources.add("demo=" + scene.video());
         }
         if (sources.isEmpty()) {
             throw new UsageException("run needs at least one SOURCE");
         }
-        var outcome = PipelineRun.run(new PipelineRun.Options(sources, outDir, model, batchSize, writeMasks, partitions, device), out);
+        var outcome = PipelineRun.run(new PipelineRun.Options(sources, options.outDir(), options.model(), options.batchSize(),
+                options.writeMasks() || demo, options.partitions(), options.device()), out);
         if (!outcome.anySourceRead()) {
             System.err.println("segstream: no source could be read");
             return 1;
+        }
+        if (scene != null) {
+            DemoScore.measure(scene.video(), scene.groundTruth(), options.outDir().resolve("demo").resolve("masks"),
+                    options.model(), options.device()).print(out);
         }
         return 0;
     }
@@ -117,12 +105,54 @@ public final class SegstreamCli {
         return runPipeline(args, out, Path.of("out", "demo"), true);
     }
 
-    /** A short generated clip (moving test pattern) for the demo: 10 s of 640x360 at 25 fps. */
-    private static Path makeDemoClip(Path outDir) throws Exception {
-        Path clip = outDir.resolve("source").resolve("demo.mp4");
-        Files.createDirectories(clip.getParent());
-        System.err.println("segstream: generating the demo clip " + clip);
-        return TestClips.write(clip, 640, 360, 250, 25);
+    /** The demo's input: 10 s of a generated street scene (seed 2024, never used in training) with its ground truth. */
+    private static SynthClip.Summary makeDemoScene(Path outDir) throws Exception {
+        Path dir = outDir.resolve("source");
+        System.err.println("segstream: generating the demo scene in " + dir);
+        return SynthClip.write(dir, DEMO_SEED, 10, 640, 360, 25);
+    }
+
+    static final long DEMO_SEED = 2024;
+
+    private static int synth(List<String> args, PrintStream out) throws Exception {
+        Path dir = null;
+        long seed = 1;
+        double seconds = 10;
+        double fps = 25;
+        int width = 640;
+        int height = 360;
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            switch (arg) {
+                case "--out" -> dir = Path.of(CliValues.value(args, ++i, arg));
+                case "--seed" -> seed = CliValues.longValue(args, ++i, arg);
+                case "--seconds" -> seconds = CliValues.doubleValue(args, ++i, arg, 0.04, 36_000);
+                case "--fps" -> fps = CliValues.doubleValue(args, ++i, arg, 1, 240);
+                case "--size" -> {
+                    String size = CliValues.value(args, ++i, arg);
+                    var m = java.util.regex.Pattern.compile("(\\d{1,5})x(\\d{1,5})").matcher(size);
+                    if (!m.matches() || Integer.parseInt(m.group(1)) < 1 || Integer.parseInt(m.group(2)) < 1
+                            || Integer.parseInt(m.group(1)) > 7680 || Integer.parseInt(m.group(2)) > 4320) {
+                        throw new UsageException("--size takes WxH between 1x1 and 7680x4320, not '" + size + "'");
+                    }
+                    width = Integer.parseInt(m.group(1));
+                    height = Integer.parseInt(m.group(2));
+                }
+                default -> throw new UsageException("unknown option " + arg);
+            }
+        }
+        if (dir == null) {
+            throw new UsageException("synth needs --out DIR");
+        }
+        var summary = SynthClip.write(dir, seed, seconds, width, height, fps);
+        out.printf("%d frames of %dx%d at %.2f fps: %s and %s%n", summary.frames(), width, height, fps,
+                summary.video(), summary.groundTruth());
+        for (int c = 1; c < VocClasses.NAMES.size(); c++) {
+            if (summary.classPixels()[c] > 0) {
+                out.printf("  %-10s %6.2f %% of pixels%n", VocClasses.NAMES.get(c), 100 * summary.share(c));
+            }
+        }
+        return 0;
     }
 
     private static int ingest(List<String> args, Map<String, String> env) throws Exception {
@@ -171,26 +201,6 @@ public final class SegstreamCli {
     /** The repository root (set by the ./segstream script), where models/ lives. */
     static Path home() {
         return Path.of(System.getProperty("segstream.home", "."));
-    }
-
-    private static String value(List<String> args, int i, String option) {
-        if (i >= args.size()) {
-            throw new UsageException(option + " needs a value");
-        }
-        return args.get(i);
-    }
-
-    private static int intValue(List<String> args, int i, String option, int min, int max) {
-        String text = value(args, i, option);
-        try {
-            int n = Integer.parseInt(text);
-            if (n < min || n > max) {
-                throw new UsageException(option + " " + n + " is outside " + min + ".." + max);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new UsageException(option + " takes a whole number, not '" + text + "'");
-        }
     }
 
     static final class UsageException extends RuntimeException {

@@ -38,6 +38,7 @@ import org.segstream.contract.StreamEnd;
 import org.segstream.contract.Topics;
 import org.segstream.scenes.TestClips;
 import org.segstream.scenes.TestPattern;
+import org.segstream.scenes.street.SynthClip;
 import org.segstream.segmenter.model.Device;
 
 /**
@@ -98,6 +99,20 @@ class PipelineEndToEndIT {
         try (Stream<Path> all = Files.walk(out)) {
             assertTrue(all.noneMatch(p -> p.toString().endsWith(".part")), "no partial files left");
         }
+    }
+
+    @Test
+    void masksFromThePipelineScoreLikeTheModelRunOfflineOnTheSameFrames(@TempDir Path dir) throws Exception {
+        var scene = SynthClip.write(dir.resolve("scene"), 7, 3, 320, 180, 25);
+        Path out = dir.resolve("out");
+        var options = new PipelineRun.Options(List.of("street=" + scene.video()), out, MODEL, 4, true, 2, Device.CPU);
+        PipelineRun.runOn(broker.bootstrapServers(), options, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+
+        DemoScore.Result score = DemoScore.measure(scene.video(), scene.groundTruth(), out.resolve("street/masks"), MODEL, Device.CPU);
+        assertEquals(75, score.frames());
+        assertEquals(0, score.missingMasks());
+        // JPEG on the bus is the only difference between the two; misalignment or mixed frames would show.
+        assertTrue(score.differencePoints() < 1.0, "pipeline " + score.pipeline().meanIou() + " vs offline " + score.offline().meanIou());
     }
 
     private static void assertRow(RunSummary.Row row, long frames) {

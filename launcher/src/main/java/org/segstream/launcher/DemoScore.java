@@ -1,0 +1,102 @@
+package org.segstream.launcher;
+
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.segstream.contract.BgrImage;
+import org.segstream.contract.ClassMap;
+import org.segstream.contract.MaskPng;
+import org.segstream.contract.VocClasses;
+import org.segstream.ingest.DecodedFrame;
+import org.segstream.ingest.SourceSpec;
+import org.segstream.ingest.VideoDecoder;
+import org.segstream.scenes.MaskScore;
+import org.segstream.scenes.street.SynthClip;
+import org.segstream.segmenter.model.Device;
+import org.segstream.segmenter.model.ModelDescriptor;
+import org.segstream.segmenter.model.SegmentationModel;
+
+/**
+ * The demo measures itself: mean IoU of the masks that came out of the sink against the generated
+ * ground truth, next to the same model run offline on the same decoded frames. If the pipeline
+ * misaligned, mixed, resized or colour-swapped frames, the two would differ.
+ */
+final class DemoScore {
+    private static final int OFFLINE_BATCH = 4;
+
+    record Result(int frames, int missingMasks, MaskScore pipeline, MaskScore offline) {
+        /** Difference in mean IoU points (percentage points). */
+        double differencePoints() {
+            return 100 * Math.abs(pipeline.meanIou() - offline.meanIou());
+        }
+
+        void print(PrintStream out) {
+            out.printf("%nmean IoU over %d frames against the ground truth (classes present in it):%n", frames);
+            out.printf("  %-44s %.3f  (pixel accuracy %.3f)%n", "pipeline: masks from the sink", pipeline.meanIou(), pipeline.pixelAccuracy());
+            out.printf("  %-44s %.3f  (pixel accuracy %.3f)%n", "offline: the model on the same decoded frames", offline.meanIou(), offline.pixelAccuracy());
+            out.printf("  difference %.2f points%s%n", differencePoints(), missingMasks > 0 ? ", " + missingMasks + " masks missing" : "");
+            StringBuilder perClass = new StringBuilder("  per class (pipeline):");
+            for (Map.Entry<String, Double> e : pipeline.perClassIou(VocClasses.NAMES).entrySet()) {
+                perClass.append(String.format(" %s %.2f", e.getKey(), e.getValue()));
+            }
+            out.println(perClass);
+        }
+    }
+
+    private DemoScore() {
+    }
+
+    static Result measure(Path video, Path groundTruth, Path masks, Path model, Device device) throws Exception {
+        var pipeline = new MaskScore();
+        var offline = new MaskScore();
+        int frames = 0;
+        int missing = 0;
+        try (var segmentation = SegmentationModel.load(ModelDescriptor.read(model), device, Runtime.getRuntime().availableProcessors());
+             var decoder = VideoDecoder.open(SourceSpec.parse(video.toString()), Long.MAX_VALUE)) {
+            List<BgrImage> batch = new ArrayList<>();
+            List<ClassMap> truths = new ArrayList<>();
+            DecodedFrame frame;
+            while ((frame = decoder.next()) != null) {
+                String name = SynthClip.maskName(frames);
+                ClassMap truth = MaskPng.decode(Files.readAllBytes(groundTruth.resolve(name)));
+                Path mask = masks.resolve(name);
+                if (Files.exists(mask)) {
+                    pipeline.add(truth, MaskPng.decode(Files.readAllBytes(mask)));
+                } else {
+                    missing++;
+                }
+                batch.add(frame.image());
+                truths.add(truth);
+                if (batch.size() == OFFLINE_BATCH) {
+                    score(segmentation, batch, truths, offline);
+                }
+                frames++;
+            }
+            if (!batch.isEmpty()) {
+                score(segmentation, batch, truths, offline);
+            }
+        }
+        return new Result(frames, missing, pipeline, offline);
+    }
+
+    private static void score(SegmentationModel model, List<BgrImage> batch, List<ClassMap> truths, MaskScore score)
+            throws Exception {
+        BgrImage first = batch.get(0);
+        ByteBuffer input = ByteBuffer.allocateDirect(first.pixels().length * batch.size()).order(ByteOrder.nativeOrder());
+        for (BgrImage image : batch) {
+            input.put(image.pixels());
+        }
+        input.flip();
+        ClassMap[] predicted = model.segment(input, batch.size(), first.height(), first.width());
+        for (int i = 0; i < predicted.length; i++) {
+            score.add(truths.get(i), predicted[i]);
+        }
+        batch.clear();
+        truths.clear();
+    }
+}
