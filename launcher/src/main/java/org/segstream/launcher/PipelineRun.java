@@ -77,6 +77,7 @@ final class PipelineRun {
         SegmenterConfig segmenterConfig = new SegmenterConfig(bootstrapServers, topics,
                 SegmenterConfig.DEFAULT_APPLICATION_ID, options.model(), options.device(),
                 Runtime.getRuntime().availableProcessors(), options.batchSize(), SegmenterConfig.DEFAULT_BATCH_MAX_WAIT_MS,
+                SegmenterConfig.DEFAULT_MAX_FRAME_AGE_MS,
                 "exactly_once_v2", 1, stateDir, SegmenterConfig.DEFAULT_MAX_PIXELS, Map.of());
         IngestConfig ingestConfig = IngestConfig.of(bootstrapServers, topics);
         var tracker = new RunTracker();

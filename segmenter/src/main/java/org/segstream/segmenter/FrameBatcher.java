@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.segstream.contract.ClassMap;
+import org.segstream.contract.SourceKind;
 import org.segstream.segmenter.model.SegmentationModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +17,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Collects frames from all the tasks of one stream thread into inference batches: a batch runs when
  * it holds {@code batchSize} frames of one size, or when its oldest frame has waited
- * {@code maxWaitMillis} (by the stream thread's clock, so tests can drive it). Confined to its stream thread, so it needs no locks.
+ * {@code maxWaitMillis}; live frames older than {@code maxFrameAgeMillis} by then are shed instead (by the stream thread's clock, so tests can drive it). Confined to its stream thread, so it needs no locks.
  */
 final class FrameBatcher {
     private static final Logger log = LoggerFactory.getLogger(FrameBatcher.class);
@@ -27,11 +28,13 @@ final class FrameBatcher {
     private final SegmentationModel model;
     private final int batchSize;
     private final long maxWaitMillis;
+    private final long maxFrameAgeMillis;
     private final SegmenterStats stats;
     private final Map<Size, ArrayDeque<PendingFrame>> waiting = new LinkedHashMap<>();
     private ByteBuffer input = ByteBuffer.allocateDirect(0);
 
-    FrameBatcher(SegmentationModel model, int batchSize, long maxWaitMillis, SegmenterStats stats) {
+    FrameBatcher(SegmentationModel model, int batchSize, long maxWaitMillis, long maxFrameAgeMillis, SegmenterStats stats) {
+        this.maxFrameAgeMillis = maxFrameAgeMillis;
         this.model = model;
         this.batchSize = batchSize;
         this.maxWaitMillis = maxWaitMillis;
@@ -44,21 +47,21 @@ final class FrameBatcher {
     }
 
     /** Runs every full batch. */
-    void runFull() {
+    void runFull(long nowMillis) {
         for (ArrayDeque<PendingFrame> queue : waiting.values()) {
             while (queue.size() >= batchSize) {
-                run(take(queue, batchSize));
+                run(take(queue, batchSize), nowMillis);
             }
         }
     }
 
     /** Runs full batches, then any partial batch whose oldest frame has waited long enough. */
     void runDue(long nowMillis) {
-        runFull();
+        runFull(nowMillis);
         for (ArrayDeque<PendingFrame> queue : waiting.values()) {
             if (!queue.isEmpty() && nowMillis - queue.peekFirst().queuedAtMillis >= maxWaitMillis) {
                 while (!queue.isEmpty()) {
-                    run(take(queue, Math.min(batchSize, queue.size())));
+                    run(take(queue, Math.min(batchSize, queue.size())), nowMillis);
                 }
             }
         }
@@ -89,7 +92,19 @@ final class FrameBatcher {
         return batch;
     }
 
-    private void run(List<PendingFrame> batch) {
+    /** Sheds live frames that are already too old to be worth segmenting, then runs the rest. */
+    private void run(List<PendingFrame> formed, long nowMillis) {
+        List<PendingFrame> batch = new ArrayList<>(formed.size());
+        for (PendingFrame frame : formed) {
+            if (frame.identity.sourceKind() == SourceKind.LIVE && nowMillis - frame.identity.captureTimeMs() > maxFrameAgeMillis) {
+                frame.dropped = "stale";
+            } else {
+                batch.add(frame);
+            }
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
         int width = batch.get(0).image.width();
         int height = batch.get(0).image.height();
         int frameBytes = width * height * 3;

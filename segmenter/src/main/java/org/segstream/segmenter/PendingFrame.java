@@ -20,6 +20,8 @@ final class PendingFrame {
     long queuedAtMillis;
     ClassMap result;
     String failure;
+    /** Why the frame was shed without inference (e.g. "stale"); it gets no mask. */
+    String dropped;
 
     private PendingFrame(StoredRecord record, Object owner, FrameIdentity identity, BgrImage image) {
         this.record = record;
@@ -59,6 +61,6 @@ final class PendingFrame {
     }
 
     boolean done() {
-        return isEnd() || result != null || failure != null;
+        return isEnd() || result != null || failure != null || dropped != null;
     }
 }

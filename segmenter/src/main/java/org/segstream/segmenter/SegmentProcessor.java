@@ -88,7 +88,7 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
         }
         store.put(source.offset(), stored.encode());
         enqueue(frame);
-        batcher.runFull();
+        batcher.runFull(now());
         forwardFinished();
     }
 
@@ -112,6 +112,8 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
             StoredRecord in = frame.record;
             if (frame.failure != null) {
                 deadLetter(in, frame.failure);
+            } else if (frame.dropped != null) {
+                stats.dropped(frame.identity.stream(), frame.dropped);
             } else if (frame.isEnd()) {
                 context.forward(new Record<>(in.key(), new byte[0], in.timestamp(), copy(in.headers())), TO_MASKS);
             } else {

@@ -19,6 +19,7 @@ public record SegmenterConfig(
         int intraOpThreads,
         int batchSize,
         long batchMaxWaitMs,
+        long maxFrameAgeMs,
         String processingGuarantee,
         int streamThreads,
         Path stateDir,
@@ -29,12 +30,17 @@ public record SegmenterConfig(
     public static final Path DEFAULT_MODEL = Path.of("models", "fcn8s-slim.json");
     public static final int DEFAULT_BATCH_SIZE = 4;
     public static final long DEFAULT_BATCH_MAX_WAIT_MS = 50;
+    /** Live frames older than this (by capture time) when their batch forms are shed; file frames never are. */
+    public static final long DEFAULT_MAX_FRAME_AGE_MS = 3000;
     public static final long DEFAULT_MAX_PIXELS = 7680L * 4320;
 
     public SegmenterConfig {
         kafka = Map.copyOf(kafka);
         if (batchSize < 1 || batchSize > 256) {
             throw new IllegalArgumentException("batch size " + batchSize + " is outside 1..256");
+        }
+        if (maxFrameAgeMs <= 0) {
+            throw new IllegalArgumentException("max frame age " + maxFrameAgeMs + " ms must be positive");
         }
         if (batchMaxWaitMs < 0) {
             throw new IllegalArgumentException("batch max wait " + batchMaxWaitMs + " ms is negative");
@@ -48,22 +54,22 @@ public record SegmenterConfig(
     public static SegmenterConfig of(String bootstrapServers, Topics topics, Path model, Path stateDir) {
         return new SegmenterConfig(bootstrapServers, topics, DEFAULT_APPLICATION_ID, model, Device.AUTO,
                 Runtime.getRuntime().availableProcessors(), DEFAULT_BATCH_SIZE, DEFAULT_BATCH_MAX_WAIT_MS,
-                "exactly_once_v2", 1, stateDir, DEFAULT_MAX_PIXELS, Map.of());
+                DEFAULT_MAX_FRAME_AGE_MS, "exactly_once_v2", 1, stateDir, DEFAULT_MAX_PIXELS, Map.of());
     }
 
     public SegmenterConfig withBatchSize(int size) {
         return new SegmenterConfig(bootstrapServers, topics, applicationId, model, device, intraOpThreads, size,
-                batchMaxWaitMs, processingGuarantee, streamThreads, stateDir, maxPixels, kafka);
+                batchMaxWaitMs, maxFrameAgeMs, processingGuarantee, streamThreads, stateDir, maxPixels, kafka);
     }
 
     public SegmenterConfig withModel(Path newModel) {
         return new SegmenterConfig(bootstrapServers, topics, applicationId, newModel, device, intraOpThreads, batchSize,
-                batchMaxWaitMs, processingGuarantee, streamThreads, stateDir, maxPixels, kafka);
+                batchMaxWaitMs, maxFrameAgeMs, processingGuarantee, streamThreads, stateDir, maxPixels, kafka);
     }
 
     /**
      * From environment variables: KAFKA_BOOTSTRAP_SERVERS (required), SEGSTREAM_MODEL, SEGSTREAM_DEVICE,
-     * SEGSTREAM_BATCH_SIZE, SEGSTREAM_BATCH_MAX_WAIT_MS, SEGSTREAM_PROCESSING_GUARANTEE,
+     * SEGSTREAM_BATCH_SIZE, SEGSTREAM_BATCH_MAX_WAIT_MS, SEGSTREAM_MAX_FRAME_AGE_MS, SEGSTREAM_PROCESSING_GUARANTEE,
      * SEGSTREAM_STREAM_THREADS, SEGSTREAM_INTRA_OP_THREADS, SEGSTREAM_STATE_DIR, SEGSTREAM_APPLICATION_ID
      * and the topic variables of {@link Topics#fromEnv}.
      */
@@ -81,6 +87,7 @@ public record SegmenterConfig(
                 intValue(env, "SEGSTREAM_INTRA_OP_THREADS", Runtime.getRuntime().availableProcessors()),
                 intValue(env, "SEGSTREAM_BATCH_SIZE", DEFAULT_BATCH_SIZE),
                 intValue(env, "SEGSTREAM_BATCH_MAX_WAIT_MS", (int) DEFAULT_BATCH_MAX_WAIT_MS),
+                intValue(env, "SEGSTREAM_MAX_FRAME_AGE_MS", (int) DEFAULT_MAX_FRAME_AGE_MS),
                 env.getOrDefault("SEGSTREAM_PROCESSING_GUARANTEE", "exactly_once_v2"),
                 intValue(env, "SEGSTREAM_STREAM_THREADS", 1),
                 Path.of(env.getOrDefault("SEGSTREAM_STATE_DIR", System.getProperty("java.io.tmpdir") + "/segstream-state")),

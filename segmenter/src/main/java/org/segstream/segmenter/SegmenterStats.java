@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class SegmenterStats {
     private final Map<String, LongAdder> segmented = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> deadLetters = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> dropped = new ConcurrentHashMap<>();
     private final LongAdder batches = new LongAdder();
     private final LongAdder batchedFrames = new LongAdder();
     private final LongAdder inferenceNanos = new LongAdder();
@@ -19,6 +20,10 @@ public final class SegmenterStats {
 
     void deadLetter(String stream) {
         deadLetters.computeIfAbsent(stream == null ? "(unknown)" : stream, s -> new LongAdder()).increment();
+    }
+
+    void dropped(String stream, String reason) {
+        dropped.computeIfAbsent(stream + "/" + reason, s -> new LongAdder()).increment();
     }
 
     void batch(int frames, long nanos) {
@@ -34,6 +39,11 @@ public final class SegmenterStats {
 
     public Map<String, Long> deadLettersByStream() {
         return snapshot(deadLetters);
+    }
+
+    /** Frames shed without a mask, keyed "stream/reason". */
+    public Map<String, Long> droppedByStreamAndReason() {
+        return snapshot(dropped);
     }
 
     public double meanBatchSize() {

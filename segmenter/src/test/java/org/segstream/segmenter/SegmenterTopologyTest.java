@@ -62,7 +62,7 @@ class SegmenterTopologyTest {
         var config = SegmenterConfig.of("unused:9092", topics, MODEL, Path.of("target", "state"))
                 .withBatchSize(batchSize);
         config = new SegmenterConfig(config.bootstrapServers(), topics, config.applicationId(), MODEL, Device.CPU, 2,
-                batchSize, maxWaitMs, "exactly_once_v2", 1, config.stateDir(), config.maxPixels(), Map.of());
+                batchSize, maxWaitMs, 3000, "exactly_once_v2", 1, config.stateDir(), config.maxPixels(), Map.of());
         stats = new SegmenterStats();
         var props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "segmenter-test");
@@ -150,14 +150,33 @@ class SegmenterTopologyTest {
         assertEquals(Map.of("cam", 3L), stats.deadLettersByStream());
     }
 
+    @Test
+    void staleLiveFramesAreShedAndCountedButFileFramesNeverAre() {
+        start(2, 0);
+        long old = System.currentTimeMillis() - 60_000;
+        frames.pipeInput(frame("cam", 0, 40, 24, SourceKind.LIVE, old));
+        frames.pipeInput(frame("cam", 1, 40, 24, SourceKind.LIVE, System.currentTimeMillis() + 10_000));
+        frames.pipeInput(frame("file", 0, 40, 24, SourceKind.FILE, old));
+        frames.pipeInput(end("cam", 2));
+        driver.advanceWallClockTime(Duration.ofMillis(50));
+
+        List<TestRecord<String, byte[]>> out = masks.readRecordsToList();
+        assertEquals(List.of("1", "2"), headerValues(out, "cam", Headers.SEQ), "seq 0 shed, seq 1 segmented, then the end record");
+        assertEquals(List.of("0"), headerValues(out, "file", Headers.SEQ));
+        assertEquals(Map.of("cam/stale", 1L), stats.droppedByStreamAndReason());
+    }
+
     static TestRecord<String, byte[]> frame(String stream, long seq, int width, int height) {
+        return frame(stream, seq, width, height, SourceKind.FILE, System.currentTimeMillis());
+    }
+
+    static TestRecord<String, byte[]> frame(String stream, long seq, int width, int height, SourceKind kind, long captureMs) {
         byte[] px = new byte[width * height * 3];
         for (int i = 0; i < px.length; i++) {
             px[i] = (byte) ((i * 7 + seq * 13) & 0xff);
         }
         var headers = new RecordHeaders();
-        new FrameIdentity(stream, "s1", seq, seq * 40_000, System.currentTimeMillis(), width, height, 25.0, "jpeg", SourceKind.FILE)
-                .writeTo(headers);
+        new FrameIdentity(stream, "s1", seq, seq * 40_000, captureMs, width, height, 25.0, "jpeg", kind).writeTo(headers);
         return new TestRecord<>(stream, JpegCodec.encode(new BgrImage(width, height, px), 90), headers);
     }
 
