@@ -32,6 +32,14 @@ final class ServiceProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** Waits for the process to end by itself; returns its exit code. */
+    int waitForExit(java.time.Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("the service did not exit within " + timeout);
+        }
+        return process.exitValue();
+    }
+
     /** SIGKILL: no shutdown hook, no commit, no clean close. */
     void kill() throws InterruptedException {
         process.destroyForcibly();

@@ -1,0 +1,189 @@
+package org.segstream.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.segstream.broker.EmbeddedKafkaBroker;
+import org.segstream.contract.FrameIdentity;
+import org.segstream.contract.Headers;
+import org.segstream.contract.JpegCodec;
+import org.segstream.contract.RecordKind;
+import org.segstream.contract.SourceKind;
+import org.segstream.contract.StreamEnd;
+import org.segstream.contract.Topics;
+import org.segstream.ingest.FrameProducer;
+import org.segstream.ingest.IngestConfig;
+import org.segstream.scenes.TestPattern;
+import org.segstream.segmenter.SegmenterApp;
+import org.segstream.segmenter.SegmenterConfig;
+import org.segstream.segmenter.model.Device;
+
+/** The segmenter against a real broker: cross-stream batching, dead letters, shedding, start-up refusal. */
+class SegmenterBrokerIT {
+    static final Path MODEL = Path.of("..", "models", "fcn8s-slim.json").toAbsolutePath();
+    static EmbeddedKafkaBroker broker;
+
+    @BeforeAll
+    static void startBroker() {
+        broker = EmbeddedKafkaBroker.start();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        broker.close();
+    }
+
+    private static Topics topics(String prefix) throws Exception {
+        var topics = new Topics(prefix + ".frames", prefix + ".masks", prefix + ".dead-letters");
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            TopicSetup.ensure(admin, topics, 6, (short) 1);
+        }
+        return topics;
+    }
+
+    private static SegmenterConfig config(Topics topics, String appId, int batch, long waitMs, Path state) {
+        return new SegmenterConfig(broker.bootstrapServers(), topics, appId, MODEL, Device.CPU, 2, batch, waitMs, 3000,
+                "exactly_once_v2", 1, state, SegmenterConfig.DEFAULT_MAX_PIXELS, Map.of());
+    }
+
+    @Test
+    void withMoreBusyStreamsThanTheBatchSizeBatchesAreNearlyFull(@TempDir Path dir) throws Exception {
+        Topics topics = topics("batching");
+        int streams = 6;
+        int frames = 30;
+        try (var segmenter = SegmenterApp.start(config(topics, "batching", 4, 200, dir));
+             var cameras = new FrameProducer(IngestConfig.of(broker.bootstrapServers(), topics))) {
+            for (int seq = 0; seq < frames; seq++) { // six cameras at 10 fps each
+                for (int s = 0; s < streams; s++) {
+                    cameras.sendFrame(identity("cam-" + s, seq, SourceKind.LIVE, System.currentTimeMillis()),
+                            JpegCodec.encode(TestPattern.frame(seq, 160, 96), 85));
+                }
+                cameras.flush();
+                Thread.sleep(100);
+            }
+            for (int s = 0; s < streams; s++) {
+                cameras.sendEnd(new StreamEnd("cam-" + s, "s1", frames));
+            }
+            cameras.flush();
+            Map<String, List<ConsumerRecord<String, byte[]>>> masks = read(topics.masks(), streams, Duration.ofSeconds(120));
+            for (int s = 0; s < streams; s++) {
+                assertEquals(frames + 1, masks.get("cam-" + s).size());
+            }
+            double mean = segmenter.stats().meanBatchSize();
+            assertTrue(mean >= 0.9 * 4, "mean batch size " + mean + " should be at least 90 % of 4");
+        }
+    }
+
+    @Test
+    void poisonRecordsGoToTheDeadLetterTopicStaleLiveFramesAreShedAndTheRestGoesOn(@TempDir Path dir) throws Exception {
+        Topics topics = topics("faults");
+        try (var segmenter = SegmenterApp.start(config(topics, "faults", 2, 50, dir));
+             var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", broker.bootstrapServers()),
+                     new StringSerializer(), new ByteArraySerializer());
+             var cameras = new FrameProducer(IngestConfig.of(broker.bootstrapServers(), topics))) {
+            byte[] jpeg = JpegCodec.encode(TestPattern.frame(0, 160, 96), 85);
+            cameras.sendFrame(identity("file", 0, SourceKind.FILE, 0), jpeg);
+            producer.send(new ProducerRecord<>(topics.frames(), "file", new byte[] {1, 2, 3})).get(); // no headers at all
+            var garbage = new ProducerRecord<>(topics.frames(), "file", new byte[] {(byte) 0xff, (byte) 0xd8, 0, 0});
+            identity("file", 1, SourceKind.FILE, 0).writeTo(garbage.headers());
+            producer.send(garbage).get();
+            var huge = new ProducerRecord<>(topics.frames(), "file", jpeg);
+            new FrameIdentity("file", "s1", 1, 0, 0, 16384, 16384, 25, "jpeg", SourceKind.FILE).writeTo(huge.headers());
+            producer.send(huge).get();
+            cameras.sendFrame(identity("file", 1, SourceKind.FILE, 0), jpeg); // capture time 1970: old, but a file
+            cameras.sendFrame(identity("cam", 0, SourceKind.LIVE, System.currentTimeMillis() - 60_000), jpeg);
+            cameras.sendFrame(identity("cam", 1, SourceKind.LIVE, System.currentTimeMillis() + 60_000), jpeg);
+            cameras.sendEnd(new StreamEnd("file", "s1", 2));
+            cameras.sendEnd(new StreamEnd("cam", "s1", 2));
+            cameras.flush();
+
+            Map<String, List<ConsumerRecord<String, byte[]>>> masks = read(topics.masks(), 2, Duration.ofSeconds(60));
+            assertEquals(List.of("0", "1", "end"), seqsAndEnds(masks.get("file")), "file frames are never dropped");
+            assertEquals(List.of("1", "end"), seqsAndEnds(masks.get("cam")), "the stale live frame was shed");
+            assertEquals(Map.of("cam/stale", 1L), segmenter.stats().droppedByStreamAndReason());
+
+            List<ConsumerRecord<String, byte[]>> dead = new ArrayList<>();
+            read(topics.deadLetters(), 0, Duration.ofSeconds(5)).values().forEach(dead::addAll);
+            assertEquals(3, dead.size());
+            List<String> reasons = dead.stream().map(r -> Headers.get(r.headers(), Headers.ERROR)).sorted().toList();
+            assertEquals("frame of 16384x16384 is over the limit of 33177600 pixels", reasons.get(0));
+            assertTrue(reasons.get(1).startsWith("missing header"), reasons.toString());
+            assertTrue(reasons.get(2).startsWith("undecodable JPEG"), reasons.toString());
+        }
+    }
+
+    @Test
+    void aModelThatDoesNotMatchItsDescriptorStopsTheSegmenterWithAClearError(@TempDir Path dir) throws Exception {
+        Path onnx = Files.copy(MODEL.resolveSibling("fcn8s-slim.onnx"), dir.resolve("fcn8s-slim.onnx"));
+        Files.copy(MODEL, dir.resolve("fcn8s-slim.json"));
+        Files.write(onnx, new byte[] {0}, java.nio.file.StandardOpenOption.APPEND);
+        Map<String, String> env = new HashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+        env.put("SEGSTREAM_MODEL", dir.resolve("fcn8s-slim.json").toString());
+        env.put("SEGSTREAM_STATE_DIR", dir.resolve("state").toString());
+        Path log = dir.resolve("segmenter.log");
+        try (var segmenter = ServiceProcess.start("segmenter", env, log)) {
+            int code = segmenter.waitForExit(Duration.ofSeconds(60));
+            assertNotEquals(0, code);
+            String output = segmenter.log();
+            assertTrue(output.contains("has sha256") && output.contains("refusing a swapped or damaged model"), output);
+        }
+    }
+
+    static FrameIdentity identity(String stream, long seq, SourceKind kind, long captureMs) {
+        return new FrameIdentity(stream, "s1", seq, seq * 100_000, captureMs, 160, 96, 10, "jpeg", kind);
+    }
+
+    static List<String> seqsAndEnds(List<ConsumerRecord<String, byte[]>> records) {
+        return records.stream().map(r -> StreamEnd.kindOf(r.headers()) == RecordKind.END ? "end" : Headers.get(r.headers(), Headers.SEQ)).toList();
+    }
+
+    /** Reads a topic (read_committed) until {@code ends} end records arrived, or for the whole timeout when 0. */
+    static Map<String, List<ConsumerRecord<String, byte[]>>> read(String topic, int ends, Duration timeout) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "verifier-" + System.nanoTime());
+        Map<String, List<ConsumerRecord<String, byte[]>>> byKey = new HashMap<>();
+        int seen = 0;
+        try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline && (ends == 0 || seen < ends)) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(300))) {
+                    byKey.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(record);
+                    var kind = record.headers().lastHeader(Headers.KIND);
+                    if (kind != null && new String(kind.value(), StandardCharsets.UTF_8).equals("end")) {
+                        seen++;
+                    }
+                }
+            }
+        }
+        return byKey;
+    }
+}
