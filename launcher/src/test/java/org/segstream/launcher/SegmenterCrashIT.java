@@ -5,22 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.segstream.broker.EmbeddedKafkaBroker;
 import org.segstream.contract.FrameIdentity;
 import org.segstream.contract.JpegCodec;
-import org.segstream.contract.RecordKind;
 import org.segstream.contract.SourceKind;
 import org.segstream.contract.StreamEnd;
 import org.segstream.contract.Topics;
@@ -52,7 +44,7 @@ class SegmenterCrashIT {
                 TopicSetup.ensure(admin, TOPICS, 4, (short) 1);
             }
             Map<String, String> env = segmenterEnv(broker.bootstrapServers(), dir.resolve("state"));
-            var verifier = new MaskCounter(broker.bootstrapServers());
+            var verifier = new MaskVerifier(broker.bootstrapServers(), TOPICS);
             int sent = 0;
             int pendingAtKill = 0;
             for (int ticks : new int[] {5, 6, 7}) {
@@ -84,7 +76,7 @@ class SegmenterCrashIT {
                 verifier.awaitEnds(STREAMS, Duration.ofSeconds(180), segmenter);
                 assertEquals(pendingAtKill, restoredFrames(segmenter.log()));
             }
-            verifier.assertExactlyOnceInOrder();
+            verifier.assertExactlyOnceInOrder(STREAMS, FRAMES);
         }
     }
 
@@ -120,83 +112,5 @@ class SegmenterCrashIT {
         env.put("KAFKA_CLIENT_SESSION_TIMEOUT_MS", "6000");
         env.put("KAFKA_CLIENT_HEARTBEAT_INTERVAL_MS", "1000");
         return env;
-    }
-
-    /** A read_committed reader of the masks topic that keeps everything it saw, in order. */
-    static final class MaskCounter implements AutoCloseable {
-        private final KafkaConsumer<String, byte[]> consumer;
-        private final Map<String, List<ConsumerRecord<String, byte[]>>> byStream = new HashMap<>();
-        private int masks;
-        private int ends;
-
-        MaskCounter(String bootstrap) {
-            Map<String, Object> props = new HashMap<>();
-            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-            props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-            props.put(ConsumerConfig.GROUP_ID_CONFIG, "verifier-" + System.nanoTime());
-            consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-            consumer.subscribe(List.of(TOPICS.masks()));
-        }
-
-        void awaitAtLeast(int count, Duration timeout, ServiceProcess segmenter) throws Exception {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (masks < count) {
-                check(deadline, segmenter, count + " masks");
-                poll();
-            }
-        }
-
-        int masks() {
-            return masks;
-        }
-
-        void awaitEnds(int count, Duration timeout, ServiceProcess segmenter) throws Exception {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (ends < count) {
-                check(deadline, segmenter, count + " end records");
-                poll();
-            }
-        }
-
-        private void check(long deadline, ServiceProcess segmenter, String what) throws Exception {
-            if (System.nanoTime() > deadline || !segmenter.alive()) {
-                throw new AssertionError("waiting for " + what + " (have " + masks + " masks, " + ends + " ends); segmenter "
-                        + (segmenter.alive() ? "alive" : "dead") + ", its log:\n" + segmenter.log());
-            }
-        }
-
-        private void poll() {
-            for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(300))) {
-                byStream.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(record);
-                if (StreamEnd.kindOf(record.headers()) == RecordKind.END) {
-                    ends++;
-                } else {
-                    masks++;
-                }
-            }
-        }
-
-        void assertExactlyOnceInOrder() {
-            assertEquals(STREAMS, byStream.size());
-            for (int s = 0; s < STREAMS; s++) {
-                List<ConsumerRecord<String, byte[]>> records = byStream.get("cam-" + s);
-                List<Long> seqs = new ArrayList<>();
-                for (ConsumerRecord<String, byte[]> record : records.subList(0, records.size() - 1)) {
-                    seqs.add(FrameIdentity.readFrom(record.headers()).seq());
-                }
-                List<Long> expected = new ArrayList<>();
-                for (long seq = 0; seq < FRAMES; seq++) {
-                    expected.add(seq);
-                }
-                assertEquals(expected, seqs, "cam-" + s + ": every frame once, in order");
-                assertEquals(RecordKind.END, StreamEnd.kindOf(records.get(records.size() - 1).headers()));
-            }
-        }
-
-        @Override
-        public void close() {
-            consumer.close();
-        }
     }
 }
