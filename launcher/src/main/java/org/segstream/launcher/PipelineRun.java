@@ -38,7 +38,12 @@ final class PipelineRun {
     /** Give up when the sink has made no progress for this long. */
     private static final long STALL_NANOS = 180_000_000_000L;
 
-    record Options(List<String> sources, Path outDir, Path model, int batchSize, boolean writeMasks, int partitions, Device device) {
+    record Options(List<String> sources, Path outDir, Path model, int batchSize, boolean writeMasks, int partitions, Device device,
+                   int metricsPort) {
+        /** Without a metrics endpoint (tests run several pipelines at once). */
+        Options(List<String> sources, Path outDir, Path model, int batchSize, boolean writeMasks, int partitions, Device device) {
+            this(sources, outDir, model, batchSize, writeMasks, partitions, device, -1);
+        }
     }
 
     /** The outcome: the summary, and whether any source could be read. */
@@ -81,7 +86,8 @@ final class PipelineRun {
                 "exactly_once_v2", 1, stateDir, SegmenterConfig.DEFAULT_MAX_PIXELS, Map.of());
         IngestConfig ingestConfig = IngestConfig.of(bootstrapServers, topics);
         var tracker = new RunTracker();
-        try (SegmenterApp segmenter = SegmenterApp.start(segmenterConfig);
+        try (MetricsServer metrics = startMetrics(options.metricsPort());
+             SegmenterApp segmenter = SegmenterApp.start(segmenterConfig, metrics.registry());
              SinkApp sink = SinkApp.start(SinkConfig.of(bootstrapServers, topics, options.outDir(), options.writeMasks()), tracker);
              FrameProducer producer = new FrameProducer(ingestConfig)) {
             long started = System.currentTimeMillis();
@@ -163,6 +169,16 @@ final class PipelineRun {
                 lastReport = System.nanoTime();
             }
             tracker.awaitChange(200);
+        }
+    }
+
+    /** Metrics on loopback only: `run` is a one-machine tool. A busy port costs the metrics, not the run. */
+    private static MetricsServer startMetrics(int port) throws java.io.IOException {
+        try {
+            return MetricsServer.start("127.0.0.1", port);
+        } catch (java.io.IOException e) {
+            log.warn("metrics port {} is not available ({}); running without a metrics endpoint", port, e.getMessage());
+            return MetricsServer.start("127.0.0.1", -1);
         }
     }
 

@@ -7,7 +7,11 @@ import org.segstream.segmenter.SegmenterConfig;
 import org.segstream.segmenter.model.Device;
 
 /** The options of {@code segstream run} and {@code segstream demo}. */
-record RunOptions(List<String> sources, Path outDir, Path model, int batchSize, int partitions, boolean writeMasks, Device device) {
+record RunOptions(List<String> sources, Path outDir, Path model, int batchSize, int partitions, boolean writeMasks, Device device,
+                  int metricsPort) {
+
+    /** Where `run` serves /metrics by default (loopback only). */
+    static final int DEFAULT_METRICS_PORT = 9400;
 
     static RunOptions parse(List<String> args, Path defaultOut, Path home) {
         Path outDir = defaultOut;
@@ -16,6 +20,7 @@ record RunOptions(List<String> sources, Path outDir, Path model, int batchSize, 
         int partitions = 4;
         boolean writeMasks = false;
         Device device = Device.AUTO;
+        int metricsPort = DEFAULT_METRICS_PORT;
         List<String> sources = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
@@ -26,6 +31,7 @@ record RunOptions(List<String> sources, Path outDir, Path model, int batchSize, 
                 case "--partitions" -> partitions = CliValues.intValue(args, ++i, arg, 1, 1000);
                 case "--device" -> device = Device.parse(CliValues.value(args, ++i, arg));
                 case "--write-masks" -> writeMasks = true;
+                case "--metrics-port" -> metricsPort = CliValues.intValue(args, ++i, arg, -1, 65535);
                 default -> {
                     if (arg.startsWith("--")) {
                         throw new SegstreamCli.UsageException("unknown option " + arg);
@@ -34,6 +40,6 @@ record RunOptions(List<String> sources, Path outDir, Path model, int batchSize, 
                 }
             }
         }
-        return new RunOptions(List.copyOf(sources), outDir, model, batchSize, partitions, writeMasks, device);
+        return new RunOptions(List.copyOf(sources), outDir, model, batchSize, partitions, writeMasks, device, metricsPort);
     }
 }

@@ -34,6 +34,7 @@ public final class SegstreamCli {
                   --device auto|cpu|cuda    inference device (default auto)
                   --partitions N            partitions of the frames and masks topics (default 4)
                   --write-masks             also write DIR/<stream>/masks/<seq>.png
+                  --metrics-port N          serve /metrics on 127.0.0.1:N (default 9400; -1: off)
                 SOURCE is a path or URL; name=SOURCE names the stream (default: the file's base name)
               synth --out DIR [--seed S] [--seconds T] [--size WxH] [--fps F]
                                             a labelled street scene: DIR/video.mp4 and DIR/gt/<seq>.png
@@ -89,7 +90,7 @@ public final class SegstreamCli {
             throw new UsageException("run needs at least one SOURCE");
         }
         var outcome = PipelineRun.run(new PipelineRun.Options(sources, options.outDir(), options.model(), options.batchSize(),
-                options.writeMasks() || demo, options.partitions(), options.device()), out);
+                options.writeMasks() || demo, options.partitions(), options.device(), options.metricsPort()), out);
         if (!outcome.anySourceRead()) {
             System.err.println("segstream: no source could be read");
             return 1;
@@ -179,17 +180,28 @@ public final class SegstreamCli {
         if (!config.model().isAbsolute() && !Files.exists(config.model())) {
             config = config.withModel(home().resolve(config.model()));
         }
-        try (SegmenterApp app = SegmenterApp.start(config)) {
+        try (MetricsServer metrics = serviceMetrics(env); SegmenterApp app = SegmenterApp.start(config, metrics.registry())) {
             awaitShutdownSignal();
         }
         return 0;
     }
 
     private static int sink(Map<String, String> env) throws Exception {
-        try (SinkApp app = SinkApp.start(SinkConfig.fromEnv(env, KafkaClientProperties.from(env)), SinkListener.NONE)) {
+        try (MetricsServer metrics = serviceMetrics(env);
+             SinkApp app = SinkApp.start(SinkConfig.fromEnv(env, KafkaClientProperties.from(env)), SinkListener.NONE)) {
             awaitShutdownSignal();
         }
         return 0;
+    }
+
+    /** A standalone service's endpoint: SEGSTREAM_METRICS_PORT (default 9400, -1 off) on SEGSTREAM_METRICS_BIND (default 0.0.0.0). */
+    private static MetricsServer serviceMetrics(Map<String, String> env) throws java.io.IOException {
+        String port = env.getOrDefault("SEGSTREAM_METRICS_PORT", String.valueOf(RunOptions.DEFAULT_METRICS_PORT));
+        try {
+            return MetricsServer.start(env.getOrDefault("SEGSTREAM_METRICS_BIND", "0.0.0.0"), Integer.parseInt(port.trim()));
+        } catch (NumberFormatException e) {
+            throw new UsageException("SEGSTREAM_METRICS_PORT is '" + port + "', expected a port number");
+        }
     }
 
     private static void awaitShutdownSignal() throws InterruptedException {

@@ -74,7 +74,8 @@ class SegmenterBrokerIT {
         Topics topics = topics("batching");
         int streams = 6;
         int frames = 30;
-        try (var segmenter = SegmenterApp.start(config(topics, "batching", 4, 200, dir));
+        try (var metrics = MetricsServer.start("127.0.0.1", 0);
+             var segmenter = SegmenterApp.start(config(topics, "batching", 4, 200, dir), metrics.registry());
              var cameras = new FrameProducer(IngestConfig.of(broker.bootstrapServers(), topics))) {
             for (int seq = 0; seq < frames; seq++) { // six cameras at 10 fps each
                 for (int s = 0; s < streams; s++) {
@@ -94,6 +95,15 @@ class SegmenterBrokerIT {
             }
             double mean = segmenter.stats().meanBatchSize();
             assertTrue(mean >= 0.9 * 4, "mean batch size " + mean + " should be at least 90 % of 4");
+
+            // The same figures on the process's metrics endpoint.
+            String scrape = get("http://127.0.0.1:" + metrics.port() + "/metrics");
+            assertTrue(scrape.contains("segstream_batch_size_bucket{le=\"4.0\"}"), scrape);
+            assertTrue(scrape.contains("segstream_inference_device_info{provider=\"cpu\"} 1"), scrape);
+            assertTrue(scrape.contains("segstream_frames_segmented_total{stream=\"cam-0\"} 30.0"), scrape);
+            assertTrue(scrape.contains("segstream_inference_seconds_count"), scrape);
+            assertTrue(scrape.contains("jvm_memory_used_bytes"), scrape);
+            assertTrue(get("http://127.0.0.1:" + metrics.port() + "/-/healthy").toLowerCase(java.util.Locale.ROOT).contains("healthy"));
         }
     }
 
@@ -144,6 +154,7 @@ class SegmenterBrokerIT {
         env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
         env.put("SEGSTREAM_MODEL", dir.resolve("fcn8s-slim.json").toString());
         env.put("SEGSTREAM_STATE_DIR", dir.resolve("state").toString());
+        env.put("SEGSTREAM_METRICS_PORT", "0");
         Path log = dir.resolve("segmenter.log");
         try (var segmenter = ServiceProcess.start("segmenter", env, log)) {
             int code = segmenter.waitForExit(Duration.ofSeconds(60));
@@ -151,6 +162,14 @@ class SegmenterBrokerIT {
             String output = segmenter.log();
             assertTrue(output.contains("has sha256") && output.contains("refusing a swapped or damaged model"), output);
         }
+    }
+
+    static String get(String url) throws Exception {
+        var client = java.net.http.HttpClient.newHttpClient();
+        var response = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), url);
+        return response.body();
     }
 
     static FrameIdentity identity(String stream, long seq, SourceKind kind, long captureMs) {

@@ -104,6 +104,7 @@ class SegmenterCrashIT {
         env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
         env.put("SEGSTREAM_MODEL", Path.of("..", "models", "fcn8s-slim.json").toAbsolutePath().toString());
         env.put("SEGSTREAM_DEVICE", "cpu");
+        env.put("SEGSTREAM_METRICS_PORT", "0"); // several segmenters on one machine
         env.put("SEGSTREAM_BATCH_SIZE", String.valueOf(BATCH));
         // A long wait keeps partial batches pending (in the store) for seconds: the kills find them there.
         env.put("SEGSTREAM_BATCH_MAX_WAIT_MS", "10000");

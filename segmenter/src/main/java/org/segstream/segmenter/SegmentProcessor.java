@@ -83,7 +83,7 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
         try {
             frame = PendingFrame.admit(stored, this, maxPixels);
         } catch (BadRecordException e) {
-            deadLetter(stored, e.getMessage());
+            deadLetter(stored, e.getMessage(), "invalid");
             return;
         }
         store.put(source.offset(), stored.encode());
@@ -111,7 +111,7 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
             PendingFrame frame = inOrder.pollFirst();
             StoredRecord in = frame.record;
             if (frame.failure != null) {
-                deadLetter(in, frame.failure);
+                deadLetter(in, frame.failure, "inference");
             } else if (frame.dropped != null) {
                 stats.dropped(frame.identity.stream(), frame.dropped);
             } else if (frame.isEnd()) {
@@ -129,14 +129,14 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
         }
     }
 
-    private void deadLetter(StoredRecord in, String reason) {
+    private void deadLetter(StoredRecord in, String reason, String kind) {
         log.warn("dead letter: frames partition {} offset {} (key '{}'): {}", in.partition(), in.offset(), in.key(), reason);
         var headers = copy(in.headers());
         Headers.put(headers, Headers.ERROR, reason);
         Headers.put(headers, Headers.FRAME_PARTITION, in.partition());
         Headers.put(headers, Headers.FRAME_OFFSET, in.offset());
         context.forward(new Record<>(in.key(), in.value(), in.timestamp(), headers), TO_DEAD_LETTERS);
-        stats.deadLetter(in.key());
+        stats.deadLetter(kind);
     }
 
     private static RecordHeaders copy(org.apache.kafka.common.header.Headers headers) {

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -35,8 +36,14 @@ public final class SegmenterApp implements AutoCloseable {
 
     /** Loads and checks the model, starts the topology and waits until it is RUNNING. */
     public static SegmenterApp start(SegmenterConfig config) throws IOException {
+        return start(config, new PrometheusRegistry());
+    }
+
+    /** As {@link #start(SegmenterConfig)}, with the metrics registered in {@code registry} (the process's). */
+    public static SegmenterApp start(SegmenterConfig config, PrometheusRegistry registry) throws IOException {
         SegmentationModel model = SegmentationModel.load(ModelDescriptor.read(config.model()), config.device(), config.intraOpThreads());
-        var stats = new SegmenterStats();
+        var stats = new SegmenterStats(registry);
+        stats.device(model.provider());
         KafkaStreams streams = new KafkaStreams(SegmenterTopology.build(config, model, stats), streamsProperties(config));
         var running = new CountDownLatch(1);
         streams.setStateListener((now, before) -> {

@@ -1,64 +1,106 @@
 package org.segstream.segmenter;
 
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Info;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.Unit;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 
-/** Counters of one segmenter instance, shared by its stream threads (lock-free adders). */
+/**
+ * The segmenter's metrics, in a Prometheus registry (the process's, or a private one in tests).
+ * Labels are bounded: stream ids of admitted frames (as many as cameras), fixed reason words.
+ */
 public final class SegmenterStats {
-    private final Map<String, LongAdder> segmented = new ConcurrentHashMap<>();
-    private final Map<String, LongAdder> deadLetters = new ConcurrentHashMap<>();
-    private final Map<String, LongAdder> dropped = new ConcurrentHashMap<>();
-    private final LongAdder batches = new LongAdder();
-    private final LongAdder batchedFrames = new LongAdder();
-    private final LongAdder inferenceNanos = new LongAdder();
+    private final Counter segmented;
+    private final Counter dropped;
+    private final Counter deadLetters;
+    private final Histogram batchSize;
+    private final Histogram inference;
+    private final Info device;
 
-    void segmented(String stream) {
-        segmented.computeIfAbsent(stream, s -> new LongAdder()).increment();
+    /** Metrics in a registry of their own, for tests. */
+    public SegmenterStats() {
+        this(new PrometheusRegistry());
     }
 
-    void deadLetter(String stream) {
-        deadLetters.computeIfAbsent(stream == null ? "(unknown)" : stream, s -> new LongAdder()).increment();
+    public SegmenterStats(PrometheusRegistry registry) {
+        segmented = Counter.builder().name("segstream_frames_segmented_total")
+                .help("Frames whose mask the segmenter published").labelNames("stream").register(registry);
+        dropped = Counter.builder().name("segstream_frames_dropped_total")
+                .help("Frames the segmenter shed without a mask, by reason (stale: a live frame too old when its batch formed)")
+                .labelNames("stream", "reason").register(registry);
+        deadLetters = Counter.builder().name("segstream_dead_letters_total")
+                .help("Records sent to the dead-letter topic (invalid: refused record; inference: the model failed)")
+                .labelNames("reason").register(registry);
+        batchSize = Histogram.builder().name("segstream_batch_size")
+                .help("Frames per inference call").classicOnly()
+                .classicUpperBounds(1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 64, 128, 256).register(registry);
+        inference = Histogram.builder().name("segstream_inference_seconds")
+                .help("Wall time of one inference call (a whole batch)").unit(Unit.SECONDS).classicOnly()
+                .classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30).register(registry);
+        device = Info.builder().name("segstream_inference_device")
+                .help("The ONNX Runtime execution provider in use").labelNames("provider").register(registry);
+    }
+
+    void device(String provider) {
+        device.setLabelValues(provider);
+    }
+
+    void segmented(String stream) {
+        segmented.labelValues(stream).inc();
+    }
+
+    void deadLetter(String reason) {
+        deadLetters.labelValues(reason).inc();
     }
 
     void dropped(String stream, String reason) {
-        dropped.computeIfAbsent(stream + "/" + reason, s -> new LongAdder()).increment();
+        dropped.labelValues(stream, reason).inc();
     }
 
     void batch(int frames, long nanos) {
-        batches.increment();
-        batchedFrames.add(frames);
-        inferenceNanos.add(nanos);
+        batchSize.observe(frames);
+        inference.observe(nanos / 1e9);
     }
 
     /** Frames whose mask was forwarded, per stream. */
     public Map<String, Long> segmentedByStream() {
-        return snapshot(segmented);
+        return byLabels(segmented.collect(), "stream");
     }
 
-    public Map<String, Long> deadLettersByStream() {
-        return snapshot(deadLetters);
+    /** Dead letters by reason ("invalid" or "inference"). */
+    public Map<String, Long> deadLettersByReason() {
+        return byLabels(deadLetters.collect(), "reason");
     }
 
     /** Frames shed without a mask, keyed "stream/reason". */
     public Map<String, Long> droppedByStreamAndReason() {
-        return snapshot(dropped);
+        return byLabels(dropped.collect(), "stream", "reason");
     }
 
     public double meanBatchSize() {
-        long n = batches.sum();
-        return n == 0 ? 0 : (double) batchedFrames.sum() / n;
+        HistogramSnapshot.HistogramDataPointSnapshot point = batchSize.collect().getDataPoints().get(0);
+        return point.getCount() == 0 ? 0 : point.getSum() / point.getCount();
     }
 
     public double meanInferenceMillisPerFrame() {
-        long frames = batchedFrames.sum();
-        return frames == 0 ? 0 : inferenceNanos.sum() / 1e6 / frames;
+        double frames = batchSize.collect().getDataPoints().get(0).getSum();
+        return frames == 0 ? 0 : inference.collect().getDataPoints().get(0).getSum() * 1000 / frames;
     }
 
-    private static Map<String, Long> snapshot(Map<String, LongAdder> counters) {
+    private static Map<String, Long> byLabels(CounterSnapshot snapshot, String... labels) {
         Map<String, Long> out = new TreeMap<>();
-        counters.forEach((k, v) -> out.put(k, v.sum()));
+        for (CounterSnapshot.CounterDataPointSnapshot point : snapshot.getDataPoints()) {
+            StringBuilder key = new StringBuilder();
+            for (String label : labels) {
+                key.append(key.length() == 0 ? "" : "/").append(point.getLabels().get(label));
+            }
+            out.put(key.toString(), (long) point.getValue());
+        }
         return out;
     }
 }

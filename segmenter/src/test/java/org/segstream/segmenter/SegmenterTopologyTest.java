@@ -147,7 +147,7 @@ class SegmenterTopologyTest {
         assertTrue(header(dead.get(1), Headers.ERROR).startsWith("undecodable JPEG"), header(dead.get(1), Headers.ERROR));
         assertEquals("JPEG is 40x24 but the headers say 41x24", header(dead.get(2), Headers.ERROR));
         assertEquals(List.of("2"), headerValues(masks.readRecordsToList(), "cam", Headers.SEQ));
-        assertEquals(Map.of("cam", 3L), stats.deadLettersByStream());
+        assertEquals(Map.of("invalid", 3L), stats.deadLettersByReason());
     }
 
     @Test
