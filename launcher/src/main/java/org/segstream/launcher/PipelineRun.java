@@ -21,6 +21,7 @@ import org.segstream.ingest.IngestJob;
 import org.segstream.ingest.IngestResult;
 import org.segstream.ingest.SourceSpec;
 import org.segstream.segmenter.SegmenterApp;
+import org.segstream.segmenter.InputSizing;
 import org.segstream.segmenter.SegmenterConfig;
 import org.segstream.segmenter.model.Device;
 import org.segstream.sink.SinkApp;
@@ -82,7 +83,7 @@ final class PipelineRun {
         SegmenterConfig segmenterConfig = new SegmenterConfig(bootstrapServers, topics,
                 SegmenterConfig.DEFAULT_APPLICATION_ID, options.model(), options.device(),
                 Runtime.getRuntime().availableProcessors(), options.batchSize(), SegmenterConfig.DEFAULT_BATCH_MAX_WAIT_MS,
-                SegmenterConfig.DEFAULT_MAX_FRAME_AGE_MS,
+                SegmenterConfig.DEFAULT_MAX_FRAME_AGE_MS, InputSizing.NATIVE,
                 "exactly_once_v2", 1, stateDir, SegmenterConfig.DEFAULT_MAX_PIXELS, Map.of());
         IngestConfig ingestConfig = IngestConfig.of(bootstrapServers, topics);
         var tracker = new RunTracker();

@@ -38,6 +38,7 @@ import org.segstream.ingest.FrameProducer;
 import org.segstream.ingest.IngestConfig;
 import org.segstream.scenes.TestPattern;
 import org.segstream.segmenter.SegmenterApp;
+import org.segstream.segmenter.InputSizing;
 import org.segstream.segmenter.SegmenterConfig;
 import org.segstream.segmenter.model.Device;
 
@@ -65,7 +66,7 @@ class SegmenterBrokerIT {
     }
 
     private static SegmenterConfig config(Topics topics, String appId, int batch, long waitMs, Path state) {
-        return new SegmenterConfig(broker.bootstrapServers(), topics, appId, MODEL, Device.CPU, 2, batch, waitMs, 3000,
+        return new SegmenterConfig(broker.bootstrapServers(), topics, appId, MODEL, Device.CPU, 2, batch, waitMs, 3000, InputSizing.NATIVE,
                 "exactly_once_v2", 1, state, SegmenterConfig.DEFAULT_MAX_PIXELS, Map.of());
     }
 

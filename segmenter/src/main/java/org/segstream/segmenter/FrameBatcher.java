@@ -29,12 +29,15 @@ final class FrameBatcher {
     private final int batchSize;
     private final long maxWaitMillis;
     private final long maxFrameAgeMillis;
+    private final InputSizing sizing;
     private final SegmenterStats stats;
     private final Map<Size, ArrayDeque<PendingFrame>> waiting = new LinkedHashMap<>();
     private ByteBuffer input = ByteBuffer.allocateDirect(0);
 
-    FrameBatcher(SegmentationModel model, int batchSize, long maxWaitMillis, long maxFrameAgeMillis, SegmenterStats stats) {
+    FrameBatcher(SegmentationModel model, int batchSize, long maxWaitMillis, long maxFrameAgeMillis, InputSizing sizing,
+                 SegmenterStats stats) {
         this.maxFrameAgeMillis = maxFrameAgeMillis;
+        this.sizing = sizing;
         this.model = model;
         this.batchSize = batchSize;
         this.maxWaitMillis = maxWaitMillis;
@@ -43,7 +46,8 @@ final class FrameBatcher {
 
     void add(PendingFrame frame, long nowMillis) {
         frame.queuedAtMillis = nowMillis;
-        waiting.computeIfAbsent(new Size(frame.image.width(), frame.image.height()), s -> new ArrayDeque<>()).add(frame);
+        frame.modelInput = sizing.toModel(frame.image);
+        waiting.computeIfAbsent(new Size(frame.modelInput.width(), frame.modelInput.height()), s -> new ArrayDeque<>()).add(frame);
     }
 
     /** Runs every full batch. */
@@ -105,8 +109,8 @@ final class FrameBatcher {
         if (batch.isEmpty()) {
             return;
         }
-        int width = batch.get(0).image.width();
-        int height = batch.get(0).image.height();
+        int width = batch.get(0).modelInput.width();
+        int height = batch.get(0).modelInput.height();
         int frameBytes = width * height * 3;
         int needed = frameBytes * batch.size();
         if (input.capacity() < needed) {
@@ -114,7 +118,7 @@ final class FrameBatcher {
         }
         input.clear();
         for (PendingFrame frame : batch) {
-            input.put(frame.image.pixels());
+            input.put(frame.modelInput.pixels());
         }
         input.flip();
         long start = System.nanoTime();
@@ -123,7 +127,9 @@ final class FrameBatcher {
             stats.batch(batch.size(), System.nanoTime() - start);
             Iterator<PendingFrame> frames = batch.iterator();
             for (ClassMap mask : masks) {
-                frames.next().result = mask;
+                PendingFrame frame = frames.next();
+                frame.result = InputSizing.toFrame(mask, frame.image.width(), frame.image.height());
+                frame.modelInput = null;
             }
         } catch (Exception e) {
             log.error("inference failed for a batch of {} frames of {}x{}: {}", batch.size(), width, height, e.toString());

@@ -17,6 +17,7 @@ final class PendingFrame {
     final Object owner;
     final FrameIdentity identity; // null for an end-of-stream marker
     final BgrImage image;         // null for an end-of-stream marker
+    BgrImage modelInput;          // the image at the size the model runs at (the frame itself in native mode)
     long queuedAtMillis;
     ClassMap result;
     String failure;

@@ -44,6 +44,7 @@ public final class SegmenterApp implements AutoCloseable {
         SegmentationModel model = SegmentationModel.load(ModelDescriptor.read(config.model()), config.device(), config.intraOpThreads());
         var stats = new SegmenterStats(registry);
         stats.device(model.provider());
+        warmUp(model, config);
         KafkaStreams streams = new KafkaStreams(SegmenterTopology.build(config, model, stats), streamsProperties(config));
         var running = new CountDownLatch(1);
         streams.setStateListener((now, before) -> {
@@ -70,6 +71,19 @@ public final class SegmenterApp implements AutoCloseable {
         log.info("segmenter running: model {} on {}, batch size {}, max wait {} ms, {}", model.descriptor().label(),
                 model.provider(), config.batchSize(), config.batchMaxWaitMs(), config.processingGuarantee());
         return new SegmenterApp(model, streams, stats);
+    }
+
+    /** Warms the session at the size frames will most likely have: the fixed model input, else 640x360. */
+    private static void warmUp(SegmentationModel model, SegmenterConfig config) throws IOException {
+        int width = config.modelInput().isNative() ? 640 : config.modelInput().width();
+        int height = config.modelInput().isNative() ? 360 : config.modelInput().height();
+        try {
+            long ms = model.warmUp(config.batchSize(), width, height);
+            log.info("warm-up: a batch of {} at {}x{} took {} ms on {}", config.batchSize(), width, height, ms, model.provider());
+        } catch (ai.onnxruntime.OrtException | RuntimeException e) {
+            model.close();
+            throw new IOException("the model failed its warm-up inference at " + width + "x" + height + ": " + e.getMessage(), e);
+        }
     }
 
     /** Our defaults, then the user's pass-through properties on top. */

@@ -20,6 +20,7 @@ public record SegmenterConfig(
         int batchSize,
         long batchMaxWaitMs,
         long maxFrameAgeMs,
+        InputSizing modelInput,
         String processingGuarantee,
         int streamThreads,
         Path stateDir,
@@ -54,22 +55,22 @@ public record SegmenterConfig(
     public static SegmenterConfig of(String bootstrapServers, Topics topics, Path model, Path stateDir) {
         return new SegmenterConfig(bootstrapServers, topics, DEFAULT_APPLICATION_ID, model, Device.AUTO,
                 Runtime.getRuntime().availableProcessors(), DEFAULT_BATCH_SIZE, DEFAULT_BATCH_MAX_WAIT_MS,
-                DEFAULT_MAX_FRAME_AGE_MS, "exactly_once_v2", 1, stateDir, DEFAULT_MAX_PIXELS, Map.of());
+                DEFAULT_MAX_FRAME_AGE_MS, InputSizing.NATIVE, "exactly_once_v2", 1, stateDir, DEFAULT_MAX_PIXELS, Map.of());
     }
 
     public SegmenterConfig withBatchSize(int size) {
         return new SegmenterConfig(bootstrapServers, topics, applicationId, model, device, intraOpThreads, size,
-                batchMaxWaitMs, maxFrameAgeMs, processingGuarantee, streamThreads, stateDir, maxPixels, kafka);
+                batchMaxWaitMs, maxFrameAgeMs, modelInput, processingGuarantee, streamThreads, stateDir, maxPixels, kafka);
     }
 
     public SegmenterConfig withModel(Path newModel) {
         return new SegmenterConfig(bootstrapServers, topics, applicationId, newModel, device, intraOpThreads, batchSize,
-                batchMaxWaitMs, maxFrameAgeMs, processingGuarantee, streamThreads, stateDir, maxPixels, kafka);
+                batchMaxWaitMs, maxFrameAgeMs, modelInput, processingGuarantee, streamThreads, stateDir, maxPixels, kafka);
     }
 
     /**
      * From environment variables: KAFKA_BOOTSTRAP_SERVERS (required), SEGSTREAM_MODEL, SEGSTREAM_DEVICE,
-     * SEGSTREAM_BATCH_SIZE, SEGSTREAM_BATCH_MAX_WAIT_MS, SEGSTREAM_MAX_FRAME_AGE_MS, SEGSTREAM_PROCESSING_GUARANTEE,
+     * SEGSTREAM_BATCH_SIZE, SEGSTREAM_BATCH_MAX_WAIT_MS, SEGSTREAM_MAX_FRAME_AGE_MS, SEGSTREAM_MODEL_INPUT (native or WxH), SEGSTREAM_PROCESSING_GUARANTEE,
      * SEGSTREAM_STREAM_THREADS, SEGSTREAM_INTRA_OP_THREADS, SEGSTREAM_STATE_DIR, SEGSTREAM_APPLICATION_ID
      * and the topic variables of {@link Topics#fromEnv}.
      */
@@ -88,6 +89,7 @@ public record SegmenterConfig(
                 intValue(env, "SEGSTREAM_BATCH_SIZE", DEFAULT_BATCH_SIZE),
                 intValue(env, "SEGSTREAM_BATCH_MAX_WAIT_MS", (int) DEFAULT_BATCH_MAX_WAIT_MS),
                 intValue(env, "SEGSTREAM_MAX_FRAME_AGE_MS", (int) DEFAULT_MAX_FRAME_AGE_MS),
+                InputSizing.parse(env.getOrDefault("SEGSTREAM_MODEL_INPUT", "native")),
                 env.getOrDefault("SEGSTREAM_PROCESSING_GUARANTEE", "exactly_once_v2"),
                 intValue(env, "SEGSTREAM_STREAM_THREADS", 1),
                 Path.of(env.getOrDefault("SEGSTREAM_STATE_DIR", System.getProperty("java.io.tmpdir") + "/segstream-state")),

@@ -25,7 +25,7 @@ final class SegmenterTopology {
         topology.addProcessor("segment",
                 () -> new SegmentProcessor(
                         () -> batchers.computeIfAbsent(Thread.currentThread(),
-                                t -> new FrameBatcher(model, config.batchSize(), config.batchMaxWaitMs(), config.maxFrameAgeMs(), stats)),
+                                t -> new FrameBatcher(model, config.batchSize(), config.batchMaxWaitMs(), config.maxFrameAgeMs(), config.modelInput(), stats)),
                         stats, model.descriptor().label(), config.maxPixels(), TICK),
                 "frames");
         topology.addStateStore(

@@ -59,10 +59,14 @@ class SegmenterTopologyTest {
     }
 
     private void start(int batchSize, long maxWaitMs) {
+        start(batchSize, maxWaitMs, InputSizing.NATIVE);
+    }
+
+    private void start(int batchSize, long maxWaitMs, InputSizing sizing) {
         var config = SegmenterConfig.of("unused:9092", topics, MODEL, Path.of("target", "state"))
                 .withBatchSize(batchSize);
         config = new SegmenterConfig(config.bootstrapServers(), topics, config.applicationId(), MODEL, Device.CPU, 2,
-                batchSize, maxWaitMs, 3000, "exactly_once_v2", 1, config.stateDir(), config.maxPixels(), Map.of());
+                batchSize, maxWaitMs, 3000, sizing, "exactly_once_v2", 1, config.stateDir(), config.maxPixels(), Map.of());
         stats = new SegmenterStats();
         var props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "segmenter-test");
@@ -148,6 +152,34 @@ class SegmenterTopologyTest {
         assertEquals("JPEG is 40x24 but the headers say 41x24", header(dead.get(2), Headers.ERROR));
         assertEquals(List.of("2"), headerValues(masks.readRecordsToList(), "cam", Headers.SEQ));
         assertEquals(Map.of("invalid", 3L), stats.deadLettersByReason());
+    }
+
+    @Test
+    void aFixedModelInputBatchesAllSizesTogetherAndMasksKeepTheirFramesSize() {
+        start(3, 10_000, InputSizing.parse("64x48"));
+        frames.pipeInput(frame("a", 0, 65, 37));
+        frames.pipeInput(frame("b", 0, 160, 90));
+        frames.pipeInput(frame("c", 0, 31, 17));
+
+        List<TestRecord<String, byte[]>> out = masks.readRecordsToList();
+        assertEquals(3, out.size(), "three sizes made one full batch");
+        for (TestRecord<String, byte[]> record : out) {
+            ClassMap mask = MaskPng.decode(record.value());
+            assertEquals(Integer.parseInt(header(record, Headers.WIDTH)), mask.width());
+            assertEquals(Integer.parseInt(header(record, Headers.HEIGHT)), mask.height());
+        }
+        assertEquals(3.0, stats.meanBatchSize(), 1e-9);
+    }
+
+    @Test
+    void nearestNeighbourUpsamplingKeepsClassIndicesAndAlignment() {
+        var mask = new ClassMap(2, 1, new byte[] {3, 15});
+        ClassMap up = InputSizing.toFrame(mask, 5, 2);
+        assertEquals(List.of(3, 3, 15, 15, 15), List.of(up.classAt(0, 0), up.classAt(1, 0), up.classAt(2, 1), up.classAt(3, 1), up.classAt(4, 0)));
+        assertEquals("native", InputSizing.parse("native").toString());
+        assertEquals(new InputSizing(640, 360), InputSizing.parse("640x360"));
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> InputSizing.parse("640*360"))
+                .getMessage().contains("'640*360'"));
     }
 
     @Test

@@ -166,6 +166,18 @@ public final class SegmentationModel implements AutoCloseable {
         }
     }
 
+    /**
+     * One inference on a blank batch before the first real one: ONNX Runtime allocates its arenas and
+     * (on CUDA) picks its cuDNN algorithms for this shape, so the first frames do not pay for it.
+     * Returns the time it took, in milliseconds.
+     */
+    public long warmUp(int n, int width, int height) throws OrtException {
+        long start = System.nanoTime();
+        ByteBuffer blank = ByteBuffer.allocateDirect(n * width * height * 3).order(java.nio.ByteOrder.nativeOrder());
+        segment(blank, n, height, width);
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
     public ModelDescriptor descriptor() {
         return descriptor;
     }
