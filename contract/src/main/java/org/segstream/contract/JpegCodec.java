@@ -17,6 +17,7 @@ import javax.imageio.ImageReader;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /** JPEG encoding of frames (the frames topic's default value format) and decoding back to BGR. */
@@ -49,7 +50,8 @@ public final class JpegCodec {
      * before allocating them.
      */
     public static BgrImage decode(byte[] jpeg, long maxPixels) {
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(jpeg))) {
+        // A memory-cached stream: ImageIO's default caches every stream in a temporary file.
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(jpeg))) {
             var readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 throw new BadRecordException("value is not a JPEG image");

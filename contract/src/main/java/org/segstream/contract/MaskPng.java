@@ -8,6 +8,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
  * The mask format of the masks topic: an 8-bit palette PNG whose pixel values are class indices,
@@ -30,13 +33,18 @@ public final class MaskPng {
         var image = new BufferedImage(mask.width(), mask.height(), BufferedImage.TYPE_BYTE_INDEXED, VOC_COLOURS);
         byte[] target = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
         System.arraycopy(mask.classes(), 0, target, 0, target.length);
-        try (var bytes = new ByteArrayOutputStream(mask.classes().length / 16 + 256)) {
-            if (!ImageIO.write(image, "png", bytes)) {
-                throw new IllegalStateException("no PNG writer available");
-            }
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
+        // Memory-cached streams: ImageIO's defaults go through a temporary file for every image.
+        try (var bytes = new ByteArrayOutputStream(mask.classes().length / 16 + 256);
+             var out = new MemoryCacheImageOutputStream(bytes)) {
+            writer.setOutput(out);
+            writer.write(image);
+            out.flush();
             return bytes.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException("PNG encoding failed", e);
+        } finally {
+            writer.dispose();
         }
     }
 
@@ -44,7 +52,7 @@ public final class MaskPng {
     public static ClassMap decode(byte[] png) {
         BufferedImage image;
         try {
-            image = ImageIO.read(new ByteArrayInputStream(png));
+            image = ImageIO.read(new MemoryCacheImageInputStream(new ByteArrayInputStream(png))); // read() closes it
         } catch (IOException e) {
             throw new BadRecordException("undecodable mask PNG: " + e.getMessage(), e);
         }
