@@ -38,6 +38,7 @@ public final class SegstreamCli {
                 SOURCE is a path or URL; name=SOURCE names the stream (default: the file's base name)
               synth --out DIR [--seed S] [--seconds T] [--size WxH] [--fps F]
                                             a labelled street scene: DIR/video.mp4 and DIR/gt/<seq>.png
+              bench [--batch-size N]        bare model vs whole pipeline, and the CPU cost of every stage
               ingest SOURCE...              one service against an external cluster, configured by
               segmenter                     environment variables (KAFKA_BOOTSTRAP_SERVERS, SEGSTREAM_*;
               sink                          see README.md)
@@ -71,6 +72,7 @@ public final class SegstreamCli {
             case "run" -> runPipeline(rest, out, Path.of("out", "run"), false);
             case "demo" -> demo(rest, out);
             case "synth" -> synth(rest, out);
+            case "bench" -> Bench.run(rest, out, home());
             case "ingest" -> ingest(rest, env);
             case "segmenter" -> segmenter(env);
             case "sink" -> sink(env);
