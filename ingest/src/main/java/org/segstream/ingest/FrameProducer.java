@@ -48,18 +48,23 @@ public final class FrameProducer implements AutoCloseable {
     }
 
     public void sendFrame(FrameIdentity identity, byte[] value) {
+        sendFrame(identity, value, () -> { });
+    }
+
+    /** As {@link #sendFrame(FrameIdentity, byte[])}; {@code acknowledged} runs when the broker has the frame. */
+    public void sendFrame(FrameIdentity identity, byte[] value, Runnable acknowledged) {
         var record = new ProducerRecord<>(topic, identity.stream(), value);
         identity.writeTo(record.headers());
-        send(record);
+        send(record, acknowledged);
     }
 
     public void sendEnd(StreamEnd end) {
         var record = new ProducerRecord<String, byte[]>(topic, end.stream(), new byte[0]);
         end.writeTo(record.headers());
-        send(record);
+        send(record, () -> { });
     }
 
-    private void send(ProducerRecord<String, byte[]> record) {
+    private void send(ProducerRecord<String, byte[]> record, Runnable acknowledged) {
         Exception failed = firstFailure.get();
         if (failed != null) {
             throw new IllegalStateException("the frames producer failed: " + failed.getMessage(), failed);
@@ -67,6 +72,8 @@ public final class FrameProducer implements AutoCloseable {
         producer.send(record, (metadata, error) -> {
             if (error != null) {
                 firstFailure.compareAndSet(null, error);
+            } else {
+                acknowledged.run();
             }
         });
     }

@@ -17,11 +17,17 @@ public final class IngestJob {
     private final SourceSpec source;
     private final IngestConfig config;
     private final FrameProducer producer;
+    private final IngestMetrics metrics;
 
     public IngestJob(SourceSpec source, IngestConfig config, FrameProducer producer) {
+        this(source, config, producer, new IngestMetrics());
+    }
+
+    public IngestJob(SourceSpec source, IngestConfig config, FrameProducer producer, IngestMetrics metrics) {
         this.source = source;
         this.config = config;
         this.producer = producer;
+        this.metrics = metrics;
     }
 
     /** Runs to the end of the source; never throws for a bad source, the result says what went wrong. */
@@ -32,12 +38,20 @@ public final class IngestJob {
             log.info("ingesting '{}' from {} ({} fps, session {})", source.stream(), source.location(),
                     String.format("%.2f", decoder.frameRate()), session);
             DecodedFrame frame;
+            long decodeStart = System.nanoTime();
             while ((frame = decoder.next()) != null) {
+                metrics.decode.observe((System.nanoTime() - decodeStart) / 1e9);
                 var identity = new FrameIdentity(source.stream(), session, seq, frame.ptsMicros(),
                         System.currentTimeMillis(), frame.image().width(), frame.image().height(),
                         decoder.frameRate(), "jpeg", source.kind());
-                producer.sendFrame(identity, encodeWithinLimit(frame));
+                long encodeStart = System.nanoTime();
+                byte[] jpeg = encodeWithinLimit(frame);
+                long sent = System.nanoTime();
+                metrics.encode.observe((sent - encodeStart) / 1e9);
+                producer.sendFrame(identity, jpeg, () -> metrics.produce.observe((System.nanoTime() - sent) / 1e9));
+                metrics.frames.labelValues(source.stream()).inc();
                 seq++;
+                decodeStart = System.nanoTime();
             }
             producer.sendEnd(new StreamEnd(source.stream(), session, seq));
             producer.flush();
@@ -45,6 +59,7 @@ public final class IngestJob {
             return new IngestResult(source.stream(), session, seq, null);
         } catch (SourceException e) {
             log.error("{}", e.getMessage());
+            metrics.sourceErrors.labelValues(source.stream()).inc();
             // Frames before the damage were sent; close the session so readers do not wait for more.
             if (seq > 0) {
                 producer.sendEnd(new StreamEnd(source.stream(), session, seq));

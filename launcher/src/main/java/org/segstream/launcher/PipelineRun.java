@@ -18,6 +18,7 @@ import org.segstream.contract.Topics;
 import org.segstream.ingest.FrameProducer;
 import org.segstream.ingest.IngestConfig;
 import org.segstream.ingest.IngestJob;
+import org.segstream.ingest.IngestMetrics;
 import org.segstream.ingest.IngestResult;
 import org.segstream.ingest.SourceSpec;
 import org.segstream.segmenter.SegmenterApp;
@@ -89,10 +90,11 @@ final class PipelineRun {
         var tracker = new RunTracker();
         try (MetricsServer metrics = startMetrics(options.metricsPort());
              SegmenterApp segmenter = SegmenterApp.start(segmenterConfig, metrics.registry());
-             SinkApp sink = SinkApp.start(SinkConfig.of(bootstrapServers, topics, options.outDir(), options.writeMasks()), tracker);
+             SinkApp sink = SinkApp.start(SinkConfig.of(bootstrapServers, topics, options.outDir(), options.writeMasks()), tracker,
+                     metrics.registry());
              FrameProducer producer = new FrameProducer(ingestConfig)) {
             long started = System.currentTimeMillis();
-            List<IngestResult> results = ingestAll(sources, ingestConfig, producer, tracker);
+            List<IngestResult> results = ingestAll(sources, ingestConfig, producer, new IngestMetrics(metrics.registry()), tracker);
             awaitSink(results, tracker, sink);
             Map<String, Long> segmented = segmenter.stats().segmentedByStream();
             for (int i = 0; i < results.size(); i++) {
@@ -116,7 +118,7 @@ final class PipelineRun {
     }
 
     private static List<IngestResult> ingestAll(List<SourceSpec> sources, IngestConfig config, FrameProducer producer,
-                                                RunTracker tracker) throws Exception {
+                                                IngestMetrics metrics, RunTracker tracker) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, sources.size()), r -> {
             Thread t = new Thread(r, "segstream-ingest");
             t.setDaemon(true);
@@ -125,7 +127,7 @@ final class PipelineRun {
         try {
             List<Future<IngestResult>> futures = new ArrayList<>();
             for (SourceSpec source : sources) {
-                futures.add(pool.submit(() -> new IngestJob(source, config, producer).run()));
+                futures.add(pool.submit(() -> new IngestJob(source, config, producer, metrics).run()));
             }
             List<IngestResult> results = new ArrayList<>();
             for (Future<IngestResult> future : futures) {

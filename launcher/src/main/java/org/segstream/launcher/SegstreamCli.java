@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import org.segstream.ingest.FrameProducer;
 import org.segstream.ingest.IngestConfig;
 import org.segstream.ingest.IngestJob;
+import org.segstream.ingest.IngestMetrics;
 import org.segstream.ingest.IngestResult;
 import org.segstream.ingest.SourceSpec;
 import org.segstream.contract.VocClasses;
@@ -168,11 +169,20 @@ public final class SegstreamCli {
         }
         IngestConfig config = IngestConfig.fromEnv(env, KafkaClientProperties.from(env));
         boolean anyRead = false;
-        try (var producer = new FrameProducer(config)) {
+        // Every source at once, one thread each: live cameras never end, so one after another would starve the rest.
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(sources.size());
+        try (MetricsServer metrics = serviceMetrics(env); var producer = new FrameProducer(config)) {
+            var ingestMetrics = new IngestMetrics(metrics.registry());
+            List<java.util.concurrent.Future<IngestResult>> jobs = new ArrayList<>();
             for (String argument : sources) {
-                IngestResult result = new IngestJob(SourceSpec.parse(argument.trim()), config, producer).run();
-                anyRead |= result.framesSent() > 0;
+                SourceSpec source = SourceSpec.parse(argument.trim());
+                jobs.add(pool.submit(() -> new IngestJob(source, config, producer, ingestMetrics).run()));
             }
+            for (var job : jobs) {
+                anyRead |= job.get().framesSent() > 0;
+            }
+        } finally {
+            pool.shutdownNow();
         }
         return anyRead ? 0 : 1;
     }
@@ -190,7 +200,7 @@ public final class SegstreamCli {
 
     private static int sink(Map<String, String> env) throws Exception {
         try (MetricsServer metrics = serviceMetrics(env);
-             SinkApp app = SinkApp.start(SinkConfig.fromEnv(env, KafkaClientProperties.from(env)), SinkListener.NONE)) {
+             SinkApp app = SinkApp.start(SinkConfig.fromEnv(env, KafkaClientProperties.from(env)), SinkListener.NONE, metrics.registry())) {
             awaitShutdownSignal();
         }
         return 0;

@@ -104,6 +104,7 @@ final class FrameBatcher {
                 frame.dropped = "stale";
             } else {
                 batch.add(frame);
+                stats.batchWait(nowMillis - frame.queuedAtMillis);
             }
         }
         if (batch.isEmpty()) {

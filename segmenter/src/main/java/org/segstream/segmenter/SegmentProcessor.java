@@ -87,6 +87,9 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
             return;
         }
         store.put(source.offset(), stored.encode());
+        if (!frame.isEnd()) {
+            stats.admitted(now() - frame.identity.captureTimeMs());
+        }
         enqueue(frame);
         batcher.runFull(now());
         forwardFinished();
@@ -122,7 +125,10 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
                 Headers.put(headers, Headers.FRAME_PARTITION, in.partition());
                 Headers.put(headers, Headers.FRAME_OFFSET, in.offset());
                 Headers.put(headers, Headers.MODEL, modelLabel);
-                context.forward(new Record<>(in.key(), MaskPng.encode(frame.result), in.timestamp(), headers), TO_MASKS);
+                long encodeStart = System.nanoTime();
+                byte[] png = MaskPng.encode(frame.result);
+                stats.maskEncoded(System.nanoTime() - encodeStart);
+                context.forward(new Record<>(in.key(), png, in.timestamp(), headers), TO_MASKS);
                 stats.segmented(frame.identity.stream());
             }
             store.delete(in.offset());

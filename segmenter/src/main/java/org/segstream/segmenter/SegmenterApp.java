@@ -11,6 +11,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.segstream.contract.KafkaClientLag;
 import org.segstream.segmenter.model.ModelDescriptor;
 import org.segstream.segmenter.model.SegmentationModel;
 import org.slf4j.Logger;
@@ -46,6 +47,7 @@ public final class SegmenterApp implements AutoCloseable {
         stats.device(model.provider());
         warmUp(model, config);
         KafkaStreams streams = new KafkaStreams(SegmenterTopology.build(config, model, stats), streamsProperties(config));
+        stats.lagFrom(() -> KafkaClientLag.maxRecords(streams.metrics()), registry);
         var running = new CountDownLatch(1);
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING) {

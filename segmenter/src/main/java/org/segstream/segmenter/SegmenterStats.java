@@ -2,6 +2,7 @@ package org.segstream.segmenter;
 
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Info;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
@@ -21,6 +22,9 @@ public final class SegmenterStats {
     private final Histogram batchSize;
     private final Histogram inference;
     private final Info device;
+    private final Histogram queueWait;
+    private final Histogram batchWait;
+    private final Histogram maskEncode;
 
     /** Metrics in a registry of their own, for tests. */
     public SegmenterStats() {
@@ -42,12 +46,42 @@ public final class SegmenterStats {
         inference = Histogram.builder().name("segstream_inference_seconds")
                 .help("Wall time of one inference call (a whole batch)").unit(Unit.SECONDS).classicOnly()
                 .classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30).register(registry);
+        double[] seconds = {0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
+        queueWait = Histogram.builder().name("segstream_queue_wait_seconds")
+                .help("From a frame's capture to the segmenter admitting it (ingest and Kafka queueing)")
+                .unit(Unit.SECONDS).classicOnly().classicUpperBounds(seconds).register(registry);
+        batchWait = Histogram.builder().name("segstream_batch_wait_seconds")
+                .help("From admission to the frame's batch running (batch forming)")
+                .unit(Unit.SECONDS).classicOnly().classicUpperBounds(seconds).register(registry);
+        maskEncode = Histogram.builder().name("segstream_mask_encode_seconds")
+                .help("Post-processing: encoding one mask as a palette PNG")
+                .unit(Unit.SECONDS).classicOnly().classicUpperBounds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1)
+                .register(registry);
         device = Info.builder().name("segstream_inference_device")
                 .help("The ONNX Runtime execution provider in use").labelNames("provider").register(registry);
     }
 
     void device(String provider) {
         device.setLabelValues(provider);
+    }
+
+    void admitted(long ageMillis) {
+        queueWait.observe(Math.max(0, ageMillis) / 1000.0);
+    }
+
+    void batchWait(long millis) {
+        batchWait.observe(Math.max(0, millis) / 1000.0);
+    }
+
+    void maskEncoded(long nanos) {
+        maskEncode.observe(nanos / 1e9);
+    }
+
+    /** Reports the consumer lag measured by the Kafka Streams clients, read at scrape time. */
+    void lagFrom(java.util.function.DoubleSupplier lag, PrometheusRegistry registry) {
+        GaugeWithCallback.builder().name("segstream_consumer_lag_records")
+                .help("Largest consumer lag of the service's input, in records (Kafka client metric records-lag-max)")
+                .labelNames("service").callback(callback -> callback.call(lag.getAsDouble(), "segmenter")).register(registry);
     }
 
     void segmented(String stream) {

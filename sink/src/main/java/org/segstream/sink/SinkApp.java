@@ -16,7 +16,9 @@ import org.segstream.contract.BgrImage;
 import org.segstream.contract.ClassMap;
 import org.segstream.contract.FrameIdentity;
 import org.segstream.contract.Headers;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.segstream.contract.JpegCodec;
+import org.segstream.contract.KafkaClientLag;
 import org.segstream.contract.MaskPng;
 import org.segstream.contract.RecordKind;
 import org.segstream.contract.StreamEnd;
@@ -41,10 +43,11 @@ public final class SinkApp implements AutoCloseable {
     private final VideoEncoder.Settings videoSettings;
     private final Map<String, StreamOutput> outputs = new HashMap<>();
     private final Thread loop;
+    private final SinkMetrics metrics;
     private volatile boolean running = true;
     private volatile Throwable failure;
 
-    private SinkApp(SinkConfig config, SinkListener listener) {
+    private SinkApp(SinkConfig config, SinkListener listener, PrometheusRegistry registry) {
         this.config = config;
         this.listener = listener;
         this.masks = new KafkaConsumer<>(consumerProperties(config), new StringDeserializer(), new ByteArrayDeserializer());
@@ -52,10 +55,16 @@ public final class SinkApp implements AutoCloseable {
         this.renderer = new OverlayRenderer(config.opacity());
         this.videoSettings = new VideoEncoder.Settings(VideoEncoder.Codec.H264, config.preset(), config.crf());
         this.loop = new Thread(this::run, "segstream-sink");
+        this.metrics = new SinkMetrics(registry, () -> KafkaClientLag.maxRecords(masks.metrics()));
     }
 
     public static SinkApp start(SinkConfig config, SinkListener listener) {
-        var app = new SinkApp(config, listener);
+        return start(config, listener, new PrometheusRegistry());
+    }
+
+    /** As {@link #start(SinkConfig, SinkListener)}, with the metrics registered in {@code registry} (the process's). */
+    public static SinkApp start(SinkConfig config, SinkListener listener, PrometheusRegistry registry) {
+        var app = new SinkApp(config, listener, registry);
         app.masks.subscribe(List.of(config.topics().masks()));
         app.loop.start();
         log.info("sink reading {} into {}", config.topics().masks(), config.outDir().toAbsolutePath());
@@ -110,6 +119,7 @@ public final class SinkApp implements AutoCloseable {
                 frame(record);
             }
         } catch (BadRecordException e) {
+            metrics.skipped.labelValues("(invalid)", "invalid").inc(); // the key of a bad record is not a trusted label
             log.warn("skipping mask {}-{}@{} (key '{}'): {}", record.topic(), record.partition(), record.offset(), record.key(), e.getMessage());
         }
     }
@@ -125,12 +135,14 @@ public final class SinkApp implements AutoCloseable {
             outputs.put(identity.stream(), output);
         }
         if (output.alreadyWritten(identity.seq())) {
+            metrics.skipped.labelValues(identity.stream(), "duplicate").inc();
             return; // redelivered after a restart
         }
         int partition = (int) Headers.getLong(maskRecord.headers(), Headers.FRAME_PARTITION);
         long offset = Headers.getLong(maskRecord.headers(), Headers.FRAME_OFFSET);
         ConsumerRecord<String, byte[]> frameRecord = frames.fetch(partition, offset, FRAME_FETCH_TIMEOUT);
         if (frameRecord == null) {
+            metrics.skipped.labelValues(identity.stream(), "frame_gone").inc();
             log.warn("frame {} seq {} ({}@{}) is gone from the frames topic; its overlay is skipped",
                     identity.stream(), identity.seq(), partition, offset);
             return;
@@ -141,8 +153,13 @@ public final class SinkApp implements AutoCloseable {
             throw new BadRecordException("mask is " + mask.width() + "x" + mask.height() + " but its frame is "
                     + frame.width() + "x" + frame.height());
         }
+        long encodeStart = System.nanoTime();
         output.write(identity, renderer.render(frame, mask), maskRecord.value());
-        listener.frameWritten(identity, System.currentTimeMillis() - identity.captureTimeMs());
+        metrics.encode.observe((System.nanoTime() - encodeStart) / 1e9);
+        long latency = System.currentTimeMillis() - identity.captureTimeMs();
+        metrics.written.labelValues(identity.stream()).inc();
+        metrics.latency.labelValues(identity.stream()).observe(Math.max(0, latency) / 1000.0);
+        listener.frameWritten(identity, latency);
     }
 
     private void endOfStream(StreamEnd end) throws IOException {

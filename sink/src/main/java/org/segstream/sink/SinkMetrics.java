@@ -1,0 +1,33 @@
+package org.segstream.sink;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.util.function.DoubleSupplier;
+
+/** The sink's metrics: frames written, end-to-end latency per stream, encode time, skipped masks, lag. */
+final class SinkMetrics {
+    final Counter written;
+    final Counter skipped;
+    final Histogram latency;
+    final Histogram encode;
+
+    SinkMetrics(PrometheusRegistry registry, DoubleSupplier lag) {
+        written = Counter.builder().name("segstream_frames_written_total")
+                .help("Frames whose overlay the sink wrote").labelNames("stream").register(registry);
+        skipped = Counter.builder().name("segstream_frames_skipped_total")
+                .help("Masks the sink did not render, by reason (duplicate, frame_gone, invalid)")
+                .labelNames("stream", "reason").register(registry);
+        latency = Histogram.builder().name("segstream_end_to_end_latency_seconds")
+                .help("From a frame's capture to its overlay being written by the sink").unit(Unit.SECONDS).classicOnly()
+                .classicUpperBounds(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300).labelNames("stream").register(registry);
+        encode = Histogram.builder().name("segstream_overlay_encode_seconds")
+                .help("Blending one overlay and encoding it to H.264").unit(Unit.SECONDS).classicOnly()
+                .classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5).register(registry);
+        GaugeWithCallback.builder().name("segstream_consumer_lag_records")
+                .help("Largest consumer lag of the service's input, in records (Kafka client metric records-lag-max)")
+                .labelNames("service").callback(callback -> callback.call(lag.getAsDouble(), "sink")).register(registry);
+    }
+}
