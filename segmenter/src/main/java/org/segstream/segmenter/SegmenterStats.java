@@ -79,9 +79,9 @@ public final class SegmenterStats {
 
     /** Reports the consumer lag measured by the Kafka Streams clients, read at scrape time. */
     void lagFrom(java.util.function.DoubleSupplier lag, PrometheusRegistry registry) {
-        GaugeWithCallback.builder().name("segstream_consumer_lag_records")
-                .help("Largest consumer lag of the service's input, in records (Kafka client metric records-lag-max)")
-                .labelNames("service").callback(callback -> callback.call(lag.getAsDouble(), "segmenter")).register(registry);
+        GaugeWithCallback.builder().name("segstream_segmenter_lag_records")
+                .help("Largest consumer lag of the segmenter on the frames topic, in records (Kafka client metric records-lag-max)")
+                .callback(callback -> callback.call(lag.getAsDouble())).register(registry);
     }
 
     void segmented(String stream) {

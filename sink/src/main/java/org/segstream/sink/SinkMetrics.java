@@ -26,8 +26,8 @@ final class SinkMetrics {
         encode = Histogram.builder().name("segstream_overlay_encode_seconds")
                 .help("Blending one overlay and encoding it to H.264").unit(Unit.SECONDS).classicOnly()
                 .classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5).register(registry);
-        GaugeWithCallback.builder().name("segstream_consumer_lag_records")
-                .help("Largest consumer lag of the service's input, in records (Kafka client metric records-lag-max)")
-                .labelNames("service").callback(callback -> callback.call(lag.getAsDouble(), "sink")).register(registry);
+        GaugeWithCallback.builder().name("segstream_sink_lag_records")
+                .help("Largest consumer lag of the sink on the masks topic, in records (Kafka client metric records-lag-max)")
+                .callback(callback -> callback.call(lag.getAsDouble())).register(registry);
     }
 }

@@ -1,0 +1,181 @@
+package org.segstream.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.segstream.broker.EmbeddedKafkaBroker;
+import org.segstream.contract.FrameIdentity;
+import org.segstream.contract.JpegCodec;
+import org.segstream.contract.SourceKind;
+import org.segstream.contract.StreamEnd;
+import org.segstream.contract.Topics;
+import org.segstream.ingest.FrameProducer;
+import org.segstream.ingest.IngestConfig;
+import org.segstream.ingest.IngestJob;
+import org.segstream.ingest.IngestMetrics;
+import org.segstream.ingest.SourceSpec;
+import org.segstream.scenes.TestClips;
+import org.segstream.scenes.TestPattern;
+import org.segstream.segmenter.SegmenterApp;
+import org.segstream.segmenter.SegmenterConfig;
+import org.segstream.sink.SinkApp;
+import org.segstream.sink.SinkConfig;
+import org.segstream.sink.SinkListener;
+
+/**
+ * The observability stack as users get it: the compose files validate, and a real Prometheus
+ * (Debian's package) scraping real services with the project's scrape configuration returns data
+ * for every PromQL expression of the Grafana dashboard.
+ */
+class ObservabilityIT {
+    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
+
+    @Test
+    void composeFilesValidate() throws Exception {
+        Path compose = Path.of("/usr/bin/docker-compose");
+        assertTrue(Files.isExecutable(compose), "docker-compose is missing: apt-get install docker-compose");
+        for (List<String> files : List.of(List.of("docker-compose.yml"), List.of("docker-compose.yml", "docker-compose.gpu.yml"))) {
+            List<String> command = new ArrayList<>(List.of(compose.toString()));
+            files.forEach(f -> command.addAll(List.of("-f", f)));
+            command.addAll(List.of("config", "-q"));
+            Process p = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue(), files + ": " + output);
+        }
+    }
+
+    @Test
+    void everyDashboardQueryReturnsDataFromARealPrometheus(@TempDir Path dir) throws Exception {
+        assertTrue(Files.isExecutable(PROMETHEUS), "Prometheus is missing: apt-get install prometheus");
+        Topics topics = Topics.defaults();
+        try (var broker = EmbeddedKafkaBroker.start();
+             var metrics = MetricsServer.start("127.0.0.1", 0)) {
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+                TopicSetup.ensure(admin, topics, 2, (short) 1);
+            }
+            Process prometheus = startPrometheus(dir, metrics.port());
+            try {
+                runPipeline(broker.bootstrapServers(), topics, metrics, dir);
+                Thread.sleep(4000); // a few more scrapes after the last frame
+
+                int port = prometheusPort;
+                JsonNode dashboard = new ObjectMapper().readTree(ROOT.resolve("deploy/grafana/dashboards/segstream.json").toFile());
+                List<String> empty = new ArrayList<>();
+                int queries = 0;
+                for (JsonNode panel : dashboard.path("panels")) {
+                    for (JsonNode target : panel.path("targets")) {
+                        String expr = target.path("expr").asText().replace("$__rate_interval", "1m");
+                        queries++;
+                        JsonNode result = query(port, expr);
+                        if (!result.path("status").asText().equals("success") || result.path("data").path("result").isEmpty()) {
+                            empty.add(panel.path("title").asText() + ": " + expr + " -> " + result);
+                        }
+                    }
+                }
+                assertTrue(queries >= 15, "the dashboard has its panels");
+                assertEquals(List.of(), empty, "every dashboard query returns data");
+            } finally {
+                prometheus.destroy();
+                prometheus.waitFor(20, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private int prometheusPort;
+
+    /** Prometheus with the project's scrape configuration, every job pointed at this process's endpoint. */
+    private Process startPrometheus(Path dir, int metricsPort) throws Exception {
+        String config = Files.readString(ROOT.resolve("deploy/prometheus.yml"))
+                .replace("scrape_interval: 5s", "scrape_interval: 1s")
+                .replaceAll("dns_sd_configs:\\n\\s+- names: \\[\\w+\\]\\n\\s+type: A\\n\\s+port: 9400",
+                        "static_configs:\n      - targets: ['127.0.0.1:" + metricsPort + "']");
+        assertTrue(config.contains("127.0.0.1:" + metricsPort) && !config.contains("dns_sd_configs"), config);
+        Path file = Files.writeString(dir.resolve("prometheus.yml"), config);
+        prometheusPort = freePort();
+        Process p = new ProcessBuilder(PROMETHEUS.toString(), "--config.file=" + file, "--storage.tsdb.path=" + dir.resolve("tsdb"),
+                "--web.listen-address=127.0.0.1:" + prometheusPort)
+                .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (get("http://127.0.0.1:" + prometheusPort + "/-/ready").statusCode() == 200) {
+                    return p;
+                }
+            } catch (java.io.IOException notYet) {
+                // starting
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("Prometheus did not become ready:\n" + Files.readString(dir.resolve("prometheus.log")));
+    }
+
+    /** Ingest of a clip, a live camera with a stale frame, a poison record, the segmenter and the sink. */
+    private static void runPipeline(String bootstrap, Topics topics, MetricsServer metrics, Path dir) throws Exception {
+        Path clip = TestClips.write(dir.resolve("clip.mkv"), 320, 180, 60, 25);
+        var tracker = new RunTracker();
+        var segmenterConfig = new SegmenterConfig(bootstrap, topics, "observability", Path.of("..", "models", "fcn8s-slim.json"),
+                org.segstream.segmenter.model.Device.CPU, 2, 4, 50, 3000, org.segstream.segmenter.InputSizing.NATIVE,
+                "exactly_once_v2", 1, dir.resolve("state"), SegmenterConfig.DEFAULT_MAX_PIXELS, Map.of());
+        try (var segmenter = SegmenterApp.start(segmenterConfig, metrics.registry());
+             var sink = SinkApp.start(SinkConfig.of(bootstrap, topics, dir.resolve("out"), false), tracker, metrics.registry());
+             var producer = new FrameProducer(IngestConfig.of(bootstrap, topics));
+             var raw = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap), new StringSerializer(), new ByteArraySerializer())) {
+            raw.send(new ProducerRecord<>(topics.frames(), "junk", new byte[] {1, 2, 3})).get();
+            byte[] jpeg = JpegCodec.encode(TestPattern.frame(0, 320, 180), 85);
+            producer.sendFrame(new FrameIdentity("cam", "s1", 0, 0, System.currentTimeMillis() - 60_000, 320, 180, 25, "jpeg",
+                    SourceKind.LIVE), jpeg);
+            producer.sendFrame(new FrameIdentity("cam", "s1", 1, 40_000, System.currentTimeMillis(), 320, 180, 25, "jpeg",
+                    SourceKind.LIVE), jpeg);
+            producer.sendEnd(new StreamEnd("cam", "s1", 2));
+            var result = new IngestJob(SourceSpec.parse(clip.toString()), IngestConfig.of(bootstrap, topics), producer,
+                    new IngestMetrics(metrics.registry())).run();
+            assertEquals(60, result.framesSent());
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (!(tracker.hasEnded("clip", result.session()) && tracker.hasEnded("cam", "s1")) && System.nanoTime() < deadline) {
+                tracker.awaitChange(200);
+            }
+            assertTrue(tracker.hasEnded("clip", result.session()), "the clip went through");
+            Thread.sleep(3000); // metrics with the pipeline still up: lag, device, rates
+        }
+    }
+
+    private static JsonNode query(int port, String expr) throws Exception {
+        var response = get("http://127.0.0.1:" + port + "/api/v1/query?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8));
+        return new ObjectMapper().readTree(response.body());
+    }
+
+    private static HttpResponse<String> get(String url) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (var socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
