@@ -45,6 +45,15 @@ final class OverlayVideoWriter implements AutoCloseable {
         return finalFile;
     }
 
+    /** Stops writing and deletes the partial file. */
+    void abandon() throws IOException {
+        try {
+            encoder.close();
+        } finally {
+            Files.deleteIfExists(partFile);
+        }
+    }
+
     /** Finalises the file and moves it to its final name. */
     @Override
     public void close() throws IOException {

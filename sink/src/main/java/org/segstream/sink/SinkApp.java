@@ -5,7 +5,11 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Collection;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.WakeupException;
@@ -42,6 +46,10 @@ public final class SinkApp implements AutoCloseable {
     private final OverlayRenderer renderer;
     private final VideoEncoder.Settings videoSettings;
     private final Map<String, StreamOutput> outputs = new HashMap<>();
+    /** The masks partition each open stream's records come from (a stream is one key, so one partition). */
+    private final Map<String, TopicPartition> streamPartitions = new HashMap<>();
+    /** Per masks partition, the offset after the last record handled. */
+    private final Map<TopicPartition, Long> handledUpTo = new HashMap<>();
     private final Thread loop;
     private final SinkMetrics metrics;
     private volatile boolean running = true;
@@ -65,7 +73,7 @@ public final class SinkApp implements AutoCloseable {
     /** As {@link #start(SinkConfig, SinkListener)}, with the metrics registered in {@code registry} (the process's). */
     public static SinkApp start(SinkConfig config, SinkListener listener, PrometheusRegistry registry) {
         var app = new SinkApp(config, listener, registry);
-        app.masks.subscribe(List.of(config.topics().masks()));
+        app.masks.subscribe(List.of(config.topics().masks()), app.new Handover());
         app.loop.start();
         log.info("sink reading {} into {}", config.topics().masks(), config.outDir().toAbsolutePath());
         return app;
@@ -90,9 +98,10 @@ public final class SinkApp implements AutoCloseable {
                 var batch = masks.poll(Duration.ofMillis(200));
                 for (ConsumerRecord<String, byte[]> record : batch) {
                     handle(record);
+                    handledUpTo.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
                 }
                 if (!batch.isEmpty()) {
-                    masks.commitSync();
+                    commit();
                 }
             }
         } catch (WakeupException stopping) {
@@ -103,6 +112,9 @@ public final class SinkApp implements AutoCloseable {
         } finally {
             closeOutputs();
             try {
+                if (failure == null) {
+                    commit(); // every file is final now, so every handled record can be committed
+                }
                 masks.close(Duration.ofSeconds(5));
             } catch (RuntimeException ignored) {
                 // already failing or closing
@@ -131,8 +143,10 @@ public final class SinkApp implements AutoCloseable {
             if (output != null) {
                 output.close(); // a new session began without the old one's end record (e.g. a reconnect)
             }
-            output = new StreamOutput(config.outDir(), identity.stream(), identity.session(), config.writeMasks(), videoSettings);
+            output = new StreamOutput(config.outDir(), identity.stream(), identity.session(), config.writeMasks(), videoSettings,
+                    config.segmentSeconds());
             outputs.put(identity.stream(), output);
+            streamPartitions.put(identity.stream(), new TopicPartition(maskRecord.topic(), maskRecord.partition()));
         }
         if (output.alreadyWritten(identity.seq())) {
             metrics.skipped.labelValues(identity.stream(), "duplicate").inc();
@@ -154,7 +168,7 @@ public final class SinkApp implements AutoCloseable {
                     + frame.width() + "x" + frame.height());
         }
         long encodeStart = System.nanoTime();
-        output.write(identity, renderer.render(frame, mask), maskRecord.value());
+        output.write(identity, renderer.render(frame, mask), maskRecord.value(), maskRecord.offset());
         metrics.encode.observe((System.nanoTime() - encodeStart) / 1e9);
         long latency = System.currentTimeMillis() - identity.captureTimeMs();
         metrics.written.labelValues(identity.stream()).inc();
@@ -167,11 +181,61 @@ public final class SinkApp implements AutoCloseable {
         long written = 0;
         if (output != null && output.session().equals(end.session())) {
             outputs.remove(end.stream());
+            streamPartitions.remove(end.stream());
             output.close();
             written = output.framesWritten();
         }
         log.info("stream '{}' session {} ended: {} of {} frames written", end.stream(), end.session(), written, end.frameCount());
         listener.streamEnded(end, written);
+    }
+
+    /**
+     * Commits, per partition, the offset after the last handled record, but never past the first mask
+     * of a file still open: a crash then replays that file from its start (see {@link StreamOutput}).
+     */
+    private void commit() {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        handledUpTo.forEach((partition, next) -> {
+            long commit = next;
+            for (Map.Entry<String, StreamOutput> open : outputs.entrySet()) {
+                long since = open.getValue().openSinceOffset();
+                if (since >= 0 && partition.equals(streamPartitions.get(open.getKey()))) {
+                    commit = Math.min(commit, since);
+                }
+            }
+            offsets.put(partition, new OffsetAndMetadata(commit));
+        });
+        if (!offsets.isEmpty()) {
+            masks.commitSync(offsets);
+        }
+    }
+
+    /** When partitions move to another sink instance, it rebuilds their open files: drop ours unfinished. */
+    private final class Handover implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+            commit();
+            for (TopicPartition partition : revoked) {
+                handledUpTo.remove(partition);
+                var streams = streamPartitions.entrySet().stream().filter(e -> e.getValue().equals(partition)).map(Map.Entry::getKey).toList();
+                for (String stream : streams) {
+                    StreamOutput output = outputs.remove(stream);
+                    streamPartitions.remove(stream);
+                    try {
+                        if (output != null) {
+                            output.abandon();
+                        }
+                    } catch (IOException e) {
+                        log.warn("dropping the open overlay of '{}': {}", stream, e.getMessage());
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+            // nothing to set up: files are opened by the first mask of a stream
+        }
     }
 
     private void closeOutputs() {
@@ -183,6 +247,7 @@ public final class SinkApp implements AutoCloseable {
             }
         }
         outputs.clear();
+        streamPartitions.clear();
     }
 
     /** Non-null if the sink stopped on an error. */

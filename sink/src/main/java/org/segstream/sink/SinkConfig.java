@@ -18,6 +18,7 @@ public record SinkConfig(
         double opacity,
         String preset,
         int crf,
+        double segmentSeconds,
         Map<String, Object> kafka) {
 
     public static final String DEFAULT_GROUP_ID = "segstream-sink";
@@ -27,18 +28,22 @@ public record SinkConfig(
         if (!(opacity >= 0 && opacity <= 1)) {
             throw new IllegalArgumentException("overlay opacity " + opacity + " is outside 0..1");
         }
+        if (!(segmentSeconds > 0)) {
+            throw new IllegalArgumentException("segment duration " + segmentSeconds + " s must be positive");
+        }
         if (crf < 0 || crf > 51) {
             throw new IllegalArgumentException("H.264 quality (crf) " + crf + " is outside 0..51");
         }
     }
 
     public static SinkConfig of(String bootstrapServers, Topics topics, Path outDir, boolean writeMasks) {
-        return new SinkConfig(bootstrapServers, topics, DEFAULT_GROUP_ID, outDir, writeMasks, 0.5, "veryfast", 23, Map.of());
+        return new SinkConfig(bootstrapServers, topics, DEFAULT_GROUP_ID, outDir, writeMasks, 0.5, "veryfast", 23, 60, Map.of());
     }
 
     /**
      * From KAFKA_BOOTSTRAP_SERVERS (required), SEGSTREAM_OUT_DIR, SEGSTREAM_WRITE_MASKS (true/false),
-     * SEGSTREAM_OVERLAY_OPACITY, SEGSTREAM_H264_PRESET, SEGSTREAM_H264_CRF, SEGSTREAM_SINK_GROUP_ID and
+     * SEGSTREAM_OVERLAY_OPACITY, SEGSTREAM_H264_PRESET, SEGSTREAM_H264_CRF, SEGSTREAM_SEGMENT_SECONDS (live
+     * streams' overlay segment length), SEGSTREAM_SINK_GROUP_ID and
      * the topic variables of {@link Topics#fromEnv}.
      */
     public static SinkConfig fromEnv(Map<String, String> env, Map<String, Object> kafka) {
@@ -55,6 +60,7 @@ public record SinkConfig(
                 Double.parseDouble(env.getOrDefault("SEGSTREAM_OVERLAY_OPACITY", "0.5")),
                 env.getOrDefault("SEGSTREAM_H264_PRESET", "veryfast"),
                 Integer.parseInt(env.getOrDefault("SEGSTREAM_H264_CRF", "23")),
+                Double.parseDouble(env.getOrDefault("SEGSTREAM_SEGMENT_SECONDS", "60")),
                 new HashMap<>(kafka));
     }
 }

@@ -1,0 +1,130 @@
+package org.segstream.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.segstream.broker.EmbeddedKafkaBroker;
+import org.segstream.contract.FrameIdentity;
+import org.segstream.contract.JpegCodec;
+import org.segstream.contract.SourceKind;
+import org.segstream.contract.StreamEnd;
+import org.segstream.contract.Topics;
+import org.segstream.ingest.FrameProducer;
+import org.segstream.ingest.IngestConfig;
+import org.segstream.scenes.TestPattern;
+import org.segstream.segmenter.SegmenterApp;
+import org.segstream.segmenter.SegmenterConfig;
+
+/**
+ * Kill -9 the sink (a separate JVM) while it writes a live stream's overlay segment, restart it, and
+ * find every frame in exactly one finalised segment, no partial file under a final name.
+ */
+class SinkCrashIT {
+    static final int FRAMES = 60;
+    static final int PER_SEGMENT = 10; // 1 s segments at 10 fps
+
+    @Test
+    void aSinkKilledMidSegmentRebuildsItAndWritesEveryFrameOnce(@TempDir Path dir) throws Exception {
+        Topics topics = Topics.defaults();
+        Path out = dir.resolve("out");
+        try (var broker = EmbeddedKafkaBroker.start()) {
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+                TopicSetup.ensure(admin, topics, 2, (short) 1);
+            }
+            var segmenterConfig = SegmenterConfig.of(broker.bootstrapServers(), topics,
+                    Path.of("..", "models", "fcn8s-slim.json"), dir.resolve("state"));
+            try (var segmenter = SegmenterApp.start(segmenterConfig);
+                 var camera = new FrameProducer(IngestConfig.of(broker.bootstrapServers(), topics))) {
+                Map<String, String> env = new HashMap<>();
+                env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+                env.put("SEGSTREAM_OUT_DIR", out.toString());
+                env.put("SEGSTREAM_SEGMENT_SECONDS", "1");
+                env.put("SEGSTREAM_METRICS_PORT", "0");
+                env.put("KAFKA_CLIENT_SESSION_TIMEOUT_MS", "6000");
+                Path streamDir = out.resolve("cam");
+                int seq = 0;
+                try (var sink = ServiceProcess.start("sink", env, dir.resolve("sink-1.log"))) {
+                    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+                    // A live camera at 10 fps until the sink has finished two segments and is inside the third.
+                    while (!(finalFiles(streamDir).size() >= 2 && partFiles(streamDir) == 1)) {
+                        assertTrue(System.nanoTime() < deadline && sink.alive(), "sink progress; log:\n" + sink.log());
+                        if (seq < FRAMES) {
+                            send(camera, seq++);
+                        } else {
+                            Thread.sleep(20);
+                        }
+                    }
+                    sink.kill();
+                }
+                assertTrue(partFiles(streamDir) == 1, "killed with a segment half written");
+                while (seq < FRAMES) {
+                    send(camera, seq++);
+                }
+                camera.sendEnd(new StreamEnd("cam", "s1", FRAMES));
+                camera.flush();
+                try (var sink = ServiceProcess.start("sink", env, dir.resolve("sink-2.log"))) {
+                    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+                    while (finalFiles(streamDir).size() < FRAMES / PER_SEGMENT || partFiles(streamDir) > 0) {
+                        assertTrue(System.nanoTime() < deadline && sink.alive(), "sink finishing; log:\n" + sink.log());
+                        Thread.sleep(200);
+                    }
+                    Thread.sleep(1000); // nothing else may appear
+                }
+            }
+        }
+        List<Path> files = finalFiles(out.resolve("cam"));
+        assertEquals(FRAMES / PER_SEGMENT, files.size(), files.toString());
+        for (int i = 0; i < files.size(); i++) {
+            assertEquals(String.format("overlay-%06d.mp4", i * PER_SEGMENT), files.get(i).getFileName().toString());
+            assertEquals(PER_SEGMENT, frames(files.get(i)), files.get(i) + " holds exactly its segment's frames");
+        }
+        assertEquals(0, partFiles(out.resolve("cam")));
+    }
+
+    private static void send(FrameProducer camera, int seq) throws InterruptedException {
+        camera.sendFrame(new FrameIdentity("cam", "s1", seq, seq * 100_000L, System.currentTimeMillis(), 160, 96, 10, "jpeg",
+                SourceKind.LIVE), JpegCodec.encode(TestPattern.frame(seq, 160, 96), 85));
+        camera.flush();
+        Thread.sleep(100);
+    }
+
+    static List<Path> finalFiles(Path dir) throws Exception {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().matches("overlay-\\d{6}\\.mp4")).sorted().toList();
+        }
+    }
+
+    static long partFiles(Path dir) throws Exception {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".part")).count();
+        }
+    }
+
+    static int frames(Path file) throws Exception {
+        try (var grabber = new FFmpegFrameGrabber(file.toFile())) {
+            grabber.start();
+            int n = 0;
+            while (grabber.grabImage() != null) {
+                n++;
+            }
+            return n;
+        }
+    }
+}
