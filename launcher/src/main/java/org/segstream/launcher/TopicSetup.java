@@ -20,7 +20,7 @@ final class TopicSetup {
     static void ensure(Admin admin, Topics topics, int partitions, short replication) throws ExecutionException, InterruptedException {
         Set<String> existing = admin.listTopics().names().get();
         List<NewTopic> missing = new ArrayList<>();
-        for (String name : List.of(topics.frames(), topics.masks(), topics.deadLetters())) {
+        for (String name : List.of(topics.frames(), topics.masks(), topics.deadLetters(), topics.stats())) {
             if (!existing.contains(name)) {
                 missing.add(new NewTopic(name, partitions, replication).configs(Map.of("max.message.bytes", MAX_MESSAGE_BYTES)));
             }

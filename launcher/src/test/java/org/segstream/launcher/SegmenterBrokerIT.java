@@ -58,7 +58,7 @@ class SegmenterBrokerIT {
     }
 
     private static Topics topics(String prefix) throws Exception {
-        var topics = new Topics(prefix + ".frames", prefix + ".masks", prefix + ".dead-letters");
+        var topics = new Topics(prefix + ".frames", prefix + ".masks", prefix + ".dead-letters", prefix + ".stats");
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
             TopicSetup.ensure(admin, topics, 6, (short) 1);
         }

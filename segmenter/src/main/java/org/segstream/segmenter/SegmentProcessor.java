@@ -14,6 +14,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.segstream.contract.BadRecordException;
 import org.segstream.contract.Headers;
 import org.segstream.contract.MaskPng;
+import org.segstream.contract.MaskStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +33,7 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
     static final String STORE = "pending-frames";
     static final String TO_MASKS = "masks";
     static final String TO_DEAD_LETTERS = "dead-letters";
+    static final String TO_STATS = "stats";
 
     private final Supplier<FrameBatcher> batcherOfThisThread;
     private final SegmenterStats stats;
@@ -129,6 +131,10 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
                 byte[] png = MaskPng.encode(frame.result);
                 stats.maskEncoded(System.nanoTime() - encodeStart);
                 context.forward(new Record<>(in.key(), png, in.timestamp(), headers), TO_MASKS);
+                var statsHeaders = copy(headers);
+                Headers.put(statsHeaders, Headers.ENCODING, "json");
+                context.forward(new Record<>(in.key(), MaskStats.json(frame.identity, modelLabel, frame.result), in.timestamp(),
+                        statsHeaders), TO_STATS);
                 stats.segmented(frame.identity.stream());
             }
             store.delete(in.offset());

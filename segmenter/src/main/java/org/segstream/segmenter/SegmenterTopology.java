@@ -9,7 +9,7 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 import org.segstream.segmenter.model.SegmentationModel;
 
-/** frames topic -> {@link SegmentProcessor} (with its pending-frames store) -> masks topic / dead-letters topic. */
+/** frames topic -> {@link SegmentProcessor} (with its pending-frames store) -> masks, stats and dead-letters topics. */
 final class SegmenterTopology {
     /** How often each task checks for due batches and finished masks. */
     static final Duration TICK = Duration.ofMillis(5);
@@ -34,6 +34,8 @@ final class SegmenterTopology {
                         .withLoggingEnabled(Map.of("max.message.bytes", String.valueOf(9 * 1024 * 1024))),
                 "segment");
         topology.addSink(SegmentProcessor.TO_MASKS, config.topics().masks(),
+                Serdes.String().serializer(), Serdes.ByteArray().serializer(), "segment");
+        topology.addSink(SegmentProcessor.TO_STATS, config.topics().stats(),
                 Serdes.String().serializer(), Serdes.ByteArray().serializer(), "segment");
         topology.addSink(SegmentProcessor.TO_DEAD_LETTERS, config.topics().deadLetters(),
                 Serdes.String().serializer(), Serdes.ByteArray().serializer(), "segment");

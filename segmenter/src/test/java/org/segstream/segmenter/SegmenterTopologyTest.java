@@ -46,6 +46,7 @@ class SegmenterTopologyTest {
     private TestInputTopic<String, byte[]> frames;
     private TestOutputTopic<String, byte[]> masks;
     private TestOutputTopic<String, byte[]> deadLetters;
+    private TestOutputTopic<String, byte[]> statsTopic;
     private SegmenterStats stats;
 
     @BeforeAll
@@ -76,6 +77,7 @@ class SegmenterTopologyTest {
         frames = driver.createInputTopic(topics.frames(), new StringSerializer(), new ByteArraySerializer());
         masks = driver.createOutputTopic(topics.masks(), new StringDeserializer(), new ByteArrayDeserializer());
         deadLetters = driver.createOutputTopic(topics.deadLetters(), new StringDeserializer(), new ByteArrayDeserializer());
+        statsTopic = driver.createOutputTopic(topics.stats(), new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     @AfterEach
@@ -86,7 +88,7 @@ class SegmenterTopologyTest {
     }
 
     @Test
-    void masksComeOutInOrderPerStreamWithTheFramesSizeAndIdentity() {
+    void masksComeOutInOrderPerStreamWithTheFramesSizeAndIdentity() throws Exception {
         start(4, 1000);
         for (int seq = 0; seq < 5; seq++) {
             frames.pipeInput(frame("cam-a", seq, 65, 37));
@@ -116,6 +118,20 @@ class SegmenterTopologyTest {
         // The end marker follows cam-a's last mask.
         assertEquals("end", header(out.stream().filter(r -> r.key().equals("cam-a")).reduce((a, b) -> b).orElseThrow(), Headers.KIND));
         assertEquals(Map.of("cam-a", 5L, "cam-b", 5L), stats.segmentedByStream());
+
+        // One stats record a mask: class fractions of the mask that sum to 1.
+        List<TestRecord<String, byte[]>> perFrame = statsTopic.readRecordsToList();
+        assertEquals(10, perFrame.size());
+        for (TestRecord<String, byte[]> record : perFrame) {
+            var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(record.value());
+            assertEquals(record.key(), json.path("stream").asText());
+            double sum = 0;
+            for (var fraction : json.path("classes")) {
+                sum += fraction.asDouble();
+            }
+            assertEquals(1.0, sum, 1e-4);
+            assertEquals("json", header(record, Headers.ENCODING));
+        }
     }
 
     @Test

@@ -1,0 +1,51 @@
+package org.segstream.contract;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The stats topic's value: per frame, the fraction of pixels of each class present, as JSON
+ * ({@code {"stream":…,"session":…,"seq":…,"capture_ms":…,"width":…,"height":…,"model":…,"classes":{"car":0.031,…}}}).
+ */
+public final class MaskStats {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private MaskStats() {
+    }
+
+    /** Pixel fraction of each class present in the mask, by class name, in class order. */
+    public static Map<String, Double> fractions(ClassMap mask) {
+        long[] counts = new long[256];
+        for (byte c : mask.classes()) {
+            counts[c & 0xff]++;
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        double total = mask.classes().length;
+        for (int c = 0; c < 256; c++) {
+            if (counts[c] > 0) {
+                String name = c < VocClasses.NAMES.size() ? VocClasses.NAMES.get(c) : "class_" + c;
+                out.put(name, Math.round(counts[c] / total * 1e6) / 1e6);
+            }
+        }
+        return out;
+    }
+
+    public static byte[] json(FrameIdentity frame, String model, ClassMap mask) {
+        Map<String, Object> value = new LinkedHashMap<>();
+        value.put("stream", frame.stream());
+        value.put("session", frame.session());
+        value.put("seq", frame.seq());
+        value.put("capture_ms", frame.captureTimeMs());
+        value.put("width", frame.width());
+        value.put("height", frame.height());
+        value.put("model", model);
+        value.put("classes", fractions(mask));
+        try {
+            return JSON.writeValueAsBytes(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
