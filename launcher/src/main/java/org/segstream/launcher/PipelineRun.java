@@ -25,7 +25,9 @@ import org.segstream.segmenter.SegmenterApp;
 import org.segstream.segmenter.InputSizing;
 import org.segstream.segmenter.SegmenterConfig;
 import org.segstream.segmenter.model.Device;
+import org.segstream.sink.LiveView;
 import org.segstream.sink.SinkApp;
+import org.segstream.sink.SinkListener;
 import org.segstream.sink.SinkConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,10 +43,10 @@ final class PipelineRun {
     private static final long STALL_NANOS = 180_000_000_000L;
 
     record Options(List<String> sources, Path outDir, Path model, int batchSize, boolean writeMasks, int partitions, Device device,
-                   int metricsPort) {
-        /** Without a metrics endpoint (tests run several pipelines at once). */
+                   int metricsPort, int livePort) {
+        /** Without a metrics endpoint or live page (tests run several pipelines at once). */
         Options(List<String> sources, Path outDir, Path model, int batchSize, boolean writeMasks, int partitions, Device device) {
-            this(sources, outDir, model, batchSize, writeMasks, partitions, device, -1);
+            this(sources, outDir, model, batchSize, writeMasks, partitions, device, -1, -1);
         }
     }
 
@@ -88,9 +90,11 @@ final class PipelineRun {
                 "exactly_once_v2", 1, stateDir, SegmenterConfig.DEFAULT_MAX_PIXELS, Map.of());
         IngestConfig ingestConfig = IngestConfig.of(bootstrapServers, topics);
         var tracker = new RunTracker();
+        LiveView live = startLiveView(options.livePort());
+        SinkListener listener = live == null ? tracker : SinkListener.all(tracker, live);
         try (MetricsServer metrics = startMetrics(options.metricsPort());
              SegmenterApp segmenter = SegmenterApp.start(segmenterConfig, metrics.registry());
-             SinkApp sink = SinkApp.start(SinkConfig.of(bootstrapServers, topics, options.outDir(), options.writeMasks()), tracker,
+             SinkApp sink = SinkApp.start(SinkConfig.of(bootstrapServers, topics, options.outDir(), options.writeMasks()), listener,
                      metrics.registry());
              FrameProducer producer = new FrameProducer(ingestConfig)) {
             long started = System.currentTimeMillis();
@@ -113,7 +117,23 @@ final class PipelineRun {
             out.println("overlays and summary.json in " + options.outDir().toAbsolutePath());
             return new Outcome(summary, results.stream().anyMatch(r -> r.framesSent() > 0));
         } finally {
+            if (live != null) {
+                live.close();
+            }
             deleteQuietly(stateDir);
+        }
+    }
+
+    /** The live page on loopback; a busy port costs the page, not the run. */
+    private static LiveView startLiveView(int port) {
+        if (port < 0) {
+            return null;
+        }
+        try {
+            return LiveView.start("127.0.0.1", port);
+        } catch (java.io.IOException e) {
+            log.warn("live view port {} is not available ({}); running without the live page", port, e.getMessage());
+            return null;
         }
     }
 

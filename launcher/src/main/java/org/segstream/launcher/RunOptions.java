@@ -8,10 +8,12 @@ import org.segstream.segmenter.model.Device;
 
 /** The options of {@code segstream run} and {@code segstream demo}. */
 record RunOptions(List<String> sources, Path outDir, Path model, int batchSize, int partitions, boolean writeMasks, Device device,
-                  int metricsPort) {
+                  int metricsPort, int livePort) {
 
     /** Where `run` serves /metrics by default (loopback only). */
     static final int DEFAULT_METRICS_PORT = 9400;
+    /** Where the sink's live page is served by default. */
+    static final int DEFAULT_LIVE_PORT = 8080;
 
     static RunOptions parse(List<String> args, Path defaultOut, Path home) {
         Path outDir = defaultOut;
@@ -21,6 +23,7 @@ record RunOptions(List<String> sources, Path outDir, Path model, int batchSize, 
         boolean writeMasks = false;
         Device device = Device.AUTO;
         int metricsPort = DEFAULT_METRICS_PORT;
+        int livePort = DEFAULT_LIVE_PORT;
         List<String> sources = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
@@ -32,6 +35,7 @@ record RunOptions(List<String> sources, Path outDir, Path model, int batchSize, 
                 case "--device" -> device = Device.parse(CliValues.value(args, ++i, arg));
                 case "--write-masks" -> writeMasks = true;
                 case "--metrics-port" -> metricsPort = CliValues.intValue(args, ++i, arg, -1, 65535);
+                case "--live-port" -> livePort = CliValues.intValue(args, ++i, arg, -1, 65535);
                 default -> {
                     if (arg.startsWith("--")) {
                         throw new SegstreamCli.UsageException("unknown option " + arg);
@@ -40,6 +44,6 @@ record RunOptions(List<String> sources, Path outDir, Path model, int batchSize, 
                 }
             }
         }
-        return new RunOptions(List.copyOf(sources), outDir, model, batchSize, partitions, writeMasks, device, metricsPort);
+        return new RunOptions(List.copyOf(sources), outDir, model, batchSize, partitions, writeMasks, device, metricsPort, livePort);
     }
 }

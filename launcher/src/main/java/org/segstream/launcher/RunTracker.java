@@ -2,6 +2,7 @@ package org.segstream.launcher;
 
 import java.util.HashMap;
 import java.util.Map;
+import org.segstream.contract.BgrImage;
 import org.segstream.contract.FrameIdentity;
 import org.segstream.contract.StreamEnd;
 import org.segstream.sink.SinkListener;
@@ -16,7 +17,7 @@ final class RunTracker implements SinkListener {
     private long lastProgressNanos = System.nanoTime();
 
     @Override
-    public synchronized void frameWritten(FrameIdentity frame, long latencyMillis) {
+    public synchronized void frameWritten(FrameIdentity frame, BgrImage overlay, long latencyMillis) {
         latencies.computeIfAbsent(frame.stream(), s -> new LatencyRecorder()).add(latencyMillis);
         written.merge(frame.stream(), 1L, Long::sum);
         lastWriteMillis.put(frame.stream(), System.currentTimeMillis());

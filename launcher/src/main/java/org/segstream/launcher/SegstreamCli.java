@@ -18,6 +18,7 @@ import org.segstream.contract.VocClasses;
 import org.segstream.scenes.street.SynthClip;
 import org.segstream.segmenter.SegmenterApp;
 import org.segstream.segmenter.SegmenterConfig;
+import org.segstream.sink.LiveView;
 import org.segstream.sink.SinkApp;
 import org.segstream.sink.SinkConfig;
 import org.segstream.sink.SinkListener;
@@ -36,6 +37,7 @@ public final class SegstreamCli {
                   --partitions N            partitions of the frames and masks topics (default 4)
                   --write-masks             also write DIR/<stream>/masks/<seq>.png
                   --metrics-port N          serve /metrics on 127.0.0.1:N (default 9400; -1: off)
+                  --live-port N             the live page on http://127.0.0.1:N/ (default 8080; -1: off)
                 SOURCE is a path or URL; name=SOURCE names the stream (default: the file's base name)
               synth --out DIR [--seed S] [--seconds T] [--size WxH] [--fps F]
                                             a labelled street scene: DIR/video.mp4 and DIR/gt/<seq>.png
@@ -93,7 +95,7 @@ public final class SegstreamCli {
             throw new UsageException("run needs at least one SOURCE");
         }
         var outcome = PipelineRun.run(new PipelineRun.Options(sources, options.outDir(), options.model(), options.batchSize(),
-                options.writeMasks() || demo, options.partitions(), options.device(), options.metricsPort()), out);
+                options.writeMasks() || demo, options.partitions(), options.device(), options.metricsPort(), options.livePort()), out);
         if (!outcome.anySourceRead()) {
             System.err.println("segstream: no source could be read");
             return 1;
@@ -199,8 +201,11 @@ public final class SegstreamCli {
     }
 
     private static int sink(Map<String, String> env) throws Exception {
+        int livePort = Integer.parseInt(env.getOrDefault("SEGSTREAM_LIVE_PORT", String.valueOf(RunOptions.DEFAULT_LIVE_PORT)).trim());
         try (MetricsServer metrics = serviceMetrics(env);
-             SinkApp app = SinkApp.start(SinkConfig.fromEnv(env, KafkaClientProperties.from(env)), SinkListener.NONE, metrics.registry())) {
+             LiveView live = livePort < 0 ? null : LiveView.start(env.getOrDefault("SEGSTREAM_LIVE_BIND", "0.0.0.0"), livePort);
+             SinkApp app = SinkApp.start(SinkConfig.fromEnv(env, KafkaClientProperties.from(env)),
+                     live == null ? SinkListener.NONE : live, metrics.registry())) {
             awaitShutdownSignal();
         }
         return 0;

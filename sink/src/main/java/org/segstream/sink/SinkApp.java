@@ -152,11 +152,19 @@ public final class SinkApp implements AutoCloseable {
             metrics.skipped.labelValues(identity.stream(), "duplicate").inc();
             return; // redelivered after a restart
         }
+        long gap = output.gapBefore(identity.seq());
+        if (gap > 0) {
+            // Masks of a session arrive in order, so a gap is frames the segmenter shed or dead-lettered.
+            metrics.gaps.labelValues(identity.stream()).inc(gap);
+            listener.framesMissing(identity.stream(), gap, "gap");
+            log.info("stream '{}': {} frame(s) missing before seq {} (shed or dead-lettered upstream)", identity.stream(), gap, identity.seq());
+        }
         int partition = (int) Headers.getLong(maskRecord.headers(), Headers.FRAME_PARTITION);
         long offset = Headers.getLong(maskRecord.headers(), Headers.FRAME_OFFSET);
         ConsumerRecord<String, byte[]> frameRecord = frames.fetch(partition, offset, FRAME_FETCH_TIMEOUT);
         if (frameRecord == null) {
             metrics.skipped.labelValues(identity.stream(), "frame_gone").inc();
+            listener.framesMissing(identity.stream(), 1, "frame_gone");
             log.warn("frame {} seq {} ({}@{}) is gone from the frames topic; its overlay is skipped",
                     identity.stream(), identity.seq(), partition, offset);
             return;
@@ -168,12 +176,13 @@ public final class SinkApp implements AutoCloseable {
                     + frame.width() + "x" + frame.height());
         }
         long encodeStart = System.nanoTime();
-        output.write(identity, renderer.render(frame, mask), maskRecord.value(), maskRecord.offset());
+        BgrImage overlay = renderer.render(frame, mask);
+        output.write(identity, overlay, maskRecord.value(), maskRecord.offset());
         metrics.encode.observe((System.nanoTime() - encodeStart) / 1e9);
         long latency = System.currentTimeMillis() - identity.captureTimeMs();
         metrics.written.labelValues(identity.stream()).inc();
         metrics.latency.labelValues(identity.stream()).observe(Math.max(0, latency) / 1000.0);
-        listener.frameWritten(identity, latency);
+        listener.frameWritten(identity, overlay, latency);
     }
 
     private void endOfStream(StreamEnd end) throws IOException {

@@ -1,12 +1,18 @@
 package org.segstream.sink;
 
+import java.util.List;
+import org.segstream.contract.BgrImage;
 import org.segstream.contract.FrameIdentity;
 import org.segstream.contract.StreamEnd;
 
-/** What the sink tells whoever runs it (the launcher's summary, tests). Called on the sink's thread. */
+/** What the sink tells whoever runs it (the launcher's summary, the live view, tests). Called on the sink's thread. */
 public interface SinkListener {
     /** A frame's overlay was written; latency = now minus the frame's capture time. */
-    default void frameWritten(FrameIdentity frame, long latencyMillis) {
+    default void frameWritten(FrameIdentity frame, BgrImage overlay, long latencyMillis) {
+    }
+
+    /** {@code count} frames of the stream will not be written (a gap in the sequence, a frame gone, a bad mask). */
+    default void framesMissing(String stream, long count, String reason) {
     }
 
     /** A stream session ended and its files are final. */
@@ -15,4 +21,25 @@ public interface SinkListener {
 
     SinkListener NONE = new SinkListener() {
     };
+
+    /** Tells every one of {@code listeners}, in order. */
+    static SinkListener all(SinkListener... listeners) {
+        List<SinkListener> list = List.of(listeners);
+        return new SinkListener() {
+            @Override
+            public void frameWritten(FrameIdentity frame, BgrImage overlay, long latencyMillis) {
+                list.forEach(l -> l.frameWritten(frame, overlay, latencyMillis));
+            }
+
+            @Override
+            public void framesMissing(String stream, long count, String reason) {
+                list.forEach(l -> l.framesMissing(stream, count, reason));
+            }
+
+            @Override
+            public void streamEnded(StreamEnd end, long framesWritten) {
+                list.forEach(l -> l.streamEnded(end, framesWritten));
+            }
+        };
+    }
 }

@@ -11,6 +11,7 @@ import java.util.function.DoubleSupplier;
 final class SinkMetrics {
     final Counter written;
     final Counter skipped;
+    final Counter gaps;
     final Histogram latency;
     final Histogram encode;
 
@@ -20,6 +21,9 @@ final class SinkMetrics {
         skipped = Counter.builder().name("segstream_frames_skipped_total")
                 .help("Masks the sink did not render, by reason (duplicate, frame_gone, invalid)")
                 .labelNames("stream", "reason").register(registry);
+        gaps = Counter.builder().name("segstream_sequence_gaps_total")
+                .help("Frames missing from a stream's mask sequence (shed or dead-lettered upstream)")
+                .labelNames("stream").register(registry);
         latency = Histogram.builder().name("segstream_end_to_end_latency_seconds")
                 .help("From a frame's capture to its overlay being written by the sink").unit(Unit.SECONDS).classicOnly()
                 .classicUpperBounds(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300).labelNames("stream").register(registry);

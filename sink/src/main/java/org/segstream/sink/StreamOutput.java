@@ -56,6 +56,12 @@ final class StreamOutput implements AutoCloseable {
         return seq <= Math.max(lastSeq, finalizedSeq);
     }
 
+    /** How many sequence numbers are missing between the last frame handled and {@code seq}. */
+    long gapBefore(long seq) {
+        long last = Math.max(lastSeq, finalizedSeq);
+        return Math.max(0, seq - last - 1);
+    }
+
     /** The input offset of the first mask of the open file, or -1 when no file is open. */
     long openSinceOffset() {
         return openSinceOffset;
