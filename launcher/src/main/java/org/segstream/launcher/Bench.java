@@ -85,7 +85,7 @@ final class Bench {
 
         // 3. The whole pipeline, as fast as it goes.
         var outcome = PipelineRun.run(new PipelineRun.Options(List.of("bench=" + clip.video()), dir.resolve("pipeline"),
-                options.model(), batch, false, options.partitions(), options.device(), -1, -1), new PrintStream(java.io.OutputStream.nullOutputStream()));
+                options.model(), batch, false, options.partitions(), options.device(), -1, -1, false), new PrintStream(java.io.OutputStream.nullOutputStream()));
         RunSummary.Row row = outcome.summary().streams().get(0);
 
         out.printf("%nsegstream bench: %d frames of 640x360, model %s, batch %d, %d cores%n", frames.size(),

@@ -43,10 +43,10 @@ final class PipelineRun {
     private static final long STALL_NANOS = 180_000_000_000L;
 
     record Options(List<String> sources, Path outDir, Path model, int batchSize, boolean writeMasks, int partitions, Device device,
-                   int metricsPort, int livePort) {
-        /** Without a metrics endpoint or live page (tests run several pipelines at once). */
+                   int metricsPort, int livePort, boolean annotate) {
+        /** Without a metrics endpoint or live page (tests run several pipelines at once), no legend or caption. */
         Options(List<String> sources, Path outDir, Path model, int batchSize, boolean writeMasks, int partitions, Device device) {
-            this(sources, outDir, model, batchSize, writeMasks, partitions, device, -1, -1);
+            this(sources, outDir, model, batchSize, writeMasks, partitions, device, -1, -1, false);
         }
     }
 
@@ -94,7 +94,8 @@ final class PipelineRun {
         SinkListener listener = live == null ? tracker : SinkListener.all(tracker, live);
         try (MetricsServer metrics = startMetrics(options.metricsPort());
              SegmenterApp segmenter = SegmenterApp.start(segmenterConfig, metrics.registry());
-             SinkApp sink = SinkApp.start(SinkConfig.of(bootstrapServers, topics, options.outDir(), options.writeMasks()), listener,
+             SinkApp sink = SinkApp.start(SinkConfig.of(bootstrapServers, topics, options.outDir(), options.writeMasks())
+                     .withAnnotations(options.annotate(), options.annotate()), listener,
                      metrics.registry());
              FrameProducer producer = new FrameProducer(ingestConfig)) {
             long started = System.currentTimeMillis();

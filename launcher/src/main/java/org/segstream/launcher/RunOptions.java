@@ -8,7 +8,7 @@ import org.segstream.segmenter.model.Device;
 
 /** The options of {@code segstream run} and {@code segstream demo}. */
 record RunOptions(List<String> sources, Path outDir, Path model, int batchSize, int partitions, boolean writeMasks, Device device,
-                  int metricsPort, int livePort) {
+                  int metricsPort, int livePort, boolean annotate) {
 
     /** Where `run` serves /metrics by default (loopback only). */
     static final int DEFAULT_METRICS_PORT = 9400;
@@ -24,6 +24,7 @@ record RunOptions(List<String> sources, Path outDir, Path model, int batchSize, 
         Device device = Device.AUTO;
         int metricsPort = DEFAULT_METRICS_PORT;
         int livePort = DEFAULT_LIVE_PORT;
+        boolean annotate = false;
         List<String> sources = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
@@ -36,6 +37,7 @@ record RunOptions(List<String> sources, Path outDir, Path model, int batchSize, 
                 case "--write-masks" -> writeMasks = true;
                 case "--metrics-port" -> metricsPort = CliValues.intValue(args, ++i, arg, -1, 65535);
                 case "--live-port" -> livePort = CliValues.intValue(args, ++i, arg, -1, 65535);
+                case "--annotate" -> annotate = true;
                 default -> {
                     if (arg.startsWith("--")) {
                         throw new SegstreamCli.UsageException("unknown option " + arg);
@@ -44,6 +46,6 @@ record RunOptions(List<String> sources, Path outDir, Path model, int batchSize, 
                 }
             }
         }
-        return new RunOptions(List.copyOf(sources), outDir, model, batchSize, partitions, writeMasks, device, metricsPort, livePort);
+        return new RunOptions(List.copyOf(sources), outDir, model, batchSize, partitions, writeMasks, device, metricsPort, livePort, annotate);
     }
 }

@@ -38,6 +38,7 @@ public final class SegstreamCli {
                   --write-masks             also write DIR/<stream>/masks/<seq>.png
                   --metrics-port N          serve /metrics on 127.0.0.1:N (default 9400; -1: off)
                   --live-port N             the live page on http://127.0.0.1:N/ (default 8080; -1: off)
+                  --annotate                draw a class legend and a caption (fps, latency) on the overlays
                 SOURCE is a path or URL; name=SOURCE names the stream (default: the file's base name)
               synth --out DIR [--seed S] [--seconds T] [--size WxH] [--fps F]
                                             a labelled street scene: DIR/video.mp4 and DIR/gt/<seq>.png
@@ -95,7 +96,7 @@ public final class SegstreamCli {
             throw new UsageException("run needs at least one SOURCE");
         }
         var outcome = PipelineRun.run(new PipelineRun.Options(sources, options.outDir(), options.model(), options.batchSize(),
-                options.writeMasks() || demo, options.partitions(), options.device(), options.metricsPort(), options.livePort()), out);
+                options.writeMasks() || demo, options.partitions(), options.device(), options.metricsPort(), options.livePort(), options.annotate() || demo), out);
         if (!outcome.anySourceRead()) {
             System.err.println("segstream: no source could be read");
             return 1;

@@ -91,6 +91,8 @@ class PipelineEndToEndIT {
         // The sink's files: the overlay decodes to every frame at the source size, one mask PNG per frame.
         assertEquals(30, StreamFiles.overlayFrames(out.resolve("odd/overlay-000000.mp4"), 163, 97));
         assertEquals(20, StreamFiles.overlayFrames(out.resolve("second/overlay-000000.mp4"), 192, 108));
+        assertEquals("h264,163,97,30", StreamFiles.ffprobe(out.resolve("odd/overlay-000000.mp4")), "a standard player's view");
+        assertEquals("h264,192,108,20", StreamFiles.ffprobe(out.resolve("second/overlay-000000.mp4")));
         assertEquals(30, StreamFiles.count(out.resolve("odd/masks")));
         ClassMap mask = MaskPng.decode(Files.readAllBytes(out.resolve("odd/masks/000029.png")));
         assertEquals(163, mask.width());
@@ -194,6 +196,16 @@ class PipelineEndToEndIT {
                 }
                 return n;
             }
+        }
+
+        /** "codec,width,height,frames" as Debian's ffprobe counts them. */
+        static String ffprobe(Path file) throws Exception {
+            Process p = new ProcessBuilder("ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0",
+                    "-show_entries", "stream=codec_name,width,height,nb_read_frames", "-of", "csv=p=0", file.toString())
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            assertEquals(0, p.waitFor(), "ffprobe (apt-get install ffmpeg): " + out);
+            return out;
         }
 
         static long count(Path dir) throws Exception {

@@ -1,18 +1,33 @@
 package org.segstream.sink;
 
+import java.util.Set;
 import org.segstream.contract.BgrImage;
 import org.segstream.contract.ClassMap;
 import org.segstream.contract.VocClasses;
 
-/** Blends class colours over a frame; background (class 0) is left clear. */
+/** Blends class colours over a frame; background (class 0), and classes filtered out, are left clear. */
 public final class OverlayRenderer {
     private final int alpha; // 0..256 fixed point
+    private final boolean[] shown = new boolean[256];
     private final int[] blue = new int[256];
     private final int[] green = new int[256];
     private final int[] red = new int[256];
 
     public OverlayRenderer(double opacity) {
+        this(opacity, Set.of());
+    }
+
+    /** {@code classes}: the class names to colour; empty means every class. */
+    public OverlayRenderer(double opacity, Set<String> classes) {
         this.alpha = (int) Math.round(opacity * 256);
+        for (int c = 1; c < 256; c++) {
+            shown[c] = classes.isEmpty() || (c < VocClasses.NAMES.size() && classes.contains(VocClasses.NAMES.get(c)));
+        }
+        for (String name : classes) {
+            if (!VocClasses.NAMES.contains(name)) {
+                throw new IllegalArgumentException("overlay class '" + name + "' is not one of " + VocClasses.NAMES);
+            }
+        }
         for (int c = 0; c < 256; c++) {
             int[] rgb = VocClasses.rgb(c);
             // Premultiplied by alpha once, so the per-pixel blend is two multiplies and a shift.
@@ -20,6 +35,10 @@ public final class OverlayRenderer {
             green[c] = rgb[1] * alpha;
             blue[c] = rgb[2] * alpha;
         }
+    }
+
+    boolean shows(int classIndex) {
+        return shown[classIndex];
     }
 
     public BgrImage render(BgrImage frame, ClassMap mask) {
@@ -33,7 +52,7 @@ public final class OverlayRenderer {
         int keep = 256 - alpha;
         for (int p = 0, i = 0; p < classes.length; p++, i += 3) {
             int c = classes[p] & 0xff;
-            if (c != 0) {
+            if (shown[c]) {
                 out[i] = (byte) (((in[i] & 0xff) * keep + blue[c]) >> 8);
                 out[i + 1] = (byte) (((in[i + 1] & 0xff) * keep + green[c]) >> 8);
                 out[i + 2] = (byte) (((in[i + 2] & 0xff) * keep + red[c]) >> 8);

@@ -44,6 +44,7 @@ public final class SinkApp implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> masks;
     private final FrameFetcher frames;
     private final OverlayRenderer renderer;
+    private final OverlayAnnotator annotator;
     private final VideoEncoder.Settings videoSettings;
     private final Map<String, StreamOutput> outputs = new HashMap<>();
     /** The masks partition each open stream's records come from (a stream is one key, so one partition). */
@@ -60,7 +61,8 @@ public final class SinkApp implements AutoCloseable {
         this.listener = listener;
         this.masks = new KafkaConsumer<>(consumerProperties(config), new StringDeserializer(), new ByteArrayDeserializer());
         this.frames = new FrameFetcher(config);
-        this.renderer = new OverlayRenderer(config.opacity());
+        this.renderer = new OverlayRenderer(config.opacity(), config.overlayClasses());
+        this.annotator = new OverlayAnnotator(config.legend(), config.caption(), renderer);
         this.videoSettings = new VideoEncoder.Settings(VideoEncoder.Codec.H264, config.preset(), config.crf());
         this.loop = new Thread(this::run, "segstream-sink");
         this.metrics = new SinkMetrics(registry, () -> KafkaClientLag.maxRecords(masks.metrics()));
@@ -177,9 +179,13 @@ public final class SinkApp implements AutoCloseable {
         }
         long encodeStart = System.nanoTime();
         BgrImage overlay = renderer.render(frame, mask);
+        long latency = System.currentTimeMillis() - identity.captureTimeMs();
+        if (annotator.draws()) {
+            annotator.annotate(overlay, mask, String.format("%s  #%d  %.1f fps  latency %d ms", identity.stream(), identity.seq(),
+                    output.fps(), latency));
+        }
         output.write(identity, overlay, maskRecord.value(), maskRecord.offset());
         metrics.encode.observe((System.nanoTime() - encodeStart) / 1e9);
-        long latency = System.currentTimeMillis() - identity.captureTimeMs();
         metrics.written.labelValues(identity.stream()).inc();
         metrics.latency.labelValues(identity.stream()).observe(Math.max(0, latency) / 1000.0);
         listener.frameWritten(identity, overlay, latency);

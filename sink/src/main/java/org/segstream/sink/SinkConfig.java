@@ -3,6 +3,7 @@ package org.segstream.sink;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import org.segstream.contract.Topics;
 
 /**
@@ -16,6 +17,9 @@ public record SinkConfig(
         Path outDir,
         boolean writeMasks,
         double opacity,
+        Set<String> overlayClasses,
+        boolean legend,
+        boolean caption,
         String preset,
         int crf,
         double segmentSeconds,
@@ -25,6 +29,7 @@ public record SinkConfig(
 
     public SinkConfig {
         kafka = Map.copyOf(kafka);
+        overlayClasses = Set.copyOf(overlayClasses);
         if (!(opacity >= 0 && opacity <= 1)) {
             throw new IllegalArgumentException("overlay opacity " + opacity + " is outside 0..1");
         }
@@ -37,15 +42,32 @@ public record SinkConfig(
     }
 
     public static SinkConfig of(String bootstrapServers, Topics topics, Path outDir, boolean writeMasks) {
-        return new SinkConfig(bootstrapServers, topics, DEFAULT_GROUP_ID, outDir, writeMasks, 0.5, "veryfast", 23, 60, Map.of());
+        return new SinkConfig(bootstrapServers, topics, DEFAULT_GROUP_ID, outDir, writeMasks, 0.5, Set.of(), false, false, "veryfast", 23, 60, Map.of());
     }
 
     /**
      * From KAFKA_BOOTSTRAP_SERVERS (required), SEGSTREAM_OUT_DIR, SEGSTREAM_WRITE_MASKS (true/false),
-     * SEGSTREAM_OVERLAY_OPACITY, SEGSTREAM_H264_PRESET, SEGSTREAM_H264_CRF, SEGSTREAM_SEGMENT_SECONDS (live
+     * SEGSTREAM_OVERLAY_OPACITY, SEGSTREAM_OVERLAY_CLASSES (comma-separated class names; empty: all),
+     * SEGSTREAM_OVERLAY_LEGEND, SEGSTREAM_OVERLAY_CAPTION (true/false), SEGSTREAM_H264_PRESET, SEGSTREAM_H264_CRF, SEGSTREAM_SEGMENT_SECONDS (live
      * streams' overlay segment length), SEGSTREAM_SINK_GROUP_ID and
      * the topic variables of {@link Topics#fromEnv}.
      */
+    private static Set<String> classes(String list) {
+        Set<String> out = new java.util.LinkedHashSet<>();
+        for (String name : list.split(",")) {
+            if (!name.isBlank()) {
+                out.add(name.trim());
+            }
+        }
+        return out;
+    }
+
+    /** The same settings with the overlay's legend and caption switched on or off. */
+    public SinkConfig withAnnotations(boolean withLegend, boolean withCaption) {
+        return new SinkConfig(bootstrapServers, topics, groupId, outDir, writeMasks, opacity, overlayClasses, withLegend, withCaption,
+                preset, crf, segmentSeconds, kafka);
+    }
+
     public static SinkConfig fromEnv(Map<String, String> env, Map<String, Object> kafka) {
         String bootstrap = env.get("KAFKA_BOOTSTRAP_SERVERS");
         if (bootstrap == null || bootstrap.isBlank()) {
@@ -58,6 +80,9 @@ public record SinkConfig(
                 Path.of(env.getOrDefault("SEGSTREAM_OUT_DIR", "out")),
                 Boolean.parseBoolean(env.getOrDefault("SEGSTREAM_WRITE_MASKS", "false")),
                 Double.parseDouble(env.getOrDefault("SEGSTREAM_OVERLAY_OPACITY", "0.5")),
+                classes(env.getOrDefault("SEGSTREAM_OVERLAY_CLASSES", "")),
+                Boolean.parseBoolean(env.getOrDefault("SEGSTREAM_OVERLAY_LEGEND", "false")),
+                Boolean.parseBoolean(env.getOrDefault("SEGSTREAM_OVERLAY_CAPTION", "false")),
                 env.getOrDefault("SEGSTREAM_H264_PRESET", "veryfast"),
                 Integer.parseInt(env.getOrDefault("SEGSTREAM_H264_CRF", "23")),
                 Double.parseDouble(env.getOrDefault("SEGSTREAM_SEGMENT_SECONDS", "60")),

@@ -36,6 +36,8 @@ final class StreamOutput implements AutoCloseable {
     private long openSinceOffset = -1;
     private long lastSeq = -1;
     private long framesWritten;
+    private long lastWriteNanos;
+    private double fps;
 
     StreamOutput(Path outDir, String stream, String session, boolean writeMasks, VideoEncoder.Settings settings,
                  double segmentSeconds) throws IOException {
@@ -82,9 +84,20 @@ final class StreamOutput implements AutoCloseable {
         }
         lastSeq = frame.seq();
         framesWritten++;
+        long now = System.nanoTime();
+        if (lastWriteNanos != 0 && now > lastWriteNanos) {
+            double instant = 1e9 / (now - lastWriteNanos);
+            fps = fps == 0 ? instant : 0.9 * fps + 0.1 * instant; // smoothed
+        }
+        lastWriteNanos = now;
         if (frame.sourceKind() == SourceKind.LIVE && video.framesWritten() >= Math.max(1, Math.round(segmentSeconds * frame.fps()))) {
             finishFile();
         }
+    }
+
+    /** Frames written per second lately (smoothed). */
+    double fps() {
+        return fps;
     }
 
     long framesWritten() {

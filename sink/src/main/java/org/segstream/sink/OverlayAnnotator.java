@@ -1,0 +1,73 @@
+package org.segstream.sink;
+
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import org.segstream.contract.BgrImage;
+import org.segstream.contract.ClassMap;
+import org.segstream.contract.JpegCodec;
+import org.segstream.contract.VocClasses;
+
+/**
+ * Draws the optional legend (the colour of each class present in the frame) and caption (stream,
+ * sequence number, fps, end-to-end latency) onto an overlay, in place.
+ */
+final class OverlayAnnotator {
+    private final boolean legend;
+    private final boolean caption;
+    private final OverlayRenderer renderer;
+
+    OverlayAnnotator(boolean legend, boolean caption, OverlayRenderer renderer) {
+        this.legend = legend;
+        this.caption = caption;
+        this.renderer = renderer;
+    }
+
+    boolean draws() {
+        return legend || caption;
+    }
+
+    void annotate(BgrImage overlay, ClassMap mask, String text) {
+        if (!draws()) {
+            return;
+        }
+        Graphics2D g = JpegCodec.wrap(overlay).createGraphics(); // shares the overlay's pixels
+        try {
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            int size = Math.max(9, Math.min(18, overlay.height() / 24));
+            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, size));
+            int line = size + 4;
+            if (caption) {
+                int width = g.getFontMetrics().stringWidth(text) + 8;
+                g.setColor(new Color(0, 0, 0, 160));
+                g.fillRect(0, overlay.height() - line - 2, width, line + 2);
+                g.setColor(Color.WHITE);
+                g.drawString(text, 4, overlay.height() - 5);
+            }
+            if (legend) {
+                boolean[] present = new boolean[256];
+                for (byte c : mask.classes()) {
+                    present[c & 0xff] = true;
+                }
+                int y = 4;
+                for (int c = 1; c < VocClasses.NAMES.size(); c++) {
+                    if (present[c] && renderer.shows(c)) {
+                        int[] rgb = VocClasses.rgb(c);
+                        int width = g.getFontMetrics().stringWidth(VocClasses.NAMES.get(c)) + line + 8;
+                        int x = overlay.width() - width - 4;
+                        g.setColor(new Color(0, 0, 0, 160));
+                        g.fillRect(x, y, width, line);
+                        g.setColor(new Color(rgb[0], rgb[1], rgb[2]));
+                        g.fillRect(x + 3, y + 3, line - 6, line - 6);
+                        g.setColor(Color.WHITE);
+                        g.drawString(VocClasses.NAMES.get(c), x + line, y + line - 5);
+                        y += line + 2;
+                    }
+                }
+            }
+        } finally {
+            g.dispose();
+        }
+    }
+}
