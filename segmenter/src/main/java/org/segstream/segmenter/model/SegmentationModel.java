@@ -77,6 +77,11 @@ public final class SegmentationModel implements AutoCloseable {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             options.setIntraOpNumThreads(Math.max(1, threads));
             options.setInterOpNumThreads(1);
+            if (!"1".equals(System.getenv("SEGSTREAM_ORT_SPIN"))) {
+                // ORT's pool threads busy-wait after each run by default; in a pipeline that steals the cores
+                // JPEG, PNG, Kafka and the encoder need. Off unless SEGSTREAM_ORT_SPIN=1.
+                options.addConfigEntry("session.intra_op.allow_spinning", "0");
+            }
             if (cuda) {
                 try (var cudaOptions = new OrtCUDAProviderOptions(0)) {
                     // Heuristic cuDNN search: exhaustive search re-tunes for every new frame size.
