@@ -36,10 +36,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final int brokerPort;
     private final int controllerPort;
     private final Map<String, String> extraConfig;
+    private final SaslSslSetup security; // null: plaintext
     private Process process;
     private Thread shutdownHook;
 
-    private EmbeddedKafkaBroker(Path dataDir, boolean deleteOnClose, Map<String, String> extraConfig) {
+    private EmbeddedKafkaBroker(Path dataDir, boolean deleteOnClose, Map<String, String> extraConfig, SaslSslSetup security) {
+        this.security = security;
         this.dataDir = dataDir;
         this.deleteOnClose = deleteOnClose;
         this.extraConfig = extraConfig;
@@ -55,13 +57,39 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** As {@link #start()}, with broker settings added to (or overriding) the defaults. */
     public static EmbeddedKafkaBroker start(Map<String, String> extraConfig) {
         try {
-            var broker = new EmbeddedKafkaBroker(Files.createTempDirectory("segstream-kafka-"), true, extraConfig);
+            var broker = new EmbeddedKafkaBroker(Files.createTempDirectory("segstream-kafka-"), true, extraConfig, null);
             broker.format();
             broker.launch();
             return broker;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a data directory for the embedded Kafka broker", e);
         }
+    }
+
+    /**
+     * A broker that accepts only SASL_SSL with SCRAM-SHA-512 (a self-signed certificate for 127.0.0.1),
+     * with one client user {@code user}/{@code password}; {@link #clientProperties()} are what clients need.
+     */
+    public static EmbeddedKafkaBroker startSaslSsl(String user, String password) {
+        try {
+            Path dir = Files.createTempDirectory("segstream-kafka-");
+            var broker = new EmbeddedKafkaBroker(dir, true, Map.of(), SaslSslSetup.create(dir, user, password));
+            broker.format();
+            broker.launch();
+            return broker;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot set up the SASL_SSL embedded Kafka broker", e);
+        }
+    }
+
+    /** Client settings for this broker: empty for plaintext; SASL_SSL, SCRAM and the truststore otherwise. */
+    public Map<String, String> clientProperties() {
+        return security == null ? Map.of() : security.clientProperties();
+    }
+
+    /** Client settings with another password, for testing a refused login. */
+    public Map<String, String> clientPropertiesWithPassword(String password) {
+        return security == null ? Map.of() : security.clientProperties(password);
     }
 
     public String bootstrapServers() {
@@ -118,11 +146,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("process.roles", "broker,controller");
         props.put("node.id", "1");
         props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        props.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        String listener = security == null ? "PLAINTEXT" : "SASL_SSL";
+        props.put("listeners", listener + "://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        props.put("advertised.listeners", listener + "://127.0.0.1:" + brokerPort);
         props.put("controller.listener.names", "CONTROLLER");
-        props.put("inter.broker.listener.name", "PLAINTEXT");
-        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        props.put("inter.broker.listener.name", listener);
+        props.put("listener.security.protocol.map", listener + ":" + listener + ",CONTROLLER:PLAINTEXT");
+        if (security != null) {
+            props.putAll(security.brokerProperties());
+        }
         props.put("log.dirs", dataDir.resolve("log").toString());
         // One node: every internal topic has a single replica.
         props.put("offsets.topic.replication.factor", "1");
@@ -142,7 +174,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             props.store(out, "segstream embedded broker");
         }
         String clusterId = Uuid.randomUuid().toString();
-        runJava(List.of("kafka.tools.StorageTool", "format", "-t", clusterId, "-c", configFile().toString()),
+        List<String> format = new ArrayList<>(List.of("kafka.tools.StorageTool", "format", "-t", clusterId, "-c", configFile().toString()));
+        if (security != null) {
+            format.addAll(security.scramFormatArguments());
+        }
+        runJava(format,
                 Duration.ofSeconds(60), "format the KRaft data directory");
     }
 
@@ -172,6 +208,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             sleep(100);
         }
         Properties props = new Properties();
+        props.putAll(clientProperties());
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000");
