@@ -101,16 +101,7 @@ final class PipelineRun {
             long started = System.currentTimeMillis();
             List<IngestResult> results = ingestAll(sources, ingestConfig, producer, new IngestMetrics(metrics.registry()), tracker);
             awaitSink(results, tracker, sink);
-            Map<String, Long> segmented = segmenter.stats().segmentedByStream();
-            for (int i = 0; i < results.size(); i++) {
-                IngestResult r = results.get(i);
-                long writtenFrames = tracker.written(r.stream());
-                double seconds = Math.max(0.001, (tracker.lastWriteMillis(r.stream()) - started) / 1000.0);
-                rows.add(new RunSummary.Row(r.stream(), sources.get(i).location(), r.framesSent(),
-                        segmented.getOrDefault(r.stream(), 0L), writtenFrames, r.framesSent() - writtenFrames,
-                        writtenFrames == 0 ? 0 : writtenFrames / seconds,
-                        tracker.latencyPercentile(r.stream(), 50), tracker.latencyPercentile(r.stream(), 99), r.error()));
-            }
+            rows.addAll(summaryRows(sources, results, segmenter.stats().segmentedByStream(), tracker, started));
             String model = options.model().getFileName().toString().replaceFirst("\\.(json|onnx)$", "");
             var summary = new RunSummary(model, segmenter.device(), options.batchSize(), rows);
             summary.print(out);
@@ -123,6 +114,21 @@ final class PipelineRun {
             }
             deleteQuietly(stateDir);
         }
+    }
+
+    /** One row a readable-or-not source: frames in, segmented, written, dropped, fps since the run started, latency. */
+    private static List<RunSummary.Row> summaryRows(List<SourceSpec> sources, List<IngestResult> results, Map<String, Long> segmented,
+                                                    RunTracker tracker, long startedMillis) {
+        List<RunSummary.Row> rows = new ArrayList<>();
+        for (int i = 0; i < results.size(); i++) {
+            IngestResult r = results.get(i);
+            long written = tracker.written(r.stream());
+            double seconds = Math.max(0.001, (tracker.lastWriteMillis(r.stream()) - startedMillis) / 1000.0);
+            rows.add(new RunSummary.Row(r.stream(), sources.get(i).location(), r.framesSent(), segmented.getOrDefault(r.stream(), 0L),
+                    written, r.framesSent() - written, written == 0 ? 0 : written / seconds,
+                    tracker.latencyPercentile(r.stream(), 50), tracker.latencyPercentile(r.stream(), 99), r.error()));
+        }
+        return rows;
     }
 
     /** The live page on loopback; a busy port costs the page, not the run. */

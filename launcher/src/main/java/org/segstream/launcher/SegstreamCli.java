@@ -43,7 +43,8 @@ public final class SegstreamCli {
               synth --out DIR [--seed S] [--seconds T] [--size WxH] [--fps F]
                                             a labelled street scene: DIR/video.mp4 and DIR/gt/<seq>.png
               bench [--batch-size N]        bare model vs whole pipeline, and the CPU cost of every stage
-              ingest SOURCE...              one service against an external cluster, configured by
+              ingest [--config FILE] SOURCE...
+                                            one service against an external cluster, configured by
               segmenter                     environment variables (KAFKA_BOOTSTRAP_SERVERS, SEGSTREAM_*;
               sink                          see README.md)
             """;
@@ -163,29 +164,63 @@ public final class SegstreamCli {
     }
 
     private static int ingest(List<String> args, Map<String, String> env) throws Exception {
-        List<String> sources = new ArrayList<>(args);
-        if (sources.isEmpty() && env.containsKey("SEGSTREAM_SOURCES")) {
-            sources.addAll(Arrays.asList(env.get("SEGSTREAM_SOURCES").split(",")));
+        List<SourceSpec> specs = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i).equals("--config")) {
+                if (i + 1 == args.size()) {
+                    throw new UsageException("--config needs a streams file");
+                }
+                specs.addAll(org.segstream.ingest.StreamsConfig.load(Path.of(args.get(++i))));
+            } else {
+                specs.add(SourceSpec.parse(args.get(i).trim()));
+            }
         }
-        if (sources.isEmpty()) {
-            throw new UsageException("ingest needs at least one SOURCE (arguments or SEGSTREAM_SOURCES)");
+        if (specs.isEmpty() && env.containsKey("SEGSTREAM_SOURCES")) {
+            for (String argument : env.get("SEGSTREAM_SOURCES").split(",")) {
+                specs.add(SourceSpec.parse(argument.trim()));
+            }
+        }
+        if (specs.isEmpty()) {
+            throw new UsageException("ingest needs at least one SOURCE or --config FILE (or SEGSTREAM_SOURCES)");
         }
         IngestConfig config = IngestConfig.fromEnv(env, KafkaClientProperties.from(env));
+        // A service keeps trying a camera that is not up yet; files that cannot be read are still reported at once.
+        var reconnect = org.segstream.ingest.Reconnect.DEFAULT.withRetryFirstOpen(true);
         boolean anyRead = false;
         // Every source at once, one thread each: live cameras never end, so one after another would starve the rest.
-        var pool = java.util.concurrent.Executors.newFixedThreadPool(sources.size());
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(specs.size());
+        List<IngestJob> running = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var finished = new CountDownLatch(1);
+        // Ctrl-C / SIGTERM: every job ends its session (end record sent, producer flushed) before the JVM exits.
+        Thread hook = new Thread(() -> {
+            running.forEach(IngestJob::stop);
+            try {
+                finished.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        }, "segstream-ingest-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
         try (MetricsServer metrics = serviceMetrics(env); var producer = new FrameProducer(config)) {
             var ingestMetrics = new IngestMetrics(metrics.registry());
             List<java.util.concurrent.Future<IngestResult>> jobs = new ArrayList<>();
-            for (String argument : sources) {
-                SourceSpec source = SourceSpec.parse(argument.trim());
-                jobs.add(pool.submit(() -> new IngestJob(source, config, producer, ingestMetrics).run()));
+            for (SourceSpec source : specs) {
+                var job = new IngestJob(source, config, producer, ingestMetrics, reconnect);
+                running.add(job);
+                jobs.add(pool.submit(job::run));
             }
             for (var job : jobs) {
-                anyRead |= job.get().framesSent() > 0;
+                IngestResult result = job.get();
+                anyRead |= result.framesSent() > 0;
             }
         } finally {
             pool.shutdownNow();
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it has what it waited for
+            }
         }
         return anyRead ? 0 : 1;
     }
