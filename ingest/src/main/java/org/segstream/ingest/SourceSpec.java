@@ -11,13 +11,18 @@ import org.segstream.contract.SourceKind;
  * One video source named on the command line: {@code [name=]path-or-url}. Without a name, the
  * stream id is the file's base name (without extension) or the URL's last path segment.
  */
-public record SourceSpec(String stream, String location, SourceKind kind) {
+public record SourceSpec(String stream, String location, SourceKind kind, SourceOptions options) {
 
     private static final Pattern STREAM_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     private static final Set<String> LIVE_SCHEMES = Set.of("rtsp", "rtsps", "rtmp", "rtmps", "http", "https", "udp", "tcp", "srt");
     private static final Pattern URL = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*://.*");
 
+    public SourceSpec(String stream, String location, SourceKind kind) {
+        this(stream, location, kind, SourceOptions.DEFAULT);
+    }
+
     public SourceSpec {
+        java.util.Objects.requireNonNull(options, "options");
         if (!STREAM_ID.matcher(stream).matches()) {
             throw new IllegalArgumentException("stream id '" + stream
                     + "' must be 1-128 characters of letters, digits, '.', '_' or '-'");
@@ -42,6 +47,15 @@ public record SourceSpec(String stream, String location, SourceKind kind) {
             name = defaultName(location, url);
         }
         return new SourceSpec(name, location, kind);
+    }
+
+    public SourceSpec withOptions(SourceOptions newOptions) {
+        return new SourceSpec(stream, location, kind, newOptions);
+    }
+
+    /** A local directory: its video files are read one after another, in name order. */
+    public boolean isDirectory() {
+        return !isUrl() && java.nio.file.Files.isDirectory(Path.of(location));
     }
 
     public boolean isUrl() {

@@ -41,6 +41,36 @@ public final class VideoDecoder implements AutoCloseable {
 
     /** Opens and probes the source; a source that cannot be read throws with a one-line reason. */
     public static VideoDecoder open(SourceSpec source, long maxPixels) throws SourceException {
+        return open(source, maxPixels, DEFAULT_READ_TIMEOUT_MICROS);
+    }
+
+    /** Network reads that stall longer than this fail (microseconds). */
+    public static final long DEFAULT_READ_TIMEOUT_MICROS = 10_000_000L;
+
+    /**
+     * The protocols FFmpeg may open for a source, by the kind of its location: a file may only read
+     * files, a network source only its own family of network protocols. This is what stops an HLS
+     * playlist served over HTTP from making FFmpeg read {@code file:///etc/passwd} or a local segment.
+     */
+    static String protocolWhitelist(SourceSpec source) {
+        if (!source.isUrl()) {
+            return "file";
+        }
+        String scheme = source.location().substring(0, source.location().indexOf(':')).toLowerCase(java.util.Locale.ROOT);
+        return switch (scheme) {
+            case "file" -> "file";
+            case "http", "https" -> "http,https,tls,tcp,crypto";
+            case "rtsp", "rtsps" -> "rtsp,rtsps,rtp,srtp,udp,tcp,tls";
+            case "rtmp", "rtmps" -> "rtmp,rtmps,tcp,tls";
+            case "udp" -> "udp,rtp";
+            case "tcp" -> "tcp";
+            case "srt" -> "srt";
+            default -> scheme;
+        };
+    }
+
+    /** As {@link #open(SourceSpec, long)}, with network reads failing after {@code readTimeoutMicros} of silence. */
+    public static VideoDecoder open(SourceSpec source, long maxPixels, long readTimeoutMicros) throws SourceException {
         if (!source.isUrl()) {
             Path path = Path.of(source.location());
             if (!Files.exists(path)) {
@@ -57,9 +87,14 @@ public final class VideoDecoder implements AutoCloseable {
         // Bounded probing: a hostile or broken input cannot make the probe read for ever.
         grabber.setOption("probesize", "10000000");
         grabber.setOption("analyzeduration", "10000000");
+        grabber.setOption("protocol_whitelist", protocolWhitelist(source));
         if (source.kind() == SourceKind.LIVE) {
-            grabber.setOption("rw_timeout", "10000000"); // microseconds: a silent network source fails instead of hanging
-            grabber.setOption("timeout", "10000000");
+            String timeout = Long.toString(readTimeoutMicros);
+            grabber.setOption("rw_timeout", timeout); // microseconds: a silent network source fails instead of hanging
+            if (!source.location().regionMatches(true, 0, "rtmp", 0, 4)) {
+                // Socket timeout for http, rtsp, tcp, udp; for rtmp "timeout" would mean "listen for a publisher".
+                grabber.setOption("timeout", timeout);
+            }
             if (source.location().startsWith("rtsp")) {
                 grabber.setOption("rtsp_transport", "tcp");
             }
@@ -107,10 +142,30 @@ public final class VideoDecoder implements AutoCloseable {
         return frameRate;
     }
 
+    /** Whether the container declares a duration (a file, also over HTTP, or a finished HLS playlist) rather than a live feed. */
+    public boolean hasKnownDuration() {
+        return grabber.getLengthInTime() > 0;
+    }
+
     /** Frames in the container, or -1 when unknown (live sources). */
     public long lengthInFrames() {
         int n = grabber.getLengthInFrames();
         return n > 0 ? n : -1;
+    }
+
+    /** Moves to {@code micros} into the source (files); the next frame is the first at or after it. */
+    public void seek(long micros) throws SourceException {
+        try {
+            grabber.setTimestamp(micros, true);
+        } catch (FrameGrabber.Exception | RuntimeException e) {
+            throw new SourceException(source, "cannot seek to " + micros / 1e6 + " s: " + describe(e), e);
+        }
+    }
+
+    /** The container's creation_time metadata (ISO 8601), or null. */
+    public String creationTime() {
+        String value = grabber.getMetadata("creation_time");
+        return value == null || value.isBlank() ? null : value;
     }
 
     /** The next frame, or null at the end of the source. */

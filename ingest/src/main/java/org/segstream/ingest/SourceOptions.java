@@ -1,0 +1,92 @@
+package org.segstream.ingest;
+
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Per-stream ingest options, from a streams config file ({@link StreamsConfig}).
+ *
+ * @param fps            frames per second to publish, sampled by presentation time (0: every frame)
+ * @param maxWidth       frames wider or taller than maxWidth x maxHeight are scaled down to fit,
+ * @param maxHeight      keeping their aspect ratio (0: no limit)
+ * @param jpegQuality    JPEG quality of this stream's frames (0: the service's default)
+ * @param startSeconds   files: start this far into the file
+ * @param durationSeconds files: stop after this much source time (0: to the end)
+ * @param realtime       files: publish at the file's own rate, as a camera would (false: as fast as possible)
+ * @param recordedTime   files: capture time = the container's creation_time + the frame's pts when the file has
+ *                       one (false: the time ingest read the frame, which keeps end-to-end latency meaningful)
+ */
+public record SourceOptions(double fps, int maxWidth, int maxHeight, int jpegQuality,
+                            double startSeconds, double durationSeconds, boolean realtime, boolean recordedTime) {
+
+    public static final SourceOptions DEFAULT = new SourceOptions(0, 0, 0, 0, 0, 0, false, false);
+
+    public SourceOptions {
+        if (fps < 0 || !Double.isFinite(fps)) {
+            throw new IllegalArgumentException("fps " + fps + " must be >= 0");
+        }
+        if (maxWidth < 0 || maxHeight < 0 || (maxWidth == 0) != (maxHeight == 0)) {
+            throw new IllegalArgumentException("max size " + maxWidth + "x" + maxHeight + " must be two positive numbers");
+        }
+        if (jpegQuality != 0 && (jpegQuality < 1 || jpegQuality > 100)) {
+            throw new IllegalArgumentException("JPEG quality " + jpegQuality + " is outside 1..100");
+        }
+        if (startSeconds < 0 || durationSeconds < 0) {
+            throw new IllegalArgumentException("start and duration must be >= 0");
+        }
+    }
+
+    /** Options from keys {@code fps}, {@code max-size} (WxH), {@code jpeg-quality}, {@code start}, {@code duration} (seconds), {@code pace} ({@code fast} or {@code realtime}), {@code capture-time} ({@code ingest} or {@code recorded}). */
+    public static SourceOptions of(Map<String, String> values) {
+        double fps = 0;
+        int maxW = 0;
+        int maxH = 0;
+        int quality = 0;
+        double start = 0;
+        double duration = 0;
+        boolean realtime = false;
+        boolean recorded = false;
+        for (var e : values.entrySet()) {
+            String v = e.getValue().trim();
+            try {
+                switch (e.getKey()) {
+                    case "fps" -> fps = Double.parseDouble(v);
+                    case "max-size" -> {
+                        String[] wh = v.toLowerCase(Locale.ROOT).split("x");
+                        if (wh.length != 2) {
+                            throw new IllegalArgumentException("max-size '" + v + "' is not WxH");
+                        }
+                        maxW = Integer.parseInt(wh[0].trim());
+                        maxH = Integer.parseInt(wh[1].trim());
+                    }
+                    case "jpeg-quality" -> quality = Integer.parseInt(v);
+                    case "start" -> start = Double.parseDouble(v);
+                    case "duration" -> duration = Double.parseDouble(v);
+                    case "pace" -> realtime = switch (v) {
+                        case "realtime" -> true;
+                        case "fast" -> false;
+                        default -> throw new IllegalArgumentException("pace '" + v + "' is not 'fast' or 'realtime'");
+                    };
+                    case "capture-time" -> recorded = switch (v) {
+                        case "recorded" -> true;
+                        case "ingest" -> false;
+                        default -> throw new IllegalArgumentException("capture-time '" + v + "' is not 'ingest' or 'recorded'");
+                    };
+                    default -> throw new IllegalArgumentException("unknown option '" + e.getKey() + "'");
+                }
+            } catch (NumberFormatException bad) {
+                throw new IllegalArgumentException(e.getKey() + " '" + v + "' is not a number");
+            }
+        }
+        return new SourceOptions(fps, maxW, maxH, quality, start, duration, realtime, recorded);
+    }
+
+    /** The size a {@code width x height} frame is published at: scaled down to fit the max size, aspect kept, at least 1x1. */
+    public int[] fit(int width, int height) {
+        if (maxWidth == 0 || (width <= maxWidth && height <= maxHeight)) {
+            return new int[] {width, height};
+        }
+        double scale = Math.min((double) maxWidth / width, (double) maxHeight / height);
+        return new int[] {Math.max(1, (int) Math.round(width * scale)), Math.max(1, (int) Math.round(height * scale))};
+    }
+}
