@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.UUID;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -45,11 +44,7 @@ class IngestCommandIT {
     }
 
     private static Topics topics(String prefix) throws Exception {
-        var topics = new Topics(prefix + ".frames", prefix + ".masks", prefix + ".dead-letters", prefix + ".stats");
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-            TopicSetup.ensure(admin, topics, 2, (short) 1);
-        }
-        return topics;
+        return TestTopics.create(broker, prefix, 2);
     }
 
     /** Frames per stream, end records' counts per stream and the last frame size per stream, until {@code streams} ends are in. */

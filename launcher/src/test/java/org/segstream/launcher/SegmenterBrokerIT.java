@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -58,11 +57,7 @@ class SegmenterBrokerIT {
     }
 
     private static Topics topics(String prefix) throws Exception {
-        var topics = new Topics(prefix + ".frames", prefix + ".masks", prefix + ".dead-letters", prefix + ".stats");
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-            TopicSetup.ensure(admin, topics, 6, (short) 1);
-        }
-        return topics;
+        return TestTopics.create(broker, prefix, 6);
     }
 
     private static SegmenterConfig config(Topics topics, String appId, int batch, long waitMs, Path state) {
