@@ -14,9 +14,24 @@ public record FrameIdentity(
         int height,
         double fps,
         String encoding,
-        SourceKind sourceKind) {
+        SourceKind sourceKind,
+        long ingestTimeMs) {
 
     public static final int MAX_DIMENSION = 16384;
+
+    /** A frame without an ingest time (records written before {@link Headers#INGEST_MS} existed). */
+    public FrameIdentity(String stream, String session, long seq, long ptsMicros, long captureTimeMs, int width, int height,
+                         double fps, String encoding, SourceKind sourceKind) {
+        this(stream, session, seq, ptsMicros, captureTimeMs, width, height, fps, encoding, sourceKind, -1);
+    }
+
+    /**
+     * Where end-to-end latency and frame age are measured from: when ingest read the frame, or the
+     * capture time when the record does not say (a recorded file's capture time can be years old).
+     */
+    public long latencyOriginMs() {
+        return ingestTimeMs >= 0 ? ingestTimeMs : captureTimeMs;
+    }
 
     public FrameIdentity {
         if (width <= 0 || height <= 0 || width > MAX_DIMENSION || height > MAX_DIMENSION) {
@@ -28,7 +43,7 @@ public record FrameIdentity(
     }
 
     public FrameIdentity withEncoding(String newEncoding) {
-        return new FrameIdentity(stream, session, seq, ptsMicros, captureTimeMs, width, height, fps, newEncoding, sourceKind);
+        return new FrameIdentity(stream, session, seq, ptsMicros, captureTimeMs, width, height, fps, newEncoding, sourceKind, ingestTimeMs);
     }
 
     public void writeTo(org.apache.kafka.common.header.Headers headers) {
@@ -43,6 +58,11 @@ public record FrameIdentity(
         Headers.put(headers, Headers.FPS, Double.toString(fps));
         Headers.put(headers, Headers.ENCODING, encoding);
         Headers.put(headers, Headers.SOURCE_KIND, sourceKind.wire());
+        if (ingestTimeMs >= 0) {
+            Headers.put(headers, Headers.INGEST_MS, ingestTimeMs);
+        } else {
+            headers.remove(Headers.INGEST_MS);
+        }
     }
 
     /** Reads a frame's identity; throws {@link BadRecordException} naming the first missing or bad header. */
@@ -64,6 +84,7 @@ public record FrameIdentity(
                 (int) Math.min(Integer.MAX_VALUE, Headers.getLong(headers, Headers.HEIGHT)),
                 fps,
                 Headers.get(headers, Headers.ENCODING),
-                SourceKind.fromWire(Headers.get(headers, Headers.SOURCE_KIND)));
+                SourceKind.fromWire(Headers.get(headers, Headers.SOURCE_KIND)),
+                headers.lastHeader(Headers.INGEST_MS) == null ? -1 : Headers.getLong(headers, Headers.INGEST_MS));
     }
 }

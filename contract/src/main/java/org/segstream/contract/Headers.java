@@ -20,8 +20,13 @@ public final class Headers {
     public static final String SEQ = "segstream.seq";
     /** Presentation timestamp of the frame in the source, microseconds. */
     public static final String PTS_US = "segstream.pts.us";
-    /** Capture wall-clock time, epoch milliseconds. */
+    /**
+     * Capture wall-clock time, epoch milliseconds: the wall clock for live sources; for files the
+     * container's creation time + pts where present, else the ingest time.
+     */
     public static final String CAPTURE_MS = "segstream.capture.ms";
+    /** When ingest read the frame, epoch milliseconds: where end-to-end latency is measured from (optional; absent: use {@link #CAPTURE_MS}). */
+    public static final String INGEST_MS = "segstream.ingest.ms";
     public static final String WIDTH = "segstream.width";
     public static final String HEIGHT = "segstream.height";
     /** Frame rate of the source, frames per second (decimal). */

@@ -38,6 +38,9 @@ public final class MaskStats {
         value.put("session", frame.session());
         value.put("seq", frame.seq());
         value.put("capture_ms", frame.captureTimeMs());
+        if (frame.ingestTimeMs() >= 0) {
+            value.put("ingest_ms", frame.ingestTimeMs());
+        }
         value.put("width", frame.width());
         value.put("height", frame.height());
         value.put("model", model);

@@ -56,4 +56,22 @@ class FrameIdentityTest {
         assertEquals(RecordKind.END, StreamEnd.kindOf(headers));
         assertEquals(new StreamEnd("cam-1", "s42", 120), StreamEnd.readFrom(headers));
     }
+
+    @Test
+    void latencyIsMeasuredFromTheIngestTimeWhenTheRecordHasOne() {
+        var recorded = new FrameIdentity("dash", "s1", 0, 40_000, 1_714_552_200_040L, 640, 360, 25.0, "jpeg", SourceKind.FILE,
+                1_763_769_600_123L);
+        var headers = new RecordHeaders();
+        recorded.writeTo(headers);
+        assertEquals("1763769600123", new String(headers.lastHeader(Headers.INGEST_MS).value(), StandardCharsets.UTF_8));
+        assertEquals(recorded, FrameIdentity.readFrom(headers));
+        assertEquals(1_763_769_600_123L, recorded.latencyOriginMs(), "not the recording's age");
+        assertEquals(recorded, FrameIdentity.readFrom(headers).withEncoding("png").withEncoding("jpeg"));
+
+        var older = new RecordHeaders();
+        frame.writeTo(older);
+        assertEquals(null, older.lastHeader(Headers.INGEST_MS), "no ingest time, no header");
+        assertEquals(-1, FrameIdentity.readFrom(older).ingestTimeMs());
+        assertEquals(frame.captureTimeMs(), FrameIdentity.readFrom(older).latencyOriginMs(), "records without it: capture time");
+    }
 }

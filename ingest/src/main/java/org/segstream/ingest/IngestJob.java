@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A live source that fails or ends (a camera rebooting, a network cut, a read silent for longer
  * than the read timeout) is reopened with exponential backoff and jitter ({@link Reconnect}); the
- * broken session gets its end record and the reconnection starts a new session. A live source runs
+ * broken session gets its end record and the reconnection starts a new session. A decoder that
+ * produces no frame for the read timeout, whatever blocks it, ends its session the same way
+ * ({@link DecoderWatchdog}); a file then ends with that error. A live source runs
  * until {@link #stop()}; a network source that declares a duration (a file over HTTP, a finished
  * HLS playlist) ends normally at its end.
  */
@@ -179,15 +181,19 @@ public final class IngestJob {
         boolean opened = false;
         boolean live = input.kind() == SourceKind.LIVE;
         SourceOptions options = input.options();
-        try (VideoDecoder decoder = VideoDecoder.open(input, config.maxPixels(), reconnect.readTimeout().toNanos() / 1000)) {
+        // Every decoder call runs under the no-frame watchdog: a source's read timeout bounds how long a
+        // call may go without a frame, whatever blocks it (network silence, undecodable data, a hung device).
+        try (var watchdog = new DecoderWatchdog(input, reconnect.readTimeout())) {
+            VideoDecoder decoder = watchdog.open(() -> VideoDecoder.open(input, config.maxPixels(), reconnect.readTimeout().toNanos() / 1000),
+                    reconnect.readTimeout().plus(VideoDecoder.MAX_PROBE));
             opened = true;
             long startMicros = live ? 0 : Math.round(options.startSeconds() * 1e6);
             long endMicros = live || options.durationSeconds() == 0 ? Long.MAX_VALUE : startMicros + Math.round(options.durationSeconds() * 1e6);
             if (startMicros > 0) {
-                decoder.seek(startMicros);
+                watchdog.seek(startMicros);
             }
             double fps = options.fps() > 0 ? Math.min(options.fps(), decoder.frameRate()) : decoder.frameRate();
-            long recordedMs = live || !options.recordedTime() ? -1 : CaptureTime.epochMillis(decoder.creationTime());
+            long creationMs = live ? -1 : CaptureTime.epochMillis(decoder.creationTime());
             var sampler = new FrameSampler(options.fps());
             var pacer = !live && options.realtime() ? new Pacer() : null;
             var progress = !live && System.console() != null ? new Progress(input.stream(), decoder.lengthInFrames(), decoder.frameRate()) : null;
@@ -195,7 +201,7 @@ public final class IngestJob {
                     String.format("%.2f", fps), session);
             DecodedFrame frame;
             long decodeStart = System.nanoTime();
-            while (!stopping() && (frame = decoder.next()) != null) {
+            while (!stopping() && (frame = watchdog.next()) != null) {
                 metrics.decode.observe((System.nanoTime() - decodeStart) / 1e9);
                 if (progress != null) {
                     progress.frame(frame.ptsMicros());
@@ -210,12 +216,13 @@ public final class IngestJob {
                 if (pacer != null && !pacer.await(frame.ptsMicros(), stop)) {
                     break;
                 }
+                long now = System.currentTimeMillis(); // the frame enters the pipeline: ingest.ms, and live capture time
                 var image = frame.image();
                 int[] size = options.fit(image.width(), image.height());
                 image = Downscale.to(image, size[0], size[1]);
-                long capture = recordedMs >= 0 ? recordedMs + frame.ptsMicros() / 1000 : System.currentTimeMillis();
+                long capture = CaptureTime.of(live, options.recordedTime(), creationMs, frame.ptsMicros(), now);
                 var identity = new FrameIdentity(input.stream(), session, seq, frame.ptsMicros(),
-                        capture, image.width(), image.height(), fps, "jpeg", input.kind());
+                        capture, image.width(), image.height(), fps, "jpeg", input.kind(), now);
                 long encodeStart = System.nanoTime();
                 byte[] jpeg = encodeWithinLimit(image, options.jpegQuality() > 0 ? options.jpegQuality() : config.jpegQuality());
                 long sent = System.nanoTime();
@@ -239,6 +246,9 @@ public final class IngestJob {
                 log.error("{}", e.getMessage());
             }
             metrics.sourceErrors.labelValues(input.stream()).inc();
+            if (e instanceof DecoderWatchdog.DecoderStalledException) {
+                metrics.decoderStalls.labelValues(input.stream()).inc();
+            }
             // Frames before the damage were sent; close the session so readers do not wait for more.
             if (seq > 0) {
                 producer.sendEnd(new StreamEnd(input.stream(), session, seq));

@@ -11,6 +11,7 @@ public final class IngestMetrics {
 
     final Counter frames;
     final Counter sourceErrors;
+    final Counter decoderStalls;
     final Histogram decode;
     final Histogram encode;
     final Histogram produce;
@@ -25,6 +26,8 @@ public final class IngestMetrics {
                 .help("Frames ingest published to the frames topic").labelNames("stream").register(registry);
         sourceErrors = Counter.builder().name("segstream_source_errors_total")
                 .help("Sources that could not be opened or read to their end").labelNames("stream").register(registry);
+        decoderStalls = Counter.builder().name("segstream_decoder_stalls_total")
+                .help("Sessions ended by the no-frame watchdog: the decoder produced no frame for the read timeout").labelNames("stream").register(registry);
         decode = seconds(registry, "segstream_decode_seconds", "Decoding one frame to BGR (FFmpeg)");
         encode = seconds(registry, "segstream_jpeg_encode_seconds", "Encoding one frame as JPEG");
         produce = seconds(registry, "segstream_produce_seconds", "From sending a frame to the broker's acknowledgement");

@@ -6,8 +6,9 @@ import java.time.Duration;
  * How a live source is reopened after it fails or ends: exponential backoff from {@code initial},
  * doubling up to {@code max}, each wait spread by up to {@code jitter} (a fraction) so that many
  * cameras behind one failed switch do not reconnect in lock step; the backoff starts over once a
- * session has delivered a frame. {@code readTimeout} is the no-data watchdog: a network read silent
- * for that long fails and the source is reopened. {@code retryFirstOpen}: keep trying a source that
+ * session has delivered a frame. {@code readTimeout} is the no-data and no-frame watchdog: a network
+ * read silent for that long, or a decoder without a frame for that long ({@link DecoderWatchdog}),
+ * fails the session and the source is reopened. {@code retryFirstOpen}: keep trying a source that
  * has never opened (a service waiting for its camera) rather than reporting it unreadable at once.
  */
 public record Reconnect(Duration initial, Duration max, double jitter, Duration readTimeout, boolean retryFirstOpen) {

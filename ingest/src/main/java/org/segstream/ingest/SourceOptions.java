@@ -14,12 +14,15 @@ import java.util.Map;
  * @param durationSeconds files: stop after this much source time (0: to the end)
  * @param realtime       files: publish at the file's own rate, as a camera would (false: as fast as possible)
  * @param recordedTime   files: capture time = the container's creation_time + the frame's pts when the file has
- *                       one (false: the time ingest read the frame, which keeps end-to-end latency meaningful)
+ *                       one, else the time ingest read the frame (false: always the time ingest read it). End-to-end
+ *                       latency is measured from the ingest time either way ({@code segstream.ingest.ms}).
+ * @param rtspTransport  rtsp sources: {@code tcp} (RTP interleaved on the RTSP connection) or {@code udp}
  */
 public record SourceOptions(double fps, int maxWidth, int maxHeight, int jpegQuality,
-                            double startSeconds, double durationSeconds, boolean realtime, boolean recordedTime) {
+                            double startSeconds, double durationSeconds, boolean realtime, boolean recordedTime,
+                            String rtspTransport) {
 
-    public static final SourceOptions DEFAULT = new SourceOptions(0, 0, 0, 0, 0, 0, false, false);
+    public static final SourceOptions DEFAULT = new SourceOptions(0, 0, 0, 0, 0, 0, false, true, "tcp");
 
     public SourceOptions {
         if (fps < 0 || !Double.isFinite(fps)) {
@@ -34,9 +37,12 @@ public record SourceOptions(double fps, int maxWidth, int maxHeight, int jpegQua
         if (startSeconds < 0 || durationSeconds < 0) {
             throw new IllegalArgumentException("start and duration must be >= 0");
         }
+        if (!rtspTransport.equals("tcp") && !rtspTransport.equals("udp")) {
+            throw new IllegalArgumentException("rtsp-transport '" + rtspTransport + "' is not 'tcp' or 'udp'");
+        }
     }
 
-    /** Options from keys {@code fps}, {@code max-size} (WxH), {@code jpeg-quality}, {@code start}, {@code duration} (seconds), {@code pace} ({@code fast} or {@code realtime}), {@code capture-time} ({@code ingest} or {@code recorded}). */
+    /** Options from keys {@code fps}, {@code max-size} (WxH), {@code jpeg-quality}, {@code start}, {@code duration} (seconds), {@code pace} ({@code fast} or {@code realtime}), {@code capture-time} ({@code recorded} or {@code ingest}), {@code rtsp-transport} ({@code tcp} or {@code udp}). */
     public static SourceOptions of(Map<String, String> values) {
         double fps = 0;
         int maxW = 0;
@@ -45,7 +51,8 @@ public record SourceOptions(double fps, int maxWidth, int maxHeight, int jpegQua
         double start = 0;
         double duration = 0;
         boolean realtime = false;
-        boolean recorded = false;
+        boolean recorded = true;
+        String rtspTransport = "tcp";
         for (var e : values.entrySet()) {
             String v = e.getValue().trim();
             try {
@@ -70,15 +77,16 @@ public record SourceOptions(double fps, int maxWidth, int maxHeight, int jpegQua
                     case "capture-time" -> recorded = switch (v) {
                         case "recorded" -> true;
                         case "ingest" -> false;
-                        default -> throw new IllegalArgumentException("capture-time '" + v + "' is not 'ingest' or 'recorded'");
+                        default -> throw new IllegalArgumentException("capture-time '" + v + "' is not 'recorded' or 'ingest'");
                     };
+                    case "rtsp-transport" -> rtspTransport = v.toLowerCase(Locale.ROOT);
                     default -> throw new IllegalArgumentException("unknown option '" + e.getKey() + "'");
                 }
             } catch (NumberFormatException bad) {
                 throw new IllegalArgumentException(e.getKey() + " '" + v + "' is not a number");
             }
         }
-        return new SourceOptions(fps, maxW, maxH, quality, start, duration, realtime, recorded);
+        return new SourceOptions(fps, maxW, maxH, quality, start, duration, realtime, recorded, rtspTransport);
     }
 
     /** The size a {@code width x height} frame is published at: scaled down to fit the max size, aspect kept, at least 1x1. */

@@ -16,6 +16,8 @@ public record SourceSpec(String stream, String location, SourceKind kind, Source
     private static final Pattern STREAM_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     private static final Set<String> LIVE_SCHEMES = Set.of("rtsp", "rtsps", "rtmp", "rtmps", "http", "https", "udp", "tcp", "srt");
     private static final Pattern URL = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*://.*");
+    /** A V4L2 camera: {@code /dev/videoN} or {@code v4l2:///dev/videoN}. */
+    private static final Pattern V4L2 = Pattern.compile("^(?:(?i:v4l2)://)?(/dev/video\\d+)$");
 
     public SourceSpec(String stream, String location, SourceKind kind) {
         this(stream, location, kind, SourceOptions.DEFAULT);
@@ -41,6 +43,11 @@ public record SourceSpec(String stream, String location, SourceKind kind, Source
         if (location.isBlank()) {
             throw new IllegalArgumentException("source '" + argument + "' names no path or URL");
         }
+        var device = V4L2.matcher(location.trim());
+        if (device.matches()) { // a camera: live, read with FFmpeg's video4linux2 input
+            String path = device.group(1);
+            return new SourceSpec(name == null ? path.substring("/dev/".length()) : name, path, SourceKind.LIVE);
+        }
         boolean url = URL.matcher(location).matches();
         SourceKind kind = url && LIVE_SCHEMES.contains(scheme(location)) ? SourceKind.LIVE : SourceKind.FILE;
         if (name == null) {
@@ -56,6 +63,11 @@ public record SourceSpec(String stream, String location, SourceKind kind, Source
     /** A local directory: its video files are read one after another, in name order. */
     public boolean isDirectory() {
         return !isUrl() && java.nio.file.Files.isDirectory(Path.of(location));
+    }
+
+    /** A V4L2 camera device ({@code /dev/videoN}), read with FFmpeg's video4linux2 input format. */
+    public boolean isDevice() {
+        return V4L2.matcher(location).matches() && !isUrl();
     }
 
     public boolean isUrl() {

@@ -44,6 +44,9 @@ public final class VideoDecoder implements AutoCloseable {
         return open(source, maxPixels, DEFAULT_READ_TIMEOUT_MICROS);
     }
 
+    /** The longest a probe may analyse a source (FFmpeg's analyzeduration, below). */
+    static final java.time.Duration MAX_PROBE = java.time.Duration.ofSeconds(10);
+
     /** Network reads that stall longer than this fail (microseconds). */
     public static final long DEFAULT_READ_TIMEOUT_MICROS = 10_000_000L;
 
@@ -53,7 +56,7 @@ public final class VideoDecoder implements AutoCloseable {
      * playlist served over HTTP from making FFmpeg read {@code file:///etc/passwd} or a local segment.
      */
     static String protocolWhitelist(SourceSpec source) {
-        if (!source.isUrl()) {
+        if (!source.isUrl()) { // files, and V4L2 devices (which FFmpeg opens as files)
             return "file";
         }
         String scheme = source.location().substring(0, source.location().indexOf(':')).toLowerCase(java.util.Locale.ROOT);
@@ -69,9 +72,18 @@ public final class VideoDecoder implements AutoCloseable {
         };
     }
 
+    /** FFmpeg's input format for a source: {@code video4linux2} for a camera device, else null (probed). */
+    static String inputFormat(SourceSpec source) {
+        return source.isDevice() ? "video4linux2" : null;
+    }
+
     /** As {@link #open(SourceSpec, long)}, with network reads failing after {@code readTimeoutMicros} of silence. */
     public static VideoDecoder open(SourceSpec source, long maxPixels, long readTimeoutMicros) throws SourceException {
-        if (!source.isUrl()) {
+        if (source.isDevice()) {
+            if (!Files.exists(Path.of(source.location()))) {
+                throw new SourceException(source, "no such device");
+            }
+        } else if (!source.isUrl()) {
             Path path = Path.of(source.location());
             if (!Files.exists(path)) {
                 throw new SourceException(source, "no such file");
@@ -86,17 +98,20 @@ public final class VideoDecoder implements AutoCloseable {
         grabber.setVideoOption("max_pixels", Long.toString(Math.min(Integer.MAX_VALUE, maxPixels))); // the decoder refuses bigger frames itself
         // Bounded probing: a hostile or broken input cannot make the probe read for ever.
         grabber.setOption("probesize", "10000000");
-        grabber.setOption("analyzeduration", "10000000");
+        grabber.setOption("analyzeduration", Long.toString(MAX_PROBE.toNanos() / 1000));
         grabber.setOption("protocol_whitelist", protocolWhitelist(source));
-        if (source.kind() == SourceKind.LIVE) {
+        if (inputFormat(source) != null) {
+            grabber.setFormat(inputFormat(source));
+        }
+        if (source.kind() == SourceKind.LIVE && !source.isDevice()) {
             String timeout = Long.toString(readTimeoutMicros);
             grabber.setOption("rw_timeout", timeout); // microseconds: a silent network source fails instead of hanging
             if (!source.location().regionMatches(true, 0, "rtmp", 0, 4)) {
                 // Socket timeout for http, rtsp, tcp, udp; for rtmp "timeout" would mean "listen for a publisher".
                 grabber.setOption("timeout", timeout);
             }
-            if (source.location().startsWith("rtsp")) {
-                grabber.setOption("rtsp_transport", "tcp");
+            if (source.location().regionMatches(true, 0, "rtsp", 0, 4)) {
+                grabber.setOption("rtsp_transport", source.options().rtspTransport());
             }
         }
         try {

@@ -133,6 +133,7 @@ class IngestBrokerIT {
                 var f = items.get(i).frame();
                 String size = f.width() + "x" + f.height();
                 assertEquals(i < 10 ? "96x64" : "160x90", size, "frame " + i);
+                assertEquals(f.ingestTimeMs(), f.captureTimeMs(), "a file without creation_time: capture time = ingest time");
             }
         }
     }
@@ -191,7 +192,7 @@ class IngestBrokerIT {
         Path stamped = dir.resolve("stamped.mp4");
         Ffmpeg.run("-i", clip.toString(), "-c", "copy", "-metadata", "creation_time=2024-05-01T08:30:00.000000Z", stamped.toString());
         var options = SourceOptions.of(java.util.Map.of("fps", "5", "max-size", "80x80", "start", "0.4", "duration", "1.2",
-                "jpeg-quality", "50", "pace", "realtime", "capture-time", "recorded"));
+                "jpeg-quality", "50", "pace", "realtime")); // capture-time=recorded is the default for files
         try (var topic = new FramesTopic(broker.bootstrapServers(), "options");
              var producer = new FrameProducer(config(topic))) {
             long started = System.nanoTime();
@@ -206,6 +207,7 @@ class IngestBrokerIT {
                 assertEquals("80x45", f.width() + "x" + f.height(), "scaled down to fit, aspect kept");
                 assertEquals(5.0, f.fps(), 1e-9);
                 assertEquals(1714552200000L + f.ptsMicros() / 1000, f.captureTimeMs(), "creation_time + pts");
+                assertTrue(Math.abs(f.ingestTimeMs() - System.currentTimeMillis()) < 60_000, "ingest.ms: when ingest read the frame");
             }
             assertTrue(tookMs >= 800, "paced at the file's own rate: 1 s of video took " + tookMs + " ms");
         }
@@ -308,5 +310,93 @@ class IngestBrokerIT {
                 }
             }
         }
+    }
+    @Test
+    void decoderThatNeverProducesAFrameIsAbandonedAndTheSourceReopened(@TempDir Path dir) throws Exception {
+        Path clip = TestClips.write(dir.resolve("cam.mkv"), 96, 64, 50, 25);
+        Path ts = dir.resolve("cam.ts");
+        Ffmpeg.run("-i", clip.toString(), "-c:v", "libx264", "-preset", "ultrafast", "-g", "5", "-pix_fmt", "yuv420p", "-f", "mpegts", ts.toString());
+        byte[] body = Files.readAllBytes(ts);
+        // MPEG-TS null packets (PID 0x1FFF): valid transport stream that the demuxer reads and discards for ever. Bytes
+        // keep flowing, so no read timeout fires, and the decoder's grab never returns a frame.
+        byte[] stuffing = new byte[188 * 20];
+        for (int p = 0; p < 20; p++) {
+            java.util.Arrays.fill(stuffing, p * 188, (p + 1) * 188, (byte) 0xFF);
+            stuffing[p * 188] = 0x47;
+            stuffing[p * 188 + 1] = 0x1F;
+            stuffing[p * 188 + 2] = (byte) 0xFF;
+            stuffing[p * 188 + 3] = 0x10;
+        }
+        var open = new java.util.concurrent.CopyOnWriteArrayList<java.net.Socket>();
+        try (var server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                while (!server.isClosed()) {
+                    try {
+                        var socket = server.accept();
+                        open.add(socket);
+                        Thread feeder = new Thread(() -> {
+                            try {
+                                var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), java.nio.charset.StandardCharsets.ISO_8859_1));
+                                while (!in.readLine().isEmpty()) {
+                                    // request headers
+                                }
+                                var out = socket.getOutputStream();
+                                out.write("HTTP/1.1 200 OK\r\nContent-Type: video/mp2t\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                                out.write(body);
+                                while (true) {
+                                    out.write(stuffing);
+                                    out.flush();
+                                    Thread.sleep(10);
+                                }
+                            } catch (Exception closed) {
+                                // the test closed the connection
+                            }
+                        }, "stuffing-camera");
+                        feeder.setDaemon(true);
+                        feeder.start();
+                    } catch (Exception e) {
+                        return;
+                    }
+                }
+            }, "stuffing-camera-accept");
+            acceptor.setDaemon(true);
+            acceptor.start();
+            String url = "http://127.0.0.1:" + server.getLocalPort() + "/live.ts";
+            var reconnect = new Reconnect(Duration.ofMillis(200), Duration.ofSeconds(1), 0.2, Duration.ofSeconds(2), false);
+            var metrics = new IngestMetrics();
+            try (var topic = new FramesTopic(broker.bootstrapServers(), "stuffing");
+                 var producer = new FrameProducer(config(topic))) {
+                var job = new IngestJob(SourceSpec.parse("stall=" + url), config(topic), producer, metrics, reconnect);
+                long started = System.nanoTime();
+                var result = CompletableFuture.supplyAsync(job::run);
+                var items = topic.readUntil(i -> i.stream().filter(x -> x.end() != null).count() >= 2, Duration.ofSeconds(40));
+                long tookMs = (System.nanoTime() - started) / 1_000_000;
+                job.stop();
+                assertNull(result.get(20, TimeUnit.SECONDS).error(), "stopped on request");
+                var sessions = new ArrayList<>(bySession(items).values());
+                assertTrue(sessions.size() >= 2, "a new session after the stall: " + sessions.size());
+                for (var s : sessions.subList(0, 2)) {
+                    assertTrue(assertWholeSession(s, true) > 0, "each stalled session sent its frames and its end record");
+                }
+                assertTrue(metrics.decoderStalls.labelValues("stall").get() >= 2, "stalls are counted");
+                assertTrue(metrics.sourceErrors.labelValues("stall").get() >= 2);
+                System.out.printf("decoder watchdog: two stalled sessions ended and reopened in %d ms%n", tookMs);
+            } finally {
+                for (var socket : open) {
+                    socket.close();
+                }
+            }
+            // The abandoned grabs return once their connections are gone; each thread closes its decoder and ends.
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (decoderThreads("stall") > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertEquals(0, decoderThreads("stall"), "abandoned decoders are closed when their call returns");
+        }
+    }
+
+    private static long decoderThreads(String stream) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().equals("segstream-decoder-" + stream)).count();
     }
 }

@@ -63,12 +63,16 @@ class IngestOptionsTest {
     @Test
     void optionsParseAndFitKeepsTheAspectRatio() {
         var o = SourceOptions.of(Map.of("fps", "5", "max-size", "1280x720", "jpeg-quality", "70",
-                "start", "1.5", "duration", "10", "pace", "realtime", "capture-time", "recorded"));
-        assertEquals(new SourceOptions(5, 1280, 720, 70, 1.5, 10, true, true), o);
+                "start", "1.5", "duration", "10", "pace", "realtime", "capture-time", "ingest", "rtsp-transport", "UDP"));
+        assertEquals(new SourceOptions(5, 1280, 720, 70, 1.5, 10, true, false, "udp"), o);
+        assertEquals(new SourceOptions(0, 0, 0, 0, 0, 0, false, true, "tcp"), SourceOptions.of(Map.of()),
+                "defaults: files stamped with their recorded time, RTSP over TCP");
+        assertEquals("rtsp-transport 'http' is not 'tcp' or 'udp'",
+                assertThrows(IllegalArgumentException.class, () -> SourceOptions.of(Map.of("rtsp-transport", "http"))).getMessage());
         assertArrayEquals(new int[] {1280, 720}, o.fit(1920, 1080));
         assertArrayEquals(new int[] {960, 720}, o.fit(1440, 1080));
         assertArrayEquals(new int[] {640, 360}, o.fit(640, 360), "never scaled up");
-        assertArrayEquals(new int[] {1280, 1}, new SourceOptions(0, 1280, 720, 0, 0, 0, false, false).fit(4000, 2));
+        assertArrayEquals(new int[] {1280, 1}, new SourceOptions(0, 1280, 720, 0, 0, 0, false, true, "tcp").fit(4000, 2));
         var bad = assertThrows(IllegalArgumentException.class, () -> SourceOptions.of(Map.of("fsp", "5")));
         assertEquals("unknown option 'fsp'", bad.getMessage());
         assertThrows(IllegalArgumentException.class, () -> SourceOptions.of(Map.of("max-size", "1280")));
@@ -113,7 +117,7 @@ class IngestOptionsTest {
                 specs.stream().map(SourceSpec::stream).toList());
         SourceSpec gate = specs.get(1);
         assertEquals(SourceKind.LIVE, gate.kind());
-        assertEquals(new SourceOptions(5, 1280, 720, 0, 0, 0, false, false), gate.options());
+        assertEquals(new SourceOptions(5, 1280, 720, 0, 0, 0, false, true, "tcp"), gate.options());
         assertEquals(2, specs.get(4).options().fps());
         assertTrue(specs.get(0).isDirectory());
         assertEquals(rec.toString(), specs.get(0).location(), "relative to the config file");
@@ -137,8 +141,8 @@ class IngestOptionsTest {
                 """);
         List<SourceSpec> specs = StreamsConfig.load(json);
         assertEquals(List.of("gate", "yard"), specs.stream().map(SourceSpec::stream).toList());
-        assertEquals(new SourceOptions(5, 1280, 720, 0, 0, 0, false, false), specs.get(0).options());
-        assertEquals(new SourceOptions(2.5, 0, 0, 0, 0, 0, true, false), specs.get(1).options());
+        assertEquals(new SourceOptions(5, 1280, 720, 0, 0, 0, false, true, "tcp"), specs.get(0).options());
+        assertEquals(new SourceOptions(2.5, 0, 0, 0, 0, 0, true, true, "tcp"), specs.get(1).options());
         assertEquals(dir.resolve("yard.mp4").toString(), specs.get(1).location());
         Path broken = Files.writeString(dir.resolve("broken.json"), "{\"gate\": ");
         assertTrue(assertThrows(IllegalArgumentException.class, () -> StreamsConfig.load(broken)).getMessage().contains("not valid JSON"));

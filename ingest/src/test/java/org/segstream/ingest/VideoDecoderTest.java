@@ -60,4 +60,24 @@ class VideoDecoderTest {
         var error = assertThrows(SourceException.class, () -> VideoDecoder.open(SourceSpec.parse(clip.toString()), 10_000));
         assertTrue(error.getMessage().contains("200x100"), error.getMessage());
     }
+
+    @Test
+    void cameraDevicesOpenWithVideo4Linux2AndOnlyFileAccess() throws Exception {
+        var camera = SourceSpec.parse("cam=v4l2:///dev/video0");
+        assertEquals("video4linux2", VideoDecoder.inputFormat(camera));
+        assertEquals("file", VideoDecoder.protocolWhitelist(camera));
+        assertNull(VideoDecoder.inputFormat(SourceSpec.parse("/data/clip.mp4")));
+        org.bytedeco.javacv.FFmpegFrameGrabber.tryLoad(); // registers FFmpeg's devices
+        assertTrue(org.bytedeco.ffmpeg.global.avformat.av_find_input_format("video4linux2") != null,
+                "the bundled FFmpeg has the video4linux2 input");
+    }
+
+    @Test
+    void missingCameraDeviceIsNamed() {
+        org.junit.jupiter.api.Assumptions.assumeFalse(Files.exists(Path.of("/dev/video0")), "a camera is attached");
+        var error = assertThrows(SourceException.class, () -> VideoDecoder.open(SourceSpec.parse("cam=/dev/video0"), 1_000_000));
+        assertEquals("source 'cam' (/dev/video0): no such device", error.getMessage());
+        error = assertThrows(SourceException.class, () -> VideoDecoder.open(SourceSpec.parse("cam=v4l2:///dev/video0"), 1_000_000));
+        assertEquals("source 'cam' (/dev/video0): no such device", error.getMessage());
+    }
 }

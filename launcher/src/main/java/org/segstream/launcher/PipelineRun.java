@@ -50,23 +50,38 @@ final class PipelineRun {
         }
     }
 
-    /** The outcome: the summary, and whether any source could be read. */
-    record Outcome(RunSummary summary, boolean anySourceRead) {
+    /** The outcome: the summary, whether any source could be read, and the signal that stopped the run early (null: none). */
+    record Outcome(RunSummary summary, boolean anySourceRead, String stoppedBy) {
     }
 
     private PipelineRun() {
     }
 
-    /** Starts an embedded broker, runs the pipeline on it, and stops it. */
+    /**
+     * Starts an embedded broker, runs the pipeline on it, and stops it. Ctrl-C or SIGTERM stops the
+     * sources: every stream gets its end record, the segmenter and sink drain, the overlays are
+     * finished and summary.json is written before the broker stops (a second signal quits at once).
+     */
     static Outcome run(Options options, PrintStream out) throws Exception {
-        log.info("starting a Kafka broker (KRaft) on loopback");
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-            return runOn(broker.bootstrapServers(), options, out);
+        try (StopSignal stop = StopSignal.install()) {
+            log.info("starting a Kafka broker (KRaft) on loopback");
+            try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+                stop.watchBroker(broker.bootstrapServers());
+                try {
+                    return runOn(broker.bootstrapServers(), options, out, stop);
+                } finally {
+                    stop.disarm(); // the broker is about to stop on purpose
+                }
+            }
         }
     }
 
     /** Runs the pipeline against the broker at {@code bootstrapServers} (topics are created if missing). */
     static Outcome runOn(String bootstrapServers, Options options, PrintStream out) throws Exception {
+        return runOn(bootstrapServers, options, out, new StopSignal());
+    }
+
+    private static Outcome runOn(String bootstrapServers, Options options, PrintStream out, StopSignal stop) throws Exception {
         List<SourceSpec> sources = new ArrayList<>();
         List<RunSummary.Row> rows = new ArrayList<>();
         for (String argument : options.sources()) {
@@ -99,7 +114,7 @@ final class PipelineRun {
                      metrics.registry());
              FrameProducer producer = new FrameProducer(ingestConfig)) {
             long started = System.currentTimeMillis();
-            List<IngestResult> results = ingestAll(sources, ingestConfig, producer, new IngestMetrics(metrics.registry()), tracker);
+            List<IngestResult> results = ingestAll(sources, ingestConfig, producer, new IngestMetrics(metrics.registry()), tracker, stop);
             awaitSink(results, tracker, sink);
             rows.addAll(summaryRows(sources, results, segmenter.stats().segmentedByStream(), tracker, started));
             String model = options.model().getFileName().toString().replaceFirst("\\.(json|onnx)$", "");
@@ -107,7 +122,10 @@ final class PipelineRun {
             summary.print(out);
             summary.write(options.outDir().resolve("summary.json"));
             out.println("overlays and summary.json in " + options.outDir().toAbsolutePath());
-            return new Outcome(summary, results.stream().anyMatch(r -> r.framesSent() > 0));
+            if (stop.signal() != null) {
+                log.info("stopped by SIG{}: every stream ended, overlays finished, summary written", stop.signal());
+            }
+            return new Outcome(summary, results.stream().anyMatch(r -> r.framesSent() > 0), stop.signal());
         } finally {
             if (live != null) {
                 live.close();
@@ -145,7 +163,7 @@ final class PipelineRun {
     }
 
     private static List<IngestResult> ingestAll(List<SourceSpec> sources, IngestConfig config, FrameProducer producer,
-                                                IngestMetrics metrics, RunTracker tracker) throws Exception {
+                                                IngestMetrics metrics, RunTracker tracker, StopSignal stop) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, sources.size()), r -> {
             Thread t = new Thread(r, "segstream-ingest");
             t.setDaemon(true);
@@ -154,7 +172,9 @@ final class PipelineRun {
         try {
             List<Future<IngestResult>> futures = new ArrayList<>();
             for (SourceSpec source : sources) {
-                futures.add(pool.submit(() -> new IngestJob(source, config, producer, metrics).run()));
+                var job = new IngestJob(source, config, producer, metrics);
+                stop.onStop(job::stop);
+                futures.add(pool.submit(job::run));
             }
             List<IngestResult> results = new ArrayList<>();
             for (Future<IngestResult> future : futures) {
@@ -217,6 +237,105 @@ final class PipelineRun {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (Exception ignored) {
             // a temp dir; the OS cleans it eventually
+        }
+    }
+
+    /**
+     * Ctrl-C / SIGTERM during a run. The JVM's default reaction would start its shutdown at once, and
+     * the broker's reaper hook would stop the broker under the draining pipeline; instead the first
+     * signal stops the ingest jobs and lets the run finish normally. A second signal exits at once.
+     */
+    static final class StopSignal implements AutoCloseable {
+        private static final List<String> SIGNALS = List.of("INT", "TERM");
+        private final List<Runnable> onStop = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final Map<String, sun.misc.SignalHandler> previous = new LinkedHashMap<>();
+        private volatile String signal;
+        private volatile boolean disarmed;
+
+        /** Not listening to any signal (runs inside tests). */
+        StopSignal() {
+        }
+
+        static StopSignal install() {
+            var stop = new StopSignal();
+            for (String name : SIGNALS) {
+                try {
+                    stop.previous.put(name, sun.misc.Signal.handle(new sun.misc.Signal(name), s -> stop.received(name)));
+                } catch (IllegalArgumentException unavailable) {
+                    log.debug("cannot handle SIG{} ({}); it stops the JVM as usual", name, unavailable.getMessage());
+                }
+            }
+            return stop;
+        }
+
+        private void received(String name) {
+            if (signal != null) {
+                log.warn("SIG{} again: quitting without finishing the overlays", name);
+                System.exit(128 + new sun.misc.Signal(name).getNumber());
+            }
+            signal = name;
+            log.warn("SIG{}: stopping the sources; finishing the overlays and the summary (send it again to quit at once)", name);
+            onStop.forEach(Runnable::run);
+        }
+
+        /** Runs {@code action} on the first signal (at once if it already came). */
+        void onStop(Runnable action) {
+            onStop.add(action);
+            if (signal != null) {
+                action.run();
+            }
+        }
+
+        /**
+         * After a signal, quits at once if the embedded broker goes away too: a terminal's Ctrl-C
+         * reaches every process of its group, the broker's JVM included, and without a broker the
+         * pipeline cannot drain (it would wait minutes for Kafka's timeouts).
+         */
+        void watchBroker(String bootstrapServers) {
+            String hostPort = bootstrapServers.split(",")[0].trim();
+            int colon = hostPort.lastIndexOf(':');
+            var address = new java.net.InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+            onStop(() -> {
+                Thread watch = new Thread(() -> {
+                    int refused = 0;
+                    while (!disarmed && refused < 3) {
+                        try (var socket = new java.net.Socket()) {
+                            socket.connect(address, 1000);
+                            refused = 0;
+                        } catch (java.io.IOException e) {
+                            refused++;
+                        }
+                        try {
+                            Thread.sleep(500);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                    if (!disarmed) {
+                        log.error("the embedded Kafka broker stopped too (a terminal's Ctrl-C also reaches its JVM): the overlays "
+                                + "cannot be finished and stay as .part files; quitting. To stop a run cleanly, send SIGTERM "
+                                + "to its own process (kill <pid>)");
+                        System.exit(128 + new sun.misc.Signal(signal).getNumber());
+                    }
+                }, "segstream-broker-watch");
+                watch.setDaemon(true);
+                watch.start();
+            });
+        }
+
+        /** The run is over: the broker stopping now is expected. */
+        void disarm() {
+            disarmed = true;
+        }
+
+        /** The signal that stopped the run ("INT", "TERM"), or null. */
+        String signal() {
+            return signal;
+        }
+
+        @Override
+        public void close() {
+            previous.forEach((name, handler) -> sun.misc.Signal.handle(new sun.misc.Signal(name), handler));
         }
     }
 }

@@ -102,6 +102,9 @@ public final class SegstreamCli {
             System.err.println("segstream: no source could be read");
             return 1;
         }
+        if (outcome.stoppedBy() != null) { // finished cleanly, but on request: the shell's convention for a signal
+            return 128 + new sun.misc.Signal(outcome.stoppedBy()).getNumber();
+        }
         if (scene != null) {
             DemoScore.measure(scene.video(), scene.groundTruth(), options.outDir().resolve("demo").resolve("masks"),
                     options.model(), options.device()).print(out);

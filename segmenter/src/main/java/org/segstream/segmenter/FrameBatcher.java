@@ -100,7 +100,7 @@ final class FrameBatcher {
     private void run(List<PendingFrame> formed, long nowMillis) {
         List<PendingFrame> batch = new ArrayList<>(formed.size());
         for (PendingFrame frame : formed) {
-            if (frame.identity.sourceKind() == SourceKind.LIVE && nowMillis - frame.identity.captureTimeMs() > maxFrameAgeMillis) {
+            if (frame.identity.sourceKind() == SourceKind.LIVE && nowMillis - frame.identity.latencyOriginMs() > maxFrameAgeMillis) {
                 frame.dropped = "stale";
             } else {
                 batch.add(frame);

@@ -90,7 +90,7 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
         }
         store.put(source.offset(), stored.encode());
         if (!frame.isEnd()) {
-            stats.admitted(now() - frame.identity.captureTimeMs());
+            stats.admitted(now() - frame.identity.latencyOriginMs());
         }
         enqueue(frame);
         batcher.runFull(now());

@@ -179,7 +179,7 @@ public final class SinkApp implements AutoCloseable {
         }
         long encodeStart = System.nanoTime();
         BgrImage overlay = renderer.render(frame, mask);
-        long latency = System.currentTimeMillis() - identity.captureTimeMs();
+        long latency = System.currentTimeMillis() - identity.latencyOriginMs(); // from ingest.ms, else capture.ms
         if (annotator.draws()) {
             annotator.annotate(overlay, mask, String.format("%s  #%d  %.1f fps  latency %d ms", identity.stream(), identity.seq(),
                     output.fps(), latency));

@@ -1,0 +1,106 @@
+package org.segstream.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.segstream.scenes.TestClips;
+
+/**
+ * {@code segstream run} on a live camera (a real ffmpeg HTTP server), stopped by SIGTERM as Ctrl-C,
+ * {@code kill} or {@code docker stop} would: the stream gets its end record, the pipeline drains, the
+ * overlay is finished (no .part left, a player decodes it) and summary.json is written.
+ */
+class RunSigtermIT {
+
+    @Test
+    void sigtermFinishesTheOverlaysAndTheSummary(@TempDir Path dir) throws Exception {
+        Path clip = TestClips.write(dir.resolve("cam.mkv"), 160, 90, 50, 25);
+        int port;
+        try (var socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        String url = "http://127.0.0.1:" + port + "/live.ts";
+        Process camera = new ProcessBuilder("ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-re", "-stream_loop", "-1",
+                "-i", clip.toString(), "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "5",
+                "-pix_fmt", "yuv420p", "-f", "mpegts", "-listen", "1", url)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Path out = dir.resolve("out");
+        Path log = dir.resolve("run.log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process run = new ProcessBuilder(java, "-Xmx1g", "-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"),
+                SegstreamCli.class.getName(), "run", "--out", out.toString(),
+                "--model", Path.of("..", "models", "fcn8s-slim.json").toAbsolutePath().toString(),
+                "--metrics-port", "-1", "--live-port", "-1", "door=" + url)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        try {
+            Path streamDir = out.resolve("door");
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (!(Files.isDirectory(streamDir) && list(streamDir).stream().anyMatch(p -> p.endsWith(".part")))
+                    && System.nanoTime() < deadline && run.isAlive()) {
+                Thread.sleep(200);
+            }
+            assertTrue(run.isAlive() && list(streamDir).stream().anyMatch(p -> p.endsWith(".part")),
+                    "an overlay is being written: " + Files.readString(log, StandardCharsets.UTF_8));
+            Thread.sleep(3000); // a few seconds of overlay
+
+            long signalled = System.nanoTime();
+            run.destroy(); // SIGTERM
+            assertTrue(run.waitFor(90, TimeUnit.SECONDS), "run exits after SIGTERM");
+            long exitMs = (System.nanoTime() - signalled) / 1_000_000;
+            String text = Files.readString(log, StandardCharsets.UTF_8);
+            assertEquals(143, run.exitValue(), "128 + SIGTERM after a clean stop: " + text);
+            assertTrue(text.contains("SIGTERM: stopping the sources"), text);
+
+            List<String> files = list(streamDir);
+            assertTrue(files.stream().noneMatch(f -> f.endsWith(".part")), "no unfinished file: " + files);
+            List<String> overlays = files.stream().filter(f -> f.matches("overlay-\\d+\\.mp4")).toList();
+            assertEquals(1, overlays.size(), "one finished overlay: " + files);
+            long decoded = ffprobeFrames(streamDir.resolve(overlays.get(0)));
+
+            JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+            JsonNode row = summary.get("streams").get(0);
+            assertEquals("door", row.get("stream").asText());
+            long in = row.get("frames_in").asLong();
+            long written = row.get("frames_written").asLong();
+            assertTrue(in > 0 && written > 0, summary.toString());
+            assertTrue(row.get("latency_ms").get("p50").asLong() >= 0, "latency measured: " + row);
+            assertEquals(written, decoded, "the overlay holds every written frame, readable by ffprobe");
+            System.out.printf("run stopped by SIGTERM in %d ms: %d frames in, %d in the overlay%n", exitMs, in, decoded);
+        } finally {
+            run.destroyForcibly();
+            run.waitFor(30, TimeUnit.SECONDS);
+            camera.destroyForcibly();
+            camera.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static List<String> list(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (var files = Files.list(dir)) {
+            return new ArrayList<>(files.map(p -> p.getFileName().toString()).toList());
+        }
+    }
+
+    private static long ffprobeFrames(Path video) throws Exception {
+        Process p = new ProcessBuilder("ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0",
+                "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", video.toString()).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), "ffprobe decodes the overlay: " + output);
+        return Long.parseLong(output);
+    }
+}
