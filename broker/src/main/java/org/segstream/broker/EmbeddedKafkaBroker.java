@@ -275,9 +275,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
+
     private static ProcessBuilder javaCommand(List<String> mainAndArgs) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java,
+        List<String> command = new ArrayList<>();
+        if (Files.isExecutable(SETSID)) {
+            // A session of its own: a terminal's Ctrl-C meant for the parent must not stop the broker
+            // under a pipeline that is still draining (the parent stops it when it is done).
+            command.add(SETSID.toString());
+        }
+        command.addAll(List.of(java,
                 "-Xms256m", "-Xmx1g", "-XX:+UseG1GC", "-Djava.awt.headless=true",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                 "-cp", System.getProperty("java.class.path")));

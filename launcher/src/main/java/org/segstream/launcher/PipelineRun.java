@@ -66,12 +66,7 @@ final class PipelineRun {
         try (StopSignal stop = StopSignal.install()) {
             log.info("starting a Kafka broker (KRaft) on loopback");
             try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-                stop.watchBroker(broker.bootstrapServers());
-                try {
-                    return runOn(broker.bootstrapServers(), options, out, stop);
-                } finally {
-                    stop.disarm(); // the broker is about to stop on purpose
-                }
+                return runOn(broker.bootstrapServers(), options, out, stop);
             }
         }
     }
@@ -237,105 +232,6 @@ final class PipelineRun {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (Exception ignored) {
             // a temp dir; the OS cleans it eventually
-        }
-    }
-
-    /**
-     * Ctrl-C / SIGTERM during a run. The JVM's default reaction would start its shutdown at once, and
-     * the broker's reaper hook would stop the broker under the draining pipeline; instead the first
-     * signal stops the ingest jobs and lets the run finish normally. A second signal exits at once.
-     */
-    static final class StopSignal implements AutoCloseable {
-        private static final List<String> SIGNALS = List.of("INT", "TERM");
-        private final List<Runnable> onStop = new java.util.concurrent.CopyOnWriteArrayList<>();
-        private final Map<String, sun.misc.SignalHandler> previous = new LinkedHashMap<>();
-        private volatile String signal;
-        private volatile boolean disarmed;
-
-        /** Not listening to any signal (runs inside tests). */
-        StopSignal() {
-        }
-
-        static StopSignal install() {
-            var stop = new StopSignal();
-            for (String name : SIGNALS) {
-                try {
-                    stop.previous.put(name, sun.misc.Signal.handle(new sun.misc.Signal(name), s -> stop.received(name)));
-                } catch (IllegalArgumentException unavailable) {
-                    log.debug("cannot handle SIG{} ({}); it stops the JVM as usual", name, unavailable.getMessage());
-                }
-            }
-            return stop;
-        }
-
-        private void received(String name) {
-            if (signal != null) {
-                log.warn("SIG{} again: quitting without finishing the overlays", name);
-                System.exit(128 + new sun.misc.Signal(name).getNumber());
-            }
-            signal = name;
-            log.warn("SIG{}: stopping the sources; finishing the overlays and the summary (send it again to quit at once)", name);
-            onStop.forEach(Runnable::run);
-        }
-
-        /** Runs {@code action} on the first signal (at once if it already came). */
-        void onStop(Runnable action) {
-            onStop.add(action);
-            if (signal != null) {
-                action.run();
-            }
-        }
-
-        /**
-         * After a signal, quits at once if the embedded broker goes away too: a terminal's Ctrl-C
-         * reaches every process of its group, the broker's JVM included, and without a broker the
-         * pipeline cannot drain (it would wait minutes for Kafka's timeouts).
-         */
-        void watchBroker(String bootstrapServers) {
-            String hostPort = bootstrapServers.split(",")[0].trim();
-            int colon = hostPort.lastIndexOf(':');
-            var address = new java.net.InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
-            onStop(() -> {
-                Thread watch = new Thread(() -> {
-                    int refused = 0;
-                    while (!disarmed && refused < 3) {
-                        try (var socket = new java.net.Socket()) {
-                            socket.connect(address, 1000);
-                            refused = 0;
-                        } catch (java.io.IOException e) {
-                            refused++;
-                        }
-                        try {
-                            Thread.sleep(500);
-                        } catch (InterruptedException e) {
-                            return;
-                        }
-                    }
-                    if (!disarmed) {
-                        log.error("the embedded Kafka broker stopped too (a terminal's Ctrl-C also reaches its JVM): the overlays "
-                                + "cannot be finished and stay as .part files; quitting. To stop a run cleanly, send SIGTERM "
-                                + "to its own process (kill <pid>)");
-                        System.exit(128 + new sun.misc.Signal(signal).getNumber());
-                    }
-                }, "segstream-broker-watch");
-                watch.setDaemon(true);
-                watch.start();
-            });
-        }
-
-        /** The run is over: the broker stopping now is expected. */
-        void disarm() {
-            disarmed = true;
-        }
-
-        /** The signal that stopped the run ("INT", "TERM"), or null. */
-        String signal() {
-            return signal;
-        }
-
-        @Override
-        public void close() {
-            previous.forEach((name, handler) -> sun.misc.Signal.handle(new sun.misc.Signal(name), handler));
         }
     }
 }

@@ -98,7 +98,7 @@ public final class SegstreamCli {
         }
         var outcome = PipelineRun.run(new PipelineRun.Options(sources, options.outDir(), options.model(), options.batchSize(),
                 options.writeMasks() || demo, options.partitions(), options.device(), options.metricsPort(), options.livePort(), options.annotate() || demo), out);
-        if (!outcome.anySourceRead()) {
+        if (!outcome.anySourceRead() && outcome.stoppedBy() == null) {
             System.err.println("segstream: no source could be read");
             return 1;
         }
