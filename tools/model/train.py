@@ -274,6 +274,9 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     p.add_argument("--device", default="cpu")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--ckpt-every", type=int, default=25)
+    p.add_argument("--init", help="start from this FCN-8s state dict (a train.py checkpoint, exporter scaling) "
+                   "instead of scratch; use with --stages 8 to continue a finished run")
+    p.add_argument("--stages", default="32,16,8", help="stages to train, in order (e.g. 8 to continue from --init)")
     p.add_argument("--export", help="write the trained FCN-8s here (ONNX + descriptor), e.g. models/fcn8s-slim.onnx")
     args = p.parse_args(argv)
 
@@ -315,15 +318,28 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
 
     rng = np.random.default_rng(args.seed)
     m = make_model(args.seed, args.dropout, device)
+    if args.init:
+        sd = torch.load(args.init, map_location="cpu")
+        sd["conv1_1.weight"] = sd["conv1_1.weight"] * INPUT_SCALE   # undo export_state's folding
+        m.load_state_dict(sd)
+        log(f"initialised from {args.init}")
+    stages = [int(s) for s in args.stages.split(",")]
     shares = [float(s) for s in args.share.split(",")]
     budget = args.budget_minutes * 60
     summary = {"data": {"train_seeds": args.train_seeds, "train_seconds": args.train_seconds,
                         "train_every": args.train_every, "train_frames": int(len(frames)),
                         "heldout_seeds": held_seeds},
                "heldout": {}, "iterations": {}, "seconds": {}}
-    for stage, share, iters, lr in ((32, shares[0], args.iters32, args.lr32),
-                                    (16, shares[1], args.iters16, args.lr16),
-                                    (8, shares[2], args.iters8, args.lr8)):
+    if args.init:
+        summary["init"] = {"from": args.init, "heldout": evaluate(m, stages[0], hf, hl, device)}
+        log(f"held-out at init: {json.dumps(summary['init']['heldout'])}")
+    plan = ((32, shares[0], args.iters32, args.lr32),
+            (16, shares[1], args.iters16, args.lr16),
+            (8, shares[2], args.iters8, args.lr8))
+    plan = [row for row in plan if row[0] in stages]
+    total_share = sum(row[1] for row in plan)
+    for stage, share, iters, lr in plan:
+        share = share / total_share
         t0 = time.time()
         n = train_stage(m, stage, args, frames, labels, weights, device, rng, args.out, log,
                         iters, None if iters else budget * share, lr)
@@ -337,7 +353,8 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
             json.dump(summary, f, indent=2)
 
     summary["recipe"] = {
-        "stages": "FCN-32s -> FCN-16s -> FCN-8s (skip scores zero-initialised), from scratch",
+        "stages": ("FCN-32s -> FCN-16s -> FCN-8s (skip scores zero-initialised), from scratch"
+                   if not args.init else f"stages {args.stages} continued from {args.init}"),
         "iterations": summary["iterations"],
         "batch": args.batch, "crop": f"{args.crop_w}x{args.crop_h}", "optimiser": "Adam(0.9, 0.99)",
         "lr": {"fcn32s": args.lr32, "fcn16s": args.lr16, "fcn8s": args.lr8},
