@@ -20,6 +20,7 @@ import org.segstream.ingest.IngestConfig;
 import org.segstream.ingest.IngestJob;
 import org.segstream.ingest.IngestMetrics;
 import org.segstream.ingest.IngestResult;
+import org.segstream.ingest.SourceOptions;
 import org.segstream.ingest.SourceSpec;
 import org.segstream.segmenter.SegmenterApp;
 import org.segstream.segmenter.InputSizing;
@@ -50,8 +51,51 @@ final class PipelineRun {
         }
     }
 
-    /** The outcome: the summary, whether any source could be read, and the signal that stopped the run early (null: none). */
-    record Outcome(RunSummary summary, boolean anySourceRead, String stoppedBy) {
+    /**
+     * What the benchmark varies between pipelines on one broker. A non-empty {@code namespace} gives the
+     * run its own topics and segmenter application id (so its own changelog), so runs on one broker do not
+     * see each other's records. {@link #DEFAULT} is what {@code run} and {@code demo} use.
+     */
+    record Tuning(String namespace, SourceOptions sourceOptions, long batchMaxWaitMs, int intraOpThreads, Probe probe) {
+        static final Tuning DEFAULT = new Tuning("", SourceOptions.DEFAULT, SegmenterConfig.DEFAULT_BATCH_MAX_WAIT_MS,
+                Runtime.getRuntime().availableProcessors(), Probe.NONE);
+
+        Topics topics() {
+            Topics defaults = Topics.defaults();
+            if (namespace.isEmpty()) {
+                return defaults;
+            }
+            return new Topics(inNamespace(defaults.frames()), inNamespace(defaults.masks()), inNamespace(defaults.deadLetters()),
+                    inNamespace(defaults.stats()));
+        }
+
+        String segmenterApplicationId() {
+            return namespace.isEmpty() ? SegmenterConfig.DEFAULT_APPLICATION_ID : SegmenterConfig.DEFAULT_APPLICATION_ID + "-" + namespace;
+        }
+
+        /** "segstream.frames" becomes "segstream.NAMESPACE.frames". */
+        private String inNamespace(String topic) {
+            return topic.replaceFirst("^segstream\\.", "segstream." + namespace + ".");
+        }
+    }
+
+    /** Told when the services are up and ingest starts, and when the sink has drained every source (before anything closes). */
+    interface Probe {
+        Probe NONE = new Probe() {
+        };
+
+        default void ingestStarting() {
+        }
+
+        default void drained() {
+        }
+    }
+
+    /**
+     * The outcome: the summary, whether any source could be read, the end-to-end latency of every frame
+     * written, and the signal that stopped the run early (null: none).
+     */
+    record Outcome(RunSummary summary, boolean anySourceRead, AllStreamsLatency latencies, String stoppedBy) {
     }
 
     private PipelineRun() {
@@ -66,51 +110,61 @@ final class PipelineRun {
         try (StopSignal stop = StopSignal.install()) {
             log.info("starting a Kafka broker (KRaft) on loopback");
             try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-                return runOn(broker.bootstrapServers(), options, out, stop);
+                return runOn(broker.bootstrapServers(), options, Tuning.DEFAULT, out, stop);
             }
         }
     }
 
     /** Runs the pipeline against the broker at {@code bootstrapServers} (topics are created if missing). */
     static Outcome runOn(String bootstrapServers, Options options, PrintStream out) throws Exception {
-        return runOn(bootstrapServers, options, out, new StopSignal());
+        return runOn(bootstrapServers, options, Tuning.DEFAULT, out, new StopSignal());
     }
 
-    private static Outcome runOn(String bootstrapServers, Options options, PrintStream out, StopSignal stop) throws Exception {
+    /** As {@link #runOn(String, Options, PrintStream)}, with the benchmark's {@code tuning}. */
+    static Outcome runOn(String bootstrapServers, Options options, Tuning tuning, PrintStream out) throws Exception {
+        return runOn(bootstrapServers, options, tuning, out, new StopSignal());
+    }
+
+    private static Outcome runOn(String bootstrapServers, Options options, Tuning tuning, PrintStream out, StopSignal stop)
+            throws Exception {
         List<SourceSpec> sources = new ArrayList<>();
         List<RunSummary.Row> rows = new ArrayList<>();
         for (String argument : options.sources()) {
             try {
-                sources.add(SourceSpec.parse(argument));
+                SourceSpec source = SourceSpec.parse(argument);
+                sources.add(tuning.sourceOptions().equals(SourceOptions.DEFAULT) ? source : source.withOptions(tuning.sourceOptions()));
             } catch (IllegalArgumentException e) {
                 log.error("source '{}': {}", argument, e.getMessage());
                 rows.add(new RunSummary.Row(argument, argument, 0, 0, 0, 0, 0, -1, -1, e.getMessage()));
             }
         }
         Files.createDirectories(options.outDir());
-        Topics topics = Topics.defaults();
+        Topics topics = tuning.topics();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
             TopicSetup.ensure(admin, topics, options.partitions(), (short) 1);
         }
         Path stateDir = Files.createTempDirectory("segstream-state-");
         SegmenterConfig segmenterConfig = new SegmenterConfig(bootstrapServers, topics,
-                SegmenterConfig.DEFAULT_APPLICATION_ID, options.model(), options.device(),
-                Runtime.getRuntime().availableProcessors(), options.batchSize(), SegmenterConfig.DEFAULT_BATCH_MAX_WAIT_MS,
+                tuning.segmenterApplicationId(), options.model(), options.device(),
+                tuning.intraOpThreads(), options.batchSize(), tuning.batchMaxWaitMs(),
                 SegmenterConfig.DEFAULT_MAX_FRAME_AGE_MS, InputSizing.NATIVE,
                 "exactly_once_v2", 1, stateDir, SegmenterConfig.DEFAULT_MAX_PIXELS, Map.of());
         IngestConfig ingestConfig = IngestConfig.of(bootstrapServers, topics);
         var tracker = new RunTracker();
+        var latencies = new AllStreamsLatency();
         LiveView live = startLiveView(options.livePort());
-        SinkListener listener = live == null ? tracker : SinkListener.all(tracker, live);
+        SinkListener listener = live == null ? SinkListener.all(tracker, latencies) : SinkListener.all(tracker, latencies, live);
         try (MetricsServer metrics = startMetrics(options.metricsPort());
              SegmenterApp segmenter = SegmenterApp.start(segmenterConfig, metrics.registry());
              SinkApp sink = SinkApp.start(SinkConfig.of(bootstrapServers, topics, options.outDir(), options.writeMasks())
                      .withAnnotations(options.annotate(), options.annotate()), listener,
                      metrics.registry());
              FrameProducer producer = new FrameProducer(ingestConfig)) {
+            tuning.probe().ingestStarting();
             long started = System.currentTimeMillis();
             List<IngestResult> results = ingestAll(sources, ingestConfig, producer, new IngestMetrics(metrics.registry()), tracker, stop);
             awaitSink(results, tracker, sink);
+            tuning.probe().drained();
             rows.addAll(summaryRows(sources, results, segmenter.stats().segmentedByStream(), tracker, started));
             String model = options.model().getFileName().toString().replaceFirst("\\.(json|onnx)$", "");
             var summary = new RunSummary(model, segmenter.device(), options.batchSize(), rows);
@@ -120,7 +174,7 @@ final class PipelineRun {
             if (stop.signal() != null) {
                 log.info("stopped by SIG{}: every stream ended, overlays finished, summary written", stop.signal());
             }
-            return new Outcome(summary, results.stream().anyMatch(r -> r.framesSent() > 0), stop.signal());
+            return new Outcome(summary, results.stream().anyMatch(r -> r.framesSent() > 0), latencies, stop.signal());
         } finally {
             if (live != null) {
                 live.close();

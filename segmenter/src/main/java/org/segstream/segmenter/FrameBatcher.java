@@ -1,13 +1,13 @@
 package org.segstream.segmenter;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.segstream.contract.BgrImage;
 import org.segstream.contract.ClassMap;
 import org.segstream.contract.SourceKind;
 import org.segstream.segmenter.model.SegmentationModel;
@@ -32,7 +32,7 @@ final class FrameBatcher {
     private final InputSizing sizing;
     private final SegmenterStats stats;
     private final Map<Size, ArrayDeque<PendingFrame>> waiting = new LinkedHashMap<>();
-    private ByteBuffer input = ByteBuffer.allocateDirect(0);
+    private final ModelInputBuffer input = new ModelInputBuffer();
 
     FrameBatcher(SegmentationModel model, int batchSize, long maxWaitMillis, long maxFrameAgeMillis, InputSizing sizing,
                  SegmenterStats stats) {
@@ -112,19 +112,14 @@ final class FrameBatcher {
         }
         int width = batch.get(0).modelInput.width();
         int height = batch.get(0).modelInput.height();
-        int frameBytes = width * height * 3;
-        int needed = frameBytes * batch.size();
-        if (input.capacity() < needed) {
-            input = ByteBuffer.allocateDirect(needed).order(ByteOrder.nativeOrder());
-        }
-        input.clear();
+        List<BgrImage> images = new ArrayList<>(batch.size());
         for (PendingFrame frame : batch) {
-            input.put(frame.modelInput.pixels());
+            images.add(frame.modelInput);
         }
-        input.flip();
+        ByteBuffer nhwc = input.pack(images);
         long start = System.nanoTime();
         try {
-            ClassMap[] masks = model.segment(input, batch.size(), height, width);
+            ClassMap[] masks = model.segment(nhwc, batch.size(), height, width);
             stats.batch(batch.size(), System.nanoTime() - start);
             Iterator<PendingFrame> frames = batch.iterator();
             for (ClassMap mask : masks) {

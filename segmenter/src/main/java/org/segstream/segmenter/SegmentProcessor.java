@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.function.Supplier;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -44,6 +45,7 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<Long, byte[]> store;
     private FrameBatcher batcher;
+    private Cancellable ticking;
 
     SegmentProcessor(Supplier<FrameBatcher> batcherOfThisThread, SegmenterStats stats, String modelLabel, long maxPixels, Duration tick) {
         this.batcherOfThisThread = batcherOfThisThread;
@@ -70,10 +72,25 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
         if (restored > 0) {
             log.info("task {}: {} frames restored from the pending-frames store will be segmented again", context.taskId(), restored);
         }
-        context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, now -> {
-            batcher.runDue(now);
-            forwardFinished();
-        });
+        tickWhileFramesWait();
+    }
+
+    /**
+     * The wall-clock tick runs only while this task has frames in flight. Kafka Streams commits after
+     * every punctuation, and under exactly_once_v2 each commit is a transaction: a tick that ran while
+     * idle would cost the broker a transaction every commit interval for nothing.
+     */
+    private void tickWhileFramesWait() {
+        if (ticking == null && !inOrder.isEmpty()) {
+            ticking = context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, now -> {
+                batcher.runDue(now);
+                forwardFinished();
+                if (inOrder.isEmpty()) {
+                    ticking.cancel();
+                    ticking = null;
+                }
+            });
+        }
     }
 
     @Override
@@ -95,6 +112,7 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
         enqueue(frame);
         batcher.runFull(now());
         forwardFinished();
+        tickWhileFramesWait();
     }
 
     private void enqueue(PendingFrame frame) {
@@ -112,7 +130,9 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
 
     /** Forwards, in arrival order, every frame at the head whose mask is ready (and markers after them). */
     private void forwardFinished() {
+        boolean forwarded = false;
         while (!inOrder.isEmpty() && inOrder.peekFirst().done()) {
+            forwarded = true;
             PendingFrame frame = inOrder.pollFirst();
             StoredRecord in = frame.record;
             if (frame.failure != null) {
@@ -139,6 +159,11 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
             }
             store.delete(in.offset());
         }
+        if (forwarded) {
+            // Under exactly_once_v2 the sink (read_committed) sees masks only once the transaction commits: ask for
+            // the commit now rather than at the next commit.interval.ms (100 ms), which every mask would wait out.
+            context.commit();
+        }
     }
 
     private void deadLetter(StoredRecord in, String reason, String kind) {
@@ -162,5 +187,9 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
             batcher.removeAll(this);
         }
         inOrder.clear();
+        if (ticking != null) {
+            ticking.cancel();
+            ticking = null;
+        }
     }
 }

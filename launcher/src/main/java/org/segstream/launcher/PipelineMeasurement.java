@@ -1,0 +1,96 @@
+package org.segstream.launcher;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs one {@link BenchScenario} through the whole pipeline on an already running broker, in its own
+ * topics, and measures it: total fps, end-to-end latency percentiles over every frame, and CPU per
+ * frame by stage between the start of ingest and the last frame leaving the sink.
+ */
+final class PipelineMeasurement {
+
+    /** The figures of one row. {@code cpuMillis} is CPU time by {@link CpuSampler#STAGES} over the row. */
+    record Result(BenchScenario scenario, long framesIn, long framesWritten, double wallSeconds, double fps,
+                  long p50, long p95, long p99, Map<String, Double> cpuMillis) {
+
+        double cpuPerFrame(String stage) {
+            return framesWritten == 0 ? 0 : cpuMillis.getOrDefault(stage, 0.0) / framesWritten;
+        }
+
+        double totalCpuPerFrame() {
+            return framesWritten == 0 ? 0 : cpuMillis.values().stream().mapToDouble(Double::doubleValue).sum() / framesWritten;
+        }
+
+        /** Share of all cores kept busy over the row (1.0 = every core all the time). */
+        double coresBusy() {
+            return cpuMillis.values().stream().mapToDouble(Double::doubleValue).sum() / 1000
+                    / (wallSeconds * Runtime.getRuntime().availableProcessors());
+        }
+    }
+
+    private PipelineMeasurement() {
+    }
+
+    static Result measure(String bootstrapServers, Path video, BenchScenario scenario, RunOptions run, Path outDir,
+                          String namespace) throws Exception {
+        List<String> sources = new ArrayList<>();
+        for (int s = 1; s <= scenario.streams(); s++) {
+            sources.add("cam" + s + "=" + video);
+        }
+        var cpu = new CpuProbe();
+        var tuning = new PipelineRun.Tuning(namespace, scenario.sourceOptions(), org.segstream.segmenter.SegmenterConfig.DEFAULT_BATCH_MAX_WAIT_MS,
+                Runtime.getRuntime().availableProcessors(), cpu);
+        var options = new PipelineRun.Options(sources, outDir, run.model(), scenario.batch(), false, run.partitions(), run.device());
+        // The row's topics stay until the broker stops: deleting them would put the deletion's work into the next row.
+        PipelineRun.Outcome outcome = PipelineRun.runOn(bootstrapServers, options, tuning, new PrintStream(OutputStream.nullOutputStream()));
+        long in = 0;
+        long written = 0;
+        double seconds = 0.001;
+        for (RunSummary.Row row : outcome.summary().streams()) {
+            if (row.error() != null) {
+                throw new IllegalStateException("stream " + row.stream() + " failed: " + row.error());
+            }
+            in += row.framesIn();
+            written += row.framesWritten();
+            if (row.fps() > 0) {
+                seconds = Math.max(seconds, row.framesWritten() / row.fps());
+            }
+        }
+        var latencies = outcome.latencies();
+        return new Result(scenario, in, written, cpu.wallSeconds(), written / seconds, latencies.percentile(50),
+                latencies.percentile(95), latencies.percentile(99), cpu.millis());
+    }
+
+    /** CPU snapshots at the start of ingest and when the sink has drained (threads still alive). */
+    private static final class CpuProbe implements PipelineRun.Probe {
+        private CpuSampler.Snapshot start;
+        private long startNanos;
+        private Map<String, Double> millis = Map.of();
+        private double wallSeconds;
+
+        @Override
+        public void ingestStarting() {
+            startNanos = System.nanoTime();
+            start = CpuSampler.take();
+        }
+
+        @Override
+        public void drained() {
+            millis = CpuSampler.take().millisSince(start);
+            wallSeconds = (System.nanoTime() - startNanos) / 1e9;
+        }
+
+        Map<String, Double> millis() {
+            return millis;
+        }
+
+        double wallSeconds() {
+            return wallSeconds;
+        }
+    }
+}
