@@ -42,7 +42,9 @@ public final class SegstreamCli {
                 SOURCE is a path or URL; name=SOURCE names the stream (default: the file's base name)
               synth --out DIR [--seed S] [--seconds T] [--size WxH] [--fps F]
                                             a labelled street scene: DIR/video.mp4 and DIR/gt/<seq>.png
-              bench [--batch-size N]        bare model vs whole pipeline, and the CPU cost of every stage
+              bench [--batch-size N] [--no-scaling] [--compute-model M.json]...
+                                            bare model vs whole pipeline, latency, scaling tables and
+                                            the CPU cost of every stage (tables also in out/bench/)
               ingest [--config FILE] SOURCE...
                                             one service against an external cluster, configured by
               segmenter                     environment variables (KAFKA_BOOTSTRAP_SERVERS, SEGSTREAM_*;
