@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** A segstream service in its own JVM (as in production), so tests can kill it with SIGKILL. */
-final class ServiceProcess implements AutoCloseable {
+public final class ServiceProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
 
@@ -19,21 +19,31 @@ final class ServiceProcess implements AutoCloseable {
         this.log = log;
     }
 
-    static ServiceProcess start(String service, Map<String, String> env, Path log) throws IOException {
+    public static ServiceProcess start(String service, Map<String, String> env, Path log) throws IOException {
+        return start(service, List.of(), env, log);
+    }
+
+    /** {@code ./segstream SERVICE ARGS...} with {@code env} added to this JVM's environment, output appended to {@code log}. */
+    public static ServiceProcess start(String service, List<String> args, Map<String, String> env, Path log) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx1g", "-Djava.awt.headless=true",
                 "-cp", System.getProperty("java.class.path"), SegstreamCli.class.getName(), service));
+        command.addAll(args);
         var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);
         return new ServiceProcess(builder.start(), log);
     }
 
-    boolean alive() {
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean alive() {
         return process.isAlive();
     }
 
     /** Waits for the process to end by itself; returns its exit code. */
-    int waitForExit(java.time.Duration timeout) throws InterruptedException {
+    public int waitForExit(java.time.Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError("the service did not exit within " + timeout);
         }
@@ -41,13 +51,27 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /** SIGKILL: no shutdown hook, no commit, no clean close. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
-    String log() throws IOException {
+    public String log() throws IOException {
         return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+    }
+
+    /** SIGTERM, as an operator would stop it; returns whether it exited within {@code timeout} (otherwise it is killed). */
+    public boolean stop(java.time.Duration timeout) throws InterruptedException {
+        if (!process.isAlive()) {
+            return true;
+        }
+        process.destroy();
+        if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            return true;
+        }
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+        return false;
     }
 
     @Override
