@@ -31,6 +31,17 @@ final class Ffmpeg {
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     }
 
+    /**
+     * An RTMP server (ffmpeg's listen mode) that plays {@code clip} in FLV/H.264 at its native rate to
+     * the one client that connects to {@code url} (rtmp://127.0.0.1:PORT/app/stream).
+     */
+    static Process serveRtmp(Path clip, String url) throws IOException {
+        return new ProcessBuilder("ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-re", "-stream_loop", "-1",
+                "-i", clip.toString(), "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "5",
+                "-pix_fmt", "yuv420p", "-f", "flv", "-listen", "1", url)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
     static void kill(Process p) throws InterruptedException {
         p.destroyForcibly();
         p.waitFor(10, TimeUnit.SECONDS);

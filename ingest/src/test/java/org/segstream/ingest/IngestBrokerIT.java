@@ -112,6 +112,37 @@ class IngestBrokerIT {
     }
 
     @Test
+    void rtmpCameraIsRead(@TempDir Path dir) throws Exception {
+        Path clip = TestClips.write(dir.resolve("cam.mkv"), 96, 64, 50, 25);
+        String url = "rtmp://127.0.0.1:" + Ffmpeg.freePort() + "/live/cam";
+        Process server = Ffmpeg.serveRtmp(clip, url);
+        try (var topic = new FramesTopic(broker.bootstrapServers(), "rtmp");
+             var producer = new FrameProducer(config(topic))) {
+            var source = SourceSpec.parse("cam=" + url);
+            assertEquals(SourceKind.LIVE, source.kind());
+            var job = new IngestJob(source, config(topic), producer, new IngestMetrics(),
+                    new Reconnect(Duration.ofMillis(200), Duration.ofSeconds(2), 0.2, Duration.ofSeconds(3), true));
+            var result = CompletableFuture.supplyAsync(job::run);
+            var items = topic.readUntil(i -> FramesTopic.frames(i) >= 20, Duration.ofSeconds(30));
+            job.stop();
+            IngestResult outcome = result.get(20, TimeUnit.SECONDS);
+            items = topic.readUntil(FramesTopic::hasEnd, Duration.ofSeconds(10));
+
+            var sessions = new ArrayList<>(bySession(items).values());
+            assertEquals(1, sessions.size(), "one session while the server is up");
+            long frames = assertWholeSession(sessions.get(0), true);
+            assertTrue(frames >= 20, "frames from the RTMP server: " + frames);
+            var first = sessions.get(0).get(0).frame();
+            assertEquals("96x64", first.width() + "x" + first.height());
+            assertEquals(SourceKind.LIVE, first.sourceKind());
+            assertNull(outcome.error());
+            assertEquals(frames, outcome.framesSent());
+        } finally {
+            Ffmpeg.kill(server);
+        }
+    }
+
+    @Test
     void resolutionChangeMidStreamIsFollowedFrameByFrame(@TempDir Path dir) throws Exception {
         Path a = TestClips.write(dir.resolve("a.mkv"), 96, 64, 10, 25);
         Path b = TestClips.write(dir.resolve("b.mkv"), 160, 90, 10, 25);
