@@ -115,8 +115,19 @@ class IngestBrokerIT {
     void rtmpCameraIsRead(@TempDir Path dir) throws Exception {
         Path clip = TestClips.write(dir.resolve("cam.mkv"), 96, 64, 50, 25);
         String url = "rtmp://127.0.0.1:" + Ffmpeg.freePort() + "/live/cam";
-        Process server = Ffmpeg.serveRtmp(clip, url);
-        try (var topic = new FramesTopic(broker.bootstrapServers(), "rtmp");
+        readsOneLiveSession(url, Ffmpeg.serveRtmp(clip, url), "rtmp");
+    }
+
+    @Test
+    void httpsCameraIsRead(@TempDir Path dir) throws Exception {
+        Path clip = TestClips.write(dir.resolve("cam.mkv"), 96, 64, 50, 25);
+        String url = "https://127.0.0.1:" + Ffmpeg.freePort() + "/live.ts";
+        readsOneLiveSession(url, Ffmpeg.serveHttpsTs(clip, url, dir), "https");
+    }
+
+    /** Reads at least 20 frames of the camera {@code server} serves at {@code url}, stops, and checks the one session. */
+    private void readsOneLiveSession(String url, Process server, String topicName) throws Exception {
+        try (var topic = new FramesTopic(broker.bootstrapServers(), topicName);
              var producer = new FrameProducer(config(topic))) {
             var source = SourceSpec.parse("cam=" + url);
             assertEquals(SourceKind.LIVE, source.kind());
@@ -131,7 +142,7 @@ class IngestBrokerIT {
             var sessions = new ArrayList<>(bySession(items).values());
             assertEquals(1, sessions.size(), "one session while the server is up");
             long frames = assertWholeSession(sessions.get(0), true);
-            assertTrue(frames >= 20, "frames from the RTMP server: " + frames);
+            assertTrue(frames >= 20, "frames from " + url + ": " + frames);
             var first = sessions.get(0).get(0).frame();
             assertEquals("96x64", first.width() + "x" + first.height());
             assertEquals(SourceKind.LIVE, first.sourceKind());
