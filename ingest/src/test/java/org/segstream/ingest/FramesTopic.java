@@ -70,6 +70,15 @@ final class FramesTopic implements AutoCloseable {
         return items.stream().anyMatch(i -> i.end() != null);
     }
 
+    /** Records grouped by session, in order of appearance. */
+    static Map<String, List<Item>> bySession(List<Item> items) {
+        Map<String, List<Item>> sessions = new java.util.LinkedHashMap<>();
+        for (var item : items) {
+            sessions.computeIfAbsent(item.session(), s -> new ArrayList<>()).add(item);
+        }
+        return sessions;
+    }
+
     @Override
     public void close() {
         consumer.close();

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -39,15 +38,6 @@ class IngestBrokerIT {
 
     private static IngestConfig config(FramesTopic topic) {
         return IngestConfig.of(broker.bootstrapServers(), topic.topics);
-    }
-
-    /** Records grouped by session, in order of appearance. */
-    private static Map<String, List<FramesTopic.Item>> bySession(List<FramesTopic.Item> items) {
-        Map<String, List<FramesTopic.Item>> sessions = new LinkedHashMap<>();
-        for (var item : items) {
-            sessions.computeIfAbsent(item.session(), s -> new ArrayList<>()).add(item);
-        }
-        return sessions;
     }
 
     /** Frames 0..n-1 without gaps, then (if present) an end record that counts n. */
@@ -86,13 +76,13 @@ class IngestBrokerIT {
             items = topic.readUntil(FramesTopic::hasEnd, Duration.ofSeconds(10));
             server = Ffmpeg.serveHttpTs(clip, url); // ...and comes back
 
-            items = topic.readUntil(i -> bySession(i).size() >= 2
-                    && bySession(i).values().stream().skip(1).findFirst().orElseThrow().size() >= 10, Duration.ofSeconds(30));
+            items = topic.readUntil(i -> FramesTopic.bySession(i).size() >= 2
+                    && FramesTopic.bySession(i).values().stream().skip(1).findFirst().orElseThrow().size() >= 10, Duration.ofSeconds(30));
             job.stop();
             IngestResult outcome = result.get(20, TimeUnit.SECONDS);
             items = topic.readUntil(i -> i.get(i.size() - 1).end() != null, Duration.ofSeconds(10));
 
-            var sessions = new ArrayList<>(bySession(items).entrySet());
+            var sessions = new ArrayList<>(FramesTopic.bySession(items).entrySet());
             assertTrue(sessions.size() >= 2, "a new session after the reconnection: " + sessions.size());
             long first = assertWholeSession(sessions.get(0).getValue(), true);
             assertTrue(first >= 15, "the first session's frames, then its end record");
@@ -139,7 +129,7 @@ class IngestBrokerIT {
             IngestResult outcome = result.get(20, TimeUnit.SECONDS);
             items = topic.readUntil(FramesTopic::hasEnd, Duration.ofSeconds(10));
 
-            var sessions = new ArrayList<>(bySession(items).values());
+            var sessions = new ArrayList<>(FramesTopic.bySession(items).values());
             assertEquals(1, sessions.size(), "one session while the server is up");
             long frames = assertWholeSession(sessions.get(0), true);
             assertTrue(frames >= 20, "frames from " + url + ": " + frames);
@@ -292,7 +282,7 @@ class IngestBrokerIT {
             assertEquals(4, result.framesSent(), "the result is the last session with frames");
             assertTrue(result.error() != null && result.error().contains("0003.mp4"), String.valueOf(result.error()));
             var items = topic.readUntil(i -> i.stream().filter(x -> x.end() != null).count() >= 2, Duration.ofSeconds(20));
-            var sessions = new ArrayList<>(bySession(items).values());
+            var sessions = new ArrayList<>(FramesTopic.bySession(items).values());
             assertEquals(2, sessions.size());
             assertEquals(3, assertWholeSession(sessions.get(0), true));
             assertEquals(96, sessions.get(0).get(0).frame().width(), "0001 first");
@@ -339,10 +329,10 @@ class IngestBrokerIT {
                  var producer = new FrameProducer(config(topic))) {
                 var job = new IngestJob(SourceSpec.parse("cam=" + url), config(topic), producer, new IngestMetrics(), reconnect);
                 var result = CompletableFuture.supplyAsync(job::run);
-                var items = topic.readUntil(i -> bySession(i).size() >= 2 && FramesTopic.hasEnd(i), Duration.ofSeconds(30));
+                var items = topic.readUntil(i -> FramesTopic.bySession(i).size() >= 2 && FramesTopic.hasEnd(i), Duration.ofSeconds(30));
                 job.stop();
                 assertNull(result.get(20, TimeUnit.SECONDS).error());
-                var sessions = new ArrayList<>(bySession(items).values());
+                var sessions = new ArrayList<>(FramesTopic.bySession(items).values());
                 assertTrue(sessions.size() >= 2, "reopened after the silence: " + sessions.size() + " sessions");
                 assertTrue(assertWholeSession(sessions.get(0), true) > 0, "the silent session was closed with its end record");
                 assertTrue(connections.get() >= 2);
@@ -415,7 +405,7 @@ class IngestBrokerIT {
                 long tookMs = (System.nanoTime() - started) / 1_000_000;
                 job.stop();
                 assertNull(result.get(20, TimeUnit.SECONDS).error(), "stopped on request");
-                var sessions = new ArrayList<>(bySession(items).values());
+                var sessions = new ArrayList<>(FramesTopic.bySession(items).values());
                 assertTrue(sessions.size() >= 2, "a new session after the stall: " + sessions.size());
                 for (var s : sessions.subList(0, 2)) {
                     assertTrue(assertWholeSession(s, true) > 0, "each stalled session sent its frames and its end record");

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -36,14 +35,6 @@ class RtspIngestIT {
     }
 
     private static final Reconnect FAST = new Reconnect(Duration.ofMillis(200), Duration.ofSeconds(2), 0.2, Duration.ofSeconds(3), true);
-
-    private static Map<String, List<FramesTopic.Item>> bySession(List<FramesTopic.Item> items) {
-        Map<String, List<FramesTopic.Item>> sessions = new LinkedHashMap<>();
-        for (var item : items) {
-            sessions.computeIfAbsent(item.session(), s -> new ArrayList<>()).add(item);
-        }
-        return sessions;
-    }
 
     /** Frames numbered 0..n-1 without gaps, closed by an end record counting n; returns n. */
     private static long assertClosedSession(List<FramesTopic.Item> session) {
@@ -73,7 +64,7 @@ class RtspIngestIT {
             items = topic.readUntil(FramesTopic::hasEnd, Duration.ofSeconds(10));
 
             assertEquals(List.of(transport), server.transports, "one SETUP, over " + transport);
-            var sessions = new ArrayList<>(bySession(items).values());
+            var sessions = new ArrayList<>(FramesTopic.bySession(items).values());
             assertEquals(1, sessions.size());
             long frames = assertClosedSession(sessions.get(0));
             assertTrue(frames >= 20, "frames from the camera: " + frames);
@@ -116,14 +107,14 @@ class RtspIngestIT {
             Thread.sleep(Math.max(0, 5000 - (System.nanoTime() - down) / 1_000_000));
             server = RtspTestServer.start(clip, port, dir); // ...and back on the same address
             long up = System.nanoTime();
-            items = topic.readUntil(i -> bySession(i).size() >= 2
-                    && bySession(i).values().stream().skip(1).findFirst().orElseThrow().size() >= 10, Duration.ofSeconds(30));
+            items = topic.readUntil(i -> FramesTopic.bySession(i).size() >= 2
+                    && FramesTopic.bySession(i).values().stream().skip(1).findFirst().orElseThrow().size() >= 10, Duration.ofSeconds(30));
             long resumedAfterMs = (System.nanoTime() - up) / 1_000_000;
             job.stop();
             IngestResult outcome = result.get(20, TimeUnit.SECONDS);
             items = topic.readUntil(i -> i.get(i.size() - 1).end() != null, Duration.ofSeconds(10));
 
-            var sessions = new ArrayList<>(bySession(items).entrySet());
+            var sessions = new ArrayList<>(FramesTopic.bySession(items).entrySet());
             assertEquals(2, sessions.size(), "one session before the outage, one after");
             assertTrue(assertClosedSession(sessions.get(0).getValue()) >= 15);
             assertTrue(assertClosedSession(sessions.get(1).getValue()) >= 10, "frames resumed from seq 0");
