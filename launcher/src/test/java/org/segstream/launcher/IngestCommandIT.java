@@ -21,6 +21,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.segstream.launcher.reliability.LiveCamera;
 import org.junit.jupiter.api.io.TempDir;
 import org.segstream.broker.EmbeddedKafkaBroker;
 import org.segstream.contract.FrameIdentity;
@@ -73,16 +74,8 @@ class IngestCommandIT {
 
     @Test
     void sigtermEndsALiveCamerasSessionCleanly(@TempDir Path dir) throws Exception {
-        Path clip = TestClips.write(dir.resolve("cam.mkv"), 96, 64, 50, 25);
-        int port;
-        try (var socket = new java.net.ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        String url = "http://127.0.0.1:" + port + "/live.ts";
-        Process camera = new ProcessBuilder("ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-re", "-stream_loop", "-1",
-                "-i", clip.toString(), "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "5",
-                "-pix_fmt", "yuv420p", "-f", "mpegts", "-listen", "1", url)
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        var camera = new LiveCamera(160, 90, 25);
+        String url = camera.url();
         var topics = topics("sigterm");
         try (var ingest = ServiceProcess.start("ingest", Map.of("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
                 "SEGSTREAM_FRAMES_TOPIC", topics.frames(), "SEGSTREAM_METRICS_PORT", "-1", "SEGSTREAM_SOURCES", "door=" + url),
@@ -96,8 +89,7 @@ class IngestCommandIT {
             ingest.close(); // SIGTERM, as Ctrl-C or docker stop
             assertTrue(ingest.log().contains("session") && ingest.log().contains("stopped"), ingest.log());
         } finally {
-            camera.destroyForcibly();
-            camera.waitFor();
+            camera.close();
         }
         Map<String, Long> frames = new TreeMap<>();
         Map<String, Long> ends = new TreeMap<>();

@@ -14,8 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.segstream.launcher.reliability.LiveCamera;
 import org.junit.jupiter.api.io.TempDir;
-import org.segstream.scenes.TestClips;
 
 /**
  * {@code segstream run} on a live camera (a real ffmpeg HTTP server), stopped by SIGTERM as Ctrl-C,
@@ -26,16 +26,8 @@ class RunSigtermIT {
 
     @Test
     void sigtermFinishesTheOverlaysAndTheSummary(@TempDir Path dir) throws Exception {
-        Path clip = TestClips.write(dir.resolve("cam.mkv"), 160, 90, 50, 25);
-        int port;
-        try (var socket = new java.net.ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        String url = "http://127.0.0.1:" + port + "/live.ts";
-        Process camera = new ProcessBuilder("ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-re", "-stream_loop", "-1",
-                "-i", clip.toString(), "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "5",
-                "-pix_fmt", "yuv420p", "-f", "mpegts", "-listen", "1", url)
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        var camera = new LiveCamera(160, 90, 25);
+        String url = camera.url();
         Path out = dir.resolve("out");
         Path log = dir.resolve("run.log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -81,8 +73,7 @@ class RunSigtermIT {
         } finally {
             run.destroyForcibly();
             run.waitFor(30, TimeUnit.SECONDS);
-            camera.destroyForcibly();
-            camera.waitFor(10, TimeUnit.SECONDS);
+            camera.close();
         }
     }
 

@@ -9,14 +9,14 @@ import java.util.concurrent.TimeUnit;
  * every 5 frames) of a moving test pattern over HTTP at its real rate. {@link #disconnect} kills the
  * server, {@link #reconnect} brings it back on the same URL.
  */
-final class LiveCamera implements AutoCloseable {
+public final class LiveCamera implements AutoCloseable {
     private final int width;
     private final int height;
     private final int fps;
     private final int port;
     private Process server;
 
-    LiveCamera(int width, int height, int fps) throws IOException {
+    public LiveCamera(int width, int height, int fps) throws IOException {
         this.width = width;
         this.height = height;
         this.fps = fps;
@@ -26,7 +26,7 @@ final class LiveCamera implements AutoCloseable {
         reconnect();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + port + "/live.ts";
     }
 
