@@ -297,33 +297,10 @@ class IngestBrokerIT {
         Path ts = dir.resolve("cam.ts");
         Ffmpeg.run("-i", clip.toString(), "-c:v", "libx264", "-preset", "ultrafast", "-g", "5", "-pix_fmt", "yuv420p", "-f", "mpegts", ts.toString());
         byte[] body = Files.readAllBytes(ts);
-        var connections = new java.util.concurrent.atomic.AtomicInteger();
-        var open = new java.util.concurrent.CopyOnWriteArrayList<java.net.Socket>();
         // A camera that sends its stream and then hangs with the connection open (no FIN, no data): only a
         // read timeout can notice. Every connection gets the same stream, then the silence.
-        try (var server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-            Thread acceptor = new Thread(() -> {
-                while (!server.isClosed()) {
-                    try {
-                        var socket = server.accept();
-                        open.add(socket);
-                        connections.incrementAndGet();
-                        var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), java.nio.charset.StandardCharsets.ISO_8859_1));
-                        while (!in.readLine().isEmpty()) {
-                            // request headers
-                        }
-                        var out = socket.getOutputStream();
-                        out.write("HTTP/1.1 200 OK\r\nContent-Type: video/mp2t\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-                        out.write(body);
-                        out.flush();
-                    } catch (Exception e) {
-                        return;
-                    }
-                }
-            }, "silent-camera");
-            acceptor.setDaemon(true);
-            acceptor.start();
-            String url = "http://127.0.0.1:" + server.getLocalPort() + "/live.ts";
+        try (var camera = new LoopbackTsCamera(body, null)) {
+            String url = camera.url();
             var reconnect = new Reconnect(Duration.ofMillis(200), Duration.ofSeconds(1), 0.2, Duration.ofSeconds(2), false);
             try (var topic = new FramesTopic(broker.bootstrapServers(), "silent");
                  var producer = new FrameProducer(config(topic))) {
@@ -335,14 +312,11 @@ class IngestBrokerIT {
                 var sessions = new ArrayList<>(FramesTopic.bySession(items).values());
                 assertTrue(sessions.size() >= 2, "reopened after the silence: " + sessions.size() + " sessions");
                 assertTrue(assertWholeSession(sessions.get(0), true) > 0, "the silent session was closed with its end record");
-                assertTrue(connections.get() >= 2);
-            } finally {
-                for (var socket : open) {
-                    socket.close();
-                }
+                assertTrue(camera.connections() >= 2);
             }
         }
     }
+
     @Test
     void decoderThatNeverProducesAFrameIsAbandonedAndTheSourceReopened(@TempDir Path dir) throws Exception {
         Path clip = TestClips.write(dir.resolve("cam.mkv"), 96, 64, 50, 25);
@@ -359,41 +333,8 @@ class IngestBrokerIT {
             stuffing[p * 188 + 2] = (byte) 0xFF;
             stuffing[p * 188 + 3] = 0x10;
         }
-        var open = new java.util.concurrent.CopyOnWriteArrayList<java.net.Socket>();
-        try (var server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-            Thread acceptor = new Thread(() -> {
-                while (!server.isClosed()) {
-                    try {
-                        var socket = server.accept();
-                        open.add(socket);
-                        Thread feeder = new Thread(() -> {
-                            try {
-                                var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), java.nio.charset.StandardCharsets.ISO_8859_1));
-                                while (!in.readLine().isEmpty()) {
-                                    // request headers
-                                }
-                                var out = socket.getOutputStream();
-                                out.write("HTTP/1.1 200 OK\r\nContent-Type: video/mp2t\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-                                out.write(body);
-                                while (true) {
-                                    out.write(stuffing);
-                                    out.flush();
-                                    Thread.sleep(10);
-                                }
-                            } catch (Exception closed) {
-                                // the test closed the connection
-                            }
-                        }, "stuffing-camera");
-                        feeder.setDaemon(true);
-                        feeder.start();
-                    } catch (Exception e) {
-                        return;
-                    }
-                }
-            }, "stuffing-camera-accept");
-            acceptor.setDaemon(true);
-            acceptor.start();
-            String url = "http://127.0.0.1:" + server.getLocalPort() + "/live.ts";
+        try (var camera = new LoopbackTsCamera(body, stuffing)) {
+            String url = camera.url();
             var reconnect = new Reconnect(Duration.ofMillis(200), Duration.ofSeconds(1), 0.2, Duration.ofSeconds(2), false);
             var metrics = new IngestMetrics();
             try (var topic = new FramesTopic(broker.bootstrapServers(), "stuffing");
@@ -413,11 +354,8 @@ class IngestBrokerIT {
                 assertTrue(metrics.decoderStalls.labelValues("stall").get() >= 2, "stalls are counted");
                 assertTrue(metrics.sourceErrors.labelValues("stall").get() >= 2);
                 System.out.printf("decoder watchdog: two stalled sessions ended and reopened in %d ms%n", tookMs);
-            } finally {
-                for (var socket : open) {
-                    socket.close();
-                }
             }
+            camera.close();
             // The abandoned grabs return once their connections are gone; each thread closes its decoder and ends.
             long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
             while (decoderThreads("stall") > 0 && System.nanoTime() < deadline) {
