@@ -105,7 +105,8 @@ public final class SegmenterApp implements AutoCloseable {
         props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
         props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), 9 * 1024 * 1024);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "none");
-        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        // The pending-frames store's cache (see SegmenterTopology): room for a few full batches of large frames.
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 64L * 1024 * 1024);
         for (Map.Entry<String, Object> entry : config.kafka().entrySet()) {
             props.put(entry.getKey(), entry.getValue());
         }

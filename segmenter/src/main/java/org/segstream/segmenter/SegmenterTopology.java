@@ -31,7 +31,11 @@ final class SegmenterTopology {
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SegmentProcessor.STORE), Serdes.Long(), Serdes.ByteArray())
                         // Frames may be large: let the changelog take what the frames topic takes.
-                        .withLoggingEnabled(Map.of("max.message.bytes", String.valueOf(9 * 1024 * 1024))),
+                        .withLoggingEnabled(Map.of("max.message.bytes", String.valueOf(9 * 1024 * 1024)))
+                        // Most frames are admitted and segmented between two commits: the cache folds their put and
+                        // delete, so the changelog gets a frame only if it is still pending at a commit (plus a
+                        // small tombstone), not every JPEG a second time.
+                        .withCachingEnabled(),
                 "segment");
         topology.addSink(SegmentProcessor.TO_MASKS, config.topics().masks(),
                 Serdes.String().serializer(), Serdes.ByteArray().serializer(), "segment");
