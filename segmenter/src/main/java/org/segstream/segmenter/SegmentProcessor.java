@@ -23,10 +23,11 @@ import org.slf4j.LoggerFactory;
  * One task's share of the segmenter: admits frames, hands them to its thread's {@link FrameBatcher},
  * and forwards masks strictly in arrival order.
  *
- * <p>Nothing is lost on a crash: a frame is written to the task's changelogged store when admitted
- * and deleted in the same step that forwards its mask. Under exactly_once_v2 the store, the masks
- * and the input offsets commit together, so after a kill -9 the restored store holds exactly the
- * frames whose masks were not yet committed, and they are processed again.
+ * <p>Nothing is lost on a crash: a frame is put in the task's changelogged store when admitted
+ * and deleted in the same step that forwards its mask. The store's cache is flushed before every
+ * commit, so the changelog holds the frames still pending at a commit. Under exactly_once_v2 the
+ * store, the masks and the input offsets commit together, so after a kill -9 the restored store
+ * holds exactly the frames whose masks were not yet committed, and they are processed again.
  */
 final class SegmentProcessor implements Processor<String, byte[], String, byte[]> {
     private static final Logger log = LoggerFactory.getLogger(SegmentProcessor.class);
