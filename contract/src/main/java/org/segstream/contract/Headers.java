@@ -38,6 +38,13 @@ public final class Headers {
     /** On masks: the frames-topic partition and offset of the frame this mask belongs to. */
     public static final String FRAME_PARTITION = "segstream.frame.partition";
     public static final String FRAME_OFFSET = "segstream.frame.offset";
+    /**
+     * On masks: when the segmenter admitted the frame, and when it forwarded the frame's mask (epoch
+     * milliseconds, the segmenter's wall clock). With the frame record's timestamp (its producer's send
+     * time, which the mask record keeps) they split a frame's latency by stage.
+     */
+    public static final String SEGMENTER_IN_MS = "segstream.segmenter.in.ms";
+    public static final String SEGMENTER_OUT_MS = "segstream.segmenter.out.ms";
     /** On masks: model name and version that produced the mask. */
     public static final String MODEL = "segstream.model";
     /** On dead letters: why the record was refused. */
@@ -54,6 +61,19 @@ public final class Headers {
     public static String getOrNull(org.apache.kafka.common.header.Headers headers, String name) {
         var header = headers.lastHeader(name);
         return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    /** The header's integer value, or {@code absent} when the header is missing or not an integer. */
+    public static long getLongOr(org.apache.kafka.common.header.Headers headers, String name, long absent) {
+        String value = getOrNull(headers, name);
+        if (value == null) {
+            return absent;
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            return absent;
+        }
     }
 
     public static long getLong(org.apache.kafka.common.header.Headers headers, String name) {

@@ -194,6 +194,9 @@ final class Bench {
         headline.add(main);
         headline.addAll(light);
         sb.append(BenchReport.pipelineTable(headline, bare));
+        sb.append("\nLatency by stage (from the mask's timestamps: ingest read -> frame sent -> segmenter took it -> mask "
+                + "forwarded -> sink received the committed mask -> overlay written), in ms:\n\n");
+        sb.append(BenchReport.latencyStageTable(headline));
         if (!scaling.isEmpty()) {
             sb.append("\n### Scaling\n\n").append(String.format(java.util.Locale.ROOT,
                     "%.1f s of the clip per stream in each row; realtime rows publish each stream at 25 fps (files are never shed, "

@@ -9,14 +9,14 @@ import java.util.Map;
 
 /**
  * Runs one {@link BenchScenario} through the whole pipeline on an already running broker, in its own
- * topics, and measures it: total fps, end-to-end latency percentiles over every frame, and CPU per
+ * topics, and measures it: total fps, end-to-end latency percentiles over every frame (and by stage), and CPU per
  * frame by stage between the start of ingest and the last frame leaving the sink.
  */
 final class PipelineMeasurement {
 
     /** The figures of one row. {@code cpuMillis} is CPU time by {@link CpuSampler#STAGES} over the row. */
     record Result(BenchScenario scenario, long framesIn, long framesWritten, double wallSeconds, double fps,
-                  long p50, long p95, long p99, Map<String, Double> cpuMillis) {
+                  long p50, long p95, long p99, AllStreamsLatency.StageSplit latencyByStage, Map<String, Double> cpuMillis) {
 
         double cpuPerFrame(String stage) {
             return framesWritten == 0 ? 0 : cpuMillis.getOrDefault(stage, 0.0) / framesWritten;
@@ -63,7 +63,7 @@ final class PipelineMeasurement {
         }
         var latencies = outcome.latencies();
         return new Result(scenario, in, written, cpu.wallSeconds(), written / seconds, latencies.percentile(50),
-                latencies.percentile(95), latencies.percentile(99), cpu.millis());
+                latencies.percentile(95), latencies.percentile(99), latencies.split(), cpu.millis());
     }
 
     /** CPU snapshots at the start of ingest and when the sink has drained (threads still alive). */

@@ -5,6 +5,7 @@ import java.util.Map;
 import org.segstream.contract.BgrImage;
 import org.segstream.contract.FrameIdentity;
 import org.segstream.contract.StreamEnd;
+import org.segstream.sink.FrameTimeline;
 import org.segstream.sink.SinkListener;
 
 /** Follows a run from the sink's side: frames written, latencies, and which stream sessions have ended. */
@@ -17,8 +18,8 @@ final class RunTracker implements SinkListener {
     private long lastProgressNanos = System.nanoTime();
 
     @Override
-    public synchronized void frameWritten(FrameIdentity frame, BgrImage overlay, long latencyMillis) {
-        latencies.computeIfAbsent(frame.stream(), s -> new LatencyRecorder()).add(latencyMillis);
+    public synchronized void frameWritten(FrameIdentity frame, BgrImage overlay, FrameTimeline timeline) {
+        latencies.computeIfAbsent(frame.stream(), s -> new LatencyRecorder()).add(timeline.endToEndMillis());
         written.merge(frame.stream(), 1L, Long::sum);
         lastWriteMillis.put(frame.stream(), System.currentTimeMillis());
         totalWritten++;

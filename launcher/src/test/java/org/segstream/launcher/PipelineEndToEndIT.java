@@ -82,6 +82,11 @@ class PipelineEndToEndIT {
                 rows.get("notes").error());
         assertTrue(printed.toString(StandardCharsets.UTF_8).contains("odd"), "the table is printed");
         assertTrue(Files.readString(out.resolve("summary.json")).contains("\"frames_written\" : 30"));
+        // Every mask carries the segmenter's times, so each frame's latency splits into known stages.
+        var split = outcome.latencies().split();
+        for (int stage = 0; stage < split.p50().length; stage++) {
+            assertTrue(split.p50()[stage] >= 0 && split.slowestMean()[stage] >= 0, "stage " + stage + " timed");
+        }
 
         // The masks topic, as any read_committed consumer sees it.
         Map<String, List<ConsumerRecord<String, byte[]>>> masks = readMasksUntilEnds(Topics.defaults(), 2);

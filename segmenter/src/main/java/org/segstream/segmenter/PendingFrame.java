@@ -19,6 +19,8 @@ final class PendingFrame {
     final BgrImage image;         // null for an end-of-stream marker
     BgrImage modelInput;          // the image at the size the model runs at (the frame itself in native mode)
     long queuedAtMillis;
+    /** Wall clock when the task took the record (before decoding it): the mask's segmenter.in.ms. */
+    long arrivedAtMillis;
     ClassMap result;
     String failure;
     /** Why the frame was shed without inference (e.g. "stale"); it gets no mask. */

@@ -66,7 +66,9 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
             while (pending.hasNext()) {
                 StoredRecord record = StoredRecord.decode(pending.next().value);
                 // Admitted before, so it passed the checks; decode it again for inference.
-                enqueue(PendingFrame.admit(record, this, maxPixels));
+                PendingFrame frame = PendingFrame.admit(record, this, maxPixels);
+                frame.arrivedAtMillis = System.currentTimeMillis();
+                enqueue(frame);
                 restored++;
             }
         }
@@ -96,6 +98,7 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
 
     @Override
     public void process(Record<String, byte[]> record) {
+        long arrived = System.currentTimeMillis(); // the real clock, not the thread's cached one: it stamps a header
         RecordMetadata source = context.recordMetadata().orElseThrow();
         var stored = new StoredRecord(source.partition(), source.offset(), record.timestamp(), record.key(),
                 record.headers(), record.value() == null ? new byte[0] : record.value());
@@ -106,6 +109,7 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
             deadLetter(stored, e.getMessage(), "invalid");
             return;
         }
+        frame.arrivedAtMillis = arrived;
         store.put(source.offset(), stored.encode());
         if (!frame.isEnd()) {
             stats.admitted(now() - frame.identity.latencyOriginMs());
@@ -151,6 +155,8 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
                 long encodeStart = System.nanoTime();
                 byte[] png = MaskPng.encode(frame.result);
                 stats.maskEncoded(System.nanoTime() - encodeStart);
+                Headers.put(headers, Headers.SEGMENTER_IN_MS, frame.arrivedAtMillis);
+                Headers.put(headers, Headers.SEGMENTER_OUT_MS, System.currentTimeMillis());
                 context.forward(new Record<>(in.key(), png, in.timestamp(), headers), TO_MASKS);
                 var statsHeaders = copy(headers);
                 Headers.put(statsHeaders, Headers.ENCODING, "json");

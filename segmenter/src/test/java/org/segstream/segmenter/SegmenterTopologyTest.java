@@ -89,6 +89,7 @@ class SegmenterTopologyTest {
 
     @Test
     void masksComeOutInOrderPerStreamWithTheFramesSizeAndIdentity() throws Exception {
+        long startedMs = System.currentTimeMillis();
         start(4, 1000);
         for (int seq = 0; seq < 5; seq++) {
             frames.pipeInput(frame("cam-a", seq, 65, 37));
@@ -114,6 +115,9 @@ class SegmenterTopologyTest {
             assertEquals("png", header(record, Headers.ENCODING));
             assertEquals("fcn8s-slim:0.1.0", header(record, Headers.MODEL));
             assertTrue(Long.parseLong(header(record, Headers.FRAME_OFFSET)) >= 0);
+            long admitted = Long.parseLong(header(record, Headers.SEGMENTER_IN_MS));
+            long forwarded = Long.parseLong(header(record, Headers.SEGMENTER_OUT_MS));
+            assertTrue(admitted >= startedMs && forwarded >= admitted, "admitted " + admitted + ", forwarded " + forwarded + ", test started " + startedMs);
         }
         // The end marker follows cam-a's last mask.
         assertEquals("end", header(out.stream().filter(r -> r.key().equals("cam-a")).reduce((a, b) -> b).orElseThrow(), Headers.KIND));

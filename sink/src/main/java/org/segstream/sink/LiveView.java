@@ -68,7 +68,7 @@ public final class LiveView implements SinkListener, AutoCloseable {
     }
 
     @Override
-    public void frameWritten(FrameIdentity frame, BgrImage overlay, long latencyMillis) {
+    public void frameWritten(FrameIdentity frame, BgrImage overlay, FrameTimeline timeline) {
         long now = System.nanoTime();
         streams.compute(frame.stream(), (stream, before) -> {
             double fps = 0;
@@ -81,7 +81,7 @@ public final class LiveView implements SinkListener, AutoCloseable {
                 written = before.written() + 1;
                 skipped = before.skipped();
             }
-            return new Latest(frame, overlay, fps, latencyMillis, written, skipped, now);
+            return new Latest(frame, overlay, fps, timeline.endToEndMillis(), written, skipped, now);
         });
         jpegCache.remove(frame.stream());
     }

@@ -98,8 +98,9 @@ public final class SinkApp implements AutoCloseable {
         try {
             while (running) {
                 var batch = masks.poll(Duration.ofMillis(200));
+                long receivedMs = System.currentTimeMillis();
                 for (ConsumerRecord<String, byte[]> record : batch) {
-                    handle(record);
+                    handle(record, receivedMs);
                     handledUpTo.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
                 }
                 if (!batch.isEmpty()) {
@@ -125,12 +126,12 @@ public final class SinkApp implements AutoCloseable {
         }
     }
 
-    private void handle(ConsumerRecord<String, byte[]> record) throws IOException {
+    private void handle(ConsumerRecord<String, byte[]> record, long receivedMs) throws IOException {
         try {
             if (StreamEnd.kindOf(record.headers()) == RecordKind.END) {
                 endOfStream(StreamEnd.readFrom(record.headers()));
             } else {
-                frame(record);
+                frame(record, receivedMs);
             }
         } catch (BadRecordException e) {
             metrics.skipped.labelValues("(invalid)", "invalid").inc(); // the key of a bad record is not a trusted label
@@ -138,7 +139,7 @@ public final class SinkApp implements AutoCloseable {
         }
     }
 
-    private void frame(ConsumerRecord<String, byte[]> maskRecord) throws IOException {
+    private void frame(ConsumerRecord<String, byte[]> maskRecord, long receivedMs) throws IOException {
         FrameIdentity identity = FrameIdentity.readFrom(maskRecord.headers());
         StreamOutput output = outputs.get(identity.stream());
         if (output == null || !output.session().equals(identity.session())) {
@@ -186,9 +187,10 @@ public final class SinkApp implements AutoCloseable {
         }
         output.write(identity, overlay, maskRecord.value(), maskRecord.offset());
         metrics.encode.observe((System.nanoTime() - encodeStart) / 1e9);
+        var timeline = FrameTimeline.of(identity, maskRecord, receivedMs, System.currentTimeMillis());
         metrics.written.labelValues(identity.stream()).inc();
-        metrics.latency.labelValues(identity.stream()).observe(Math.max(0, latency) / 1000.0);
-        listener.frameWritten(identity, overlay, latency);
+        metrics.latency.labelValues(identity.stream()).observe(Math.max(0, timeline.endToEndMillis()) / 1000.0);
+        listener.frameWritten(identity, overlay, timeline);
     }
 
     private void endOfStream(StreamEnd end) throws IOException {

@@ -7,8 +7,8 @@ import org.segstream.contract.StreamEnd;
 
 /** What the sink tells whoever runs it (the launcher's summary, the live view, tests). Called on the sink's thread. */
 public interface SinkListener {
-    /** A frame's overlay was written; latency = now minus the frame's capture time. */
-    default void frameWritten(FrameIdentity frame, BgrImage overlay, long latencyMillis) {
+    /** A frame's overlay was written; the timeline says when it passed each stage ({@link FrameTimeline#endToEndMillis()}: its latency). */
+    default void frameWritten(FrameIdentity frame, BgrImage overlay, FrameTimeline timeline) {
     }
 
     /** {@code count} frames of the stream will not be written (a gap in the sequence, a frame gone, a bad mask). */
@@ -27,8 +27,8 @@ public interface SinkListener {
         List<SinkListener> list = List.of(listeners);
         return new SinkListener() {
             @Override
-            public void frameWritten(FrameIdentity frame, BgrImage overlay, long latencyMillis) {
-                list.forEach(l -> l.frameWritten(frame, overlay, latencyMillis));
+            public void frameWritten(FrameIdentity frame, BgrImage overlay, FrameTimeline timeline) {
+                list.forEach(l -> l.frameWritten(frame, overlay, timeline));
             }
 
             @Override

@@ -1,0 +1,50 @@
+package org.segstream.sink;
+
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.segstream.contract.FrameIdentity;
+import org.segstream.contract.Headers;
+
+/**
+ * When one frame passed each hand-over of the pipeline, epoch milliseconds, read from its mask record
+ * (-1 where the record does not say, e.g. masks of an older segmenter). The clocks are those of the
+ * machines involved, so on one machine the stages add up to the end-to-end latency.
+ *
+ * @param originMs         ingest read the frame (else its capture time): where latency starts
+ * @param frameSentMs      ingest handed the JPEG to its Kafka producer (the frame record's timestamp, kept by the mask)
+ * @param segmenterInMs    the segmenter's task took the frame record
+ * @param segmenterOutMs   the segmenter forwarded the mask (inference and PNG encode done)
+ * @param sinkReceivedMs   the sink's consumer returned the committed mask
+ * @param writtenMs        the sink had written the overlay
+ */
+public record FrameTimeline(long originMs, long frameSentMs, long segmenterInMs, long segmenterOutMs, long sinkReceivedMs,
+                            long writtenMs) {
+
+    /** Names of {@link #stageMillis()}, in order. */
+    public static final List<String> STAGES = List.of("ingest", "frames topic", "segmenter", "commit + masks topic", "sink");
+
+    static FrameTimeline of(FrameIdentity frame, ConsumerRecord<String, byte[]> mask, long sinkReceivedMs, long writtenMs) {
+        return new FrameTimeline(frame.latencyOriginMs(), mask.timestamp(),
+                Headers.getLongOr(mask.headers(), Headers.SEGMENTER_IN_MS, -1),
+                Headers.getLongOr(mask.headers(), Headers.SEGMENTER_OUT_MS, -1), sinkReceivedMs, writtenMs);
+    }
+
+    public long endToEndMillis() {
+        return writtenMs - originMs;
+    }
+
+    /**
+     * Milliseconds in each of {@link #STAGES}: ingest (decode, JPEG encode), frames topic (producer, broker,
+     * the segmenter's fetch and its queue of records not yet processed), segmenter (batch wait, inference,
+     * waiting for earlier frames, PNG encode), commit + masks topic (the transaction commit, the sink's
+     * fetch), sink (frame fetch, decodes, blend, H.264). -1 where a time is unknown.
+     */
+    public long[] stageMillis() {
+        long[] at = {originMs, frameSentMs, segmenterInMs, segmenterOutMs, sinkReceivedMs, writtenMs};
+        long[] stages = new long[at.length - 1];
+        for (int i = 0; i < stages.length; i++) {
+            stages[i] = at[i] < 0 || at[i + 1] < 0 ? -1 : at[i + 1] - at[i];
+        }
+        return stages;
+    }
+}
