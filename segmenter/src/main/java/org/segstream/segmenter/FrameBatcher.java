@@ -17,7 +17,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Collects frames from all the tasks of one stream thread into inference batches: a batch runs when
  * it holds {@code batchSize} frames of one size, or when its oldest frame has waited
- * {@code maxWaitMillis}; live frames older than {@code maxFrameAgeMillis} by then are shed instead (by the stream thread's clock, so tests can drive it). Confined to its stream thread, so it needs no locks.
+ * {@code maxWaitMillis}, or at once when the segmenter is caught up (the newest frame was sent less than
+ * a frame interval ago, so no other is buffered behind it) and the frames' own rate says the batch cannot
+ * fill within the wait: a camera at 25 fps never fills a batch of 4 in 50 ms, so waiting would only add
+ * latency. Under a backlog frames are older than their spacing, and batches fill as before. Live frames older than
+ * {@code maxFrameAgeMillis} by then are shed instead. Times are the stream thread's clock (so tests can
+ * drive it) against the records' timestamps. Confined to its stream thread, so it needs no locks.
  */
 final class FrameBatcher {
     private static final Logger log = LoggerFactory.getLogger(FrameBatcher.class);
@@ -33,6 +38,7 @@ final class FrameBatcher {
     private final SegmenterStats stats;
     private final Map<Size, ArrayDeque<PendingFrame>> waiting = new LinkedHashMap<>();
     private final ModelInputBuffer input = new ModelInputBuffer();
+    private final ArrivalRate arrivals;
 
     FrameBatcher(SegmentationModel model, int batchSize, long maxWaitMillis, long maxFrameAgeMillis, InputSizing sizing,
                  SegmenterStats stats) {
@@ -42,12 +48,15 @@ final class FrameBatcher {
         this.batchSize = batchSize;
         this.maxWaitMillis = maxWaitMillis;
         this.stats = stats;
+        this.arrivals = new ArrivalRate(Math.max(1000, 4 * maxWaitMillis));
     }
 
     void add(PendingFrame frame, long nowMillis) {
         frame.queuedAtMillis = nowMillis;
         frame.modelInput = sizing.toModel(frame.image);
-        waiting.computeIfAbsent(new Size(frame.modelInput.width(), frame.modelInput.height()), s -> new ArrayDeque<>()).add(frame);
+        var size = new Size(frame.modelInput.width(), frame.modelInput.height());
+        arrivals.record(frame.identity.stream(), size, frame.record.timestamp());
+        waiting.computeIfAbsent(size, s -> new ArrayDeque<>()).add(frame);
     }
 
     /** Runs every full batch. */
@@ -57,6 +66,26 @@ final class FrameBatcher {
                 run(take(queue, batchSize), nowMillis);
             }
         }
+    }
+
+    /** Runs every full batch, and any partial batch that cannot fill before its wait is over. */
+    void runReady(long nowMillis) {
+        runFull(nowMillis);
+        for (Map.Entry<Size, ArrayDeque<PendingFrame>> entry : waiting.entrySet()) {
+            ArrayDeque<PendingFrame> queue = entry.getValue();
+            if (queue.isEmpty()) {
+                continue;
+            }
+            // Caught up: the newest frame is younger than the gap to the next one, so none is buffered behind it.
+            long newestAge = nowMillis - queue.peekLast().record.timestamp();
+            boolean caughtUp = newestAge < arrivals.millisUntil(entry.getKey(), 1, nowMillis);
+            double fillsIn = arrivals.millisUntil(entry.getKey(), batchSize - queue.size(), nowMillis) - newestAge;
+            long waitLeft = maxWaitMillis - (nowMillis - queue.peekFirst().queuedAtMillis);
+            if (caughtUp && fillsIn > waitLeft) {
+                run(take(queue, queue.size()), nowMillis);
+            }
+        }
+        waiting.values().removeIf(ArrayDeque::isEmpty);
     }
 
     /** Runs full batches, then any partial batch whose oldest frame has waited long enough. */

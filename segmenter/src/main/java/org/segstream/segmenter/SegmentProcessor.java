@@ -115,7 +115,7 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
             stats.admitted(now() - frame.identity.latencyOriginMs());
         }
         enqueue(frame);
-        batcher.runFull(now());
+        batcher.runReady(now());
         forwardFinished();
         tickWhileFramesWait();
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -153,6 +154,32 @@ class SegmenterTopologyTest {
     }
 
     @Test
+    void aCaughtUpCameraTooSlowToFillTheBatchWithinTheWaitIsNotMadeToWait() {
+        start(4, 300);
+        long t0 = System.currentTimeMillis(); // the driver's wall clock starts at its creation and is not advanced here
+        frames.pipeInput(sentAt(frame("cam", 0, 40, 24), t0));
+        assertTrue(masks.isEmpty(), "one frame says nothing of the camera's rate: it waits");
+        frames.pipeInput(sentAt(frame("cam", 1, 40, 24), t0 + 200));
+        assertEquals(List.of("0", "1"), headerValues(masks.readRecordsToList(), "cam", Headers.SEQ),
+                "at 5 fps two more frames take 400 ms, more than the 300 ms wait: the partial batch runs at once");
+        frames.pipeInput(sentAt(frame("cam", 2, 40, 24), t0 + 400));
+        assertEquals(List.of("2"), headerValues(masks.readRecordsToList(), "cam", Headers.SEQ));
+        assertEquals(1.5, stats.meanBatchSize(), 1e-9);
+    }
+
+    @Test
+    void aBackloggedCameraStillFillsItsBatches() {
+        start(4, 300);
+        long old = System.currentTimeMillis() - 60_000; // frames sent a minute ago: the segmenter is behind
+        for (int seq = 0; seq < 3; seq++) {
+            frames.pipeInput(sentAt(frame("cam", seq, 40, 24), old + seq * 200));
+        }
+        assertTrue(masks.isEmpty(), "more frames are surely buffered behind these: wait for them");
+        frames.pipeInput(sentAt(frame("cam", 3, 40, 24), old + 600));
+        assertEquals(4, masks.readRecordsToList().size(), "a full batch");
+    }
+
+    @Test
     void poisonRecordsGoToDeadLettersWithTheReasonAndTheStreamGoesOn() {
         start(1, 0);
         var noHeaders = new TestRecord<String, byte[]>("cam", new byte[] {1, 2, 3});
@@ -230,6 +257,11 @@ class SegmenterTopologyTest {
         var headers = new RecordHeaders();
         new FrameIdentity(stream, "s1", seq, seq * 40_000, captureMs, width, height, 25.0, "jpeg", kind).writeTo(headers);
         return new TestRecord<>(stream, JpegCodec.encode(new BgrImage(width, height, px), 90), headers);
+    }
+
+    /** The record as its producer sent it at {@code timestampMs}. */
+    static TestRecord<String, byte[]> sentAt(TestRecord<String, byte[]> record, long timestampMs) {
+        return new TestRecord<>(record.key(), record.value(), record.headers(), Instant.ofEpochMilli(timestampMs));
     }
 
     static TestRecord<String, byte[]> end(String stream, long count) {

@@ -1,0 +1,59 @@
+package org.segstream.segmenter;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * How fast frames of one model input size come in, from their records' timestamps (when ingest sent
+ * them), so the batcher can tell whether a partial batch could still fill within its wait. Producer
+ * timestamps, not arrival at the segmenter: while the stream thread is busy with inference, buffered
+ * records reach it back to back whatever the cameras' rate.
+ */
+final class ArrivalRate {
+    /** Weight of the newest interval in the smoothed one. */
+    private static final double SMOOTHING = 0.25;
+
+    private static final class Stream {
+        Object size;
+        long lastTimestampMs;
+        double intervalMs = -1; // unknown until the second frame
+    }
+
+    private final Map<String, Stream> streams = new HashMap<>();
+    private final long forgetAfterMs;
+
+    /** Streams silent for {@code forgetAfterMs} (by their own timestamps) no longer count. */
+    ArrivalRate(long forgetAfterMs) {
+        this.forgetAfterMs = forgetAfterMs;
+    }
+
+    void record(String stream, Object size, long timestampMs) {
+        Stream s = streams.computeIfAbsent(stream, k -> new Stream());
+        if (s.size != null && s.size.equals(size) && timestampMs >= s.lastTimestampMs) {
+            double interval = timestampMs - s.lastTimestampMs;
+            s.intervalMs = s.intervalMs < 0 ? interval : (1 - SMOOTHING) * s.intervalMs + SMOOTHING * interval;
+        } else if (s.size != null && !s.size.equals(size)) {
+            s.intervalMs = -1; // a new size starts a new estimate
+        }
+        s.size = size;
+        s.lastTimestampMs = Math.max(s.lastTimestampMs, timestampMs);
+    }
+
+    /**
+     * Milliseconds until {@code frames} more frames of {@code size} are expected, all streams of that size
+     * together, as of {@code nowMs}; 0 when any of them has no estimate yet (assume they come at once).
+     */
+    double millisUntil(Object size, int frames, long nowMs) {
+        double perMs = 0;
+        for (Stream s : streams.values()) {
+            if (!size.equals(s.size) || nowMs - s.lastTimestampMs > forgetAfterMs) {
+                continue;
+            }
+            if (s.intervalMs <= 0) {
+                return 0;
+            }
+            perMs += 1 / s.intervalMs;
+        }
+        return perMs == 0 ? 0 : frames / perMs;
+    }
+}

@@ -1,0 +1,45 @@
+package org.segstream.segmenter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+class ArrivalRateTest {
+
+    @Test
+    void streamsOfOneSizeAddUpTheirRates() {
+        var rate = new ArrivalRate(1000);
+        for (int i = 0; i < 5; i++) {
+            rate.record("cam1", "640x360", 10_000 + i * 40L);  // 25 fps
+            rate.record("cam2", "640x360", 10_000 + i * 100L); // 10 fps
+            rate.record("cam3", "1280x720", 10_000 + i * 10L); // another size: another batch
+        }
+        // 35 frames a second of 640x360: three more in 3 / 0.035 ms.
+        assertEquals(3 / (1 / 40.0 + 1 / 100.0), rate.millisUntil("640x360", 3, 10_400), 1e-6);
+        assertEquals(30, rate.millisUntil("1280x720", 3, 10_400), 1e-6);
+    }
+
+    @Test
+    void aStreamWithoutAnEstimateYetMeansDoNotHurry() {
+        var rate = new ArrivalRate(1000);
+        rate.record("cam1", "s", 10_000);
+        rate.record("cam1", "s", 10_200);
+        rate.record("cam2", "s", 10_250); // one frame: its rate is unknown
+        assertEquals(0, rate.millisUntil("s", 2, 10_300), "assume the unknown stream's frames come at once");
+    }
+
+    @Test
+    void silentStreamsStopCountingAndANewSizeStartsAFreshEstimate() {
+        var rate = new ArrivalRate(1000);
+        rate.record("cam1", "s", 10_000);
+        rate.record("cam1", "s", 10_010);                   // 100 fps
+        rate.record("cam2", "s", 10_000);
+        rate.record("cam2", "s", 10_500);                   // 2 fps
+        assertEquals(2 / (1 / 10.0 + 1 / 500.0), rate.millisUntil("s", 2, 10_600), 1e-6);
+        rate.record("cam2", "s", 11_000);
+        assertEquals(1000, rate.millisUntil("s", 2, 11_500), 1e-6, "cam1 has been silent for 1.5 s");
+        rate.record("cam2", "t", 11_040);
+        assertEquals(0, rate.millisUntil("t", 1, 11_050), "one frame at the new size: no estimate");
+        assertEquals(0, rate.millisUntil("s", 1, 11_050), "nothing left at the old size: no estimate");
+    }
+}
