@@ -19,14 +19,40 @@ final class AllStreamsLatency implements SinkListener {
 
     private final LatencyRecorder endToEnd = new LatencyRecorder();
     private final List<long[]> stagesThenTotal = new ArrayList<>();
+    private final List<Long> originMs = new ArrayList<>();
 
     @Override
     public synchronized void frameWritten(FrameIdentity frame, BgrImage overlay, FrameTimeline timeline) {
-        endToEnd.add(timeline.endToEndMillis());
         long[] stages = timeline.stageMillis();
         long[] row = Arrays.copyOf(stages, stages.length + 1);
         row[stages.length] = timeline.endToEndMillis();
+        add(timeline.originMs(), row);
+    }
+
+    private void add(long origin, long[] row) {
+        endToEnd.add(row[row.length - 1]);
         stagesThenTotal.add(row);
+        originMs.add(origin);
+    }
+
+    /**
+     * The frames read by ingest at least {@code warmupMillis} after the first one ({@code steady}), or the
+     * others: a pipeline that has just started (consumer group joins, first fetches, cold code paths, the
+     * encoder opening) is slower for a second or two, which says nothing about its steady-state latency.
+     */
+    synchronized AllStreamsLatency sinceStart(long warmupMillis, boolean steady) {
+        var part = new AllStreamsLatency();
+        long first = originMs.stream().mapToLong(Long::longValue).min().orElse(0);
+        for (int i = 0; i < originMs.size(); i++) {
+            if ((originMs.get(i) - first >= warmupMillis) == steady) {
+                part.add(originMs.get(i), stagesThenTotal.get(i));
+            }
+        }
+        return part;
+    }
+
+    synchronized int frames() {
+        return stagesThenTotal.size();
     }
 
     /** The {@code p}-th percentile (0..100) in milliseconds, or -1 when no frame was written. */

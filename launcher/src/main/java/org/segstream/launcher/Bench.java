@@ -188,8 +188,10 @@ final class Bench {
         }
         sb.append("\n### Bare model (ONNX Runtime session alone)\n\n").append(BenchReport.bareTable(bare));
         sb.append("\n### Pipeline: headline run and light load\n\n");
-        sb.append("Latency is end to end (ingest reads the frame -> the sink has written its overlay); CPU columns are ms per frame "
-                + "written, by thread group, between the start of ingest and the last frame out; broker = the broker JVM.\n\n");
+        sb.append(String.format(java.util.Locale.ROOT, "Latency is end to end (ingest reads the frame -> the sink has written its "
+                + "overlay); on the light-load rows over the frames after the first %d s, whose start-up (consumer group joins, "
+                + "first fetches, cold code) is the last column. CPU columns are ms per frame written, by thread group, between "
+                + "the start of ingest and the last frame out; broker = the broker JVM.%n%n", PipelineMeasurement.LATENCY_WARMUP_MS / 1000));
         List<PipelineMeasurement.Result> headline = new ArrayList<>();
         headline.add(main);
         headline.addAll(light);

@@ -19,7 +19,7 @@ record BenchOptions(RunOptions run, double mainSeconds, double lightSeconds, dou
 
     static BenchOptions parse(List<String> args, Path home) {
         double mainSeconds = 8;
-        double lightSeconds = 12;
+        double lightSeconds = 20;
         double lightFps = 0;
         double scalingSeconds = 2;
         boolean scaling = true;

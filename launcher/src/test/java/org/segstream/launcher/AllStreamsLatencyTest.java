@@ -38,6 +38,25 @@ class AllStreamsLatencyTest {
     }
 
     @Test
+    void theStartUpIsSetApartFromTheSteadyState() {
+        var latency = new AllStreamsLatency();
+        var frame = new FrameIdentity("cam", "s", 0, 0, 0, 64, 48, 25, "png", SourceKind.FILE, 1_000);
+        for (int i = 0; i < 30; i++) {
+            long origin = 1_000 + i * 200L;                     // 5 fps
+            long total = i < 5 ? 900 - i * 100 : 120;            // a cold start, then steady
+            latency.frameWritten(frame, null, new FrameTimeline(origin, origin + 5, origin + 10, origin + total - 30,
+                    origin + total - 10, origin + total));
+        }
+        var steady = latency.sinceStart(1_000, true);
+        var startup = latency.sinceStart(1_000, false);
+        assertEquals(25, steady.frames());
+        assertEquals(120, steady.percentile(99));
+        assertEquals(5, startup.frames(), "read in the first second");
+        assertEquals(900, startup.percentile(100));
+        assertEquals(30, latency.sinceStart(0, true).frames(), "no warm-up: every frame");
+    }
+
+    @Test
     void framesWithoutTheSegmentersTimesLeaveThoseStagesUnknown() {
         var latency = new AllStreamsLatency();
         var frame = new FrameIdentity("cam", "s", 0, 0, 0, 64, 48, 25, "png", SourceKind.FILE, 1_000);
