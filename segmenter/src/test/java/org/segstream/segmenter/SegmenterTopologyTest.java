@@ -114,7 +114,7 @@ class SegmenterTopologyTest {
             assertEquals(Integer.parseInt(header(record, Headers.WIDTH)), mask.width());
             assertEquals(Integer.parseInt(header(record, Headers.HEIGHT)), mask.height());
             assertEquals("png", header(record, Headers.ENCODING));
-            assertEquals("fcn8s-slim:0.1.0", header(record, Headers.MODEL));
+            assertEquals("fcn8s-slim:0.2.0", header(record, Headers.MODEL));
             assertTrue(Long.parseLong(header(record, Headers.FRAME_OFFSET)) >= 0);
             long admitted = Long.parseLong(header(record, Headers.SEGMENTER_IN_MS));
             long forwarded = Long.parseLong(header(record, Headers.SEGMENTER_OUT_MS));
