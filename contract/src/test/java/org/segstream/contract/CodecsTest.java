@@ -66,6 +66,22 @@ class CodecsTest {
     }
 
     @Test
+    void maskPngKeepsEveryIndexAndSizeFromOnePixelToAFrame() {
+        for (int[] size : new int[][] {{1, 1}, {640, 360}, {1921, 3}, {3, 1081}}) {
+            int w = size[0];
+            int h = size[1];
+            byte[] classes = new byte[w * h];
+            for (int i = 0; i < classes.length; i++) {
+                classes[i] = (byte) ((i / 97) % 256); // long runs, and every index 0..255 (255: VOC's void)
+            }
+            ClassMap back = MaskPng.decode(MaskPng.encode(new ClassMap(w, h, classes)));
+            assertEquals(w, back.width());
+            assertEquals(h, back.height());
+            assertArrayEquals(classes, back.classes(), w + "x" + h);
+        }
+    }
+
+    @Test
     void vocColoursFollowTheColourMap() {
         assertArrayEquals(new int[] {0, 0, 0}, VocClasses.rgb(0));
         assertArrayEquals(new int[] {128, 128, 128}, VocClasses.rgb(7)); // car
