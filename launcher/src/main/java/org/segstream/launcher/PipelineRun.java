@@ -73,6 +73,11 @@ final class PipelineRun {
             return namespace.isEmpty() ? SegmenterConfig.DEFAULT_APPLICATION_ID : SegmenterConfig.DEFAULT_APPLICATION_ID + "-" + namespace;
         }
 
+        /** Each namespace's sink in its own consumer group, as each has its own segmenter application id. */
+        String sinkGroupId() {
+            return namespace.isEmpty() ? SinkConfig.DEFAULT_GROUP_ID : SinkConfig.DEFAULT_GROUP_ID + "-" + namespace;
+        }
+
         /** "segstream.frames" becomes "segstream.NAMESPACE.frames". */
         private String inNamespace(String topic) {
             return topic.replaceFirst("^segstream\\.", "segstream." + namespace + ".");
@@ -157,7 +162,7 @@ final class PipelineRun {
         try (MetricsServer metrics = startMetrics(options.metricsPort());
              SegmenterApp segmenter = SegmenterApp.start(segmenterConfig, metrics.registry());
              SinkApp sink = SinkApp.start(SinkConfig.of(bootstrapServers, topics, options.outDir(), options.writeMasks())
-                     .withAnnotations(options.annotate(), options.annotate()), listener,
+                     .withGroupId(tuning.sinkGroupId()).withAnnotations(options.annotate(), options.annotate()), listener,
                      metrics.registry());
              FrameProducer producer = new FrameProducer(ingestConfig)) {
             tuning.probe().ingestStarting();

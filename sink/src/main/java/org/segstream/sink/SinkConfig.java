@@ -62,6 +62,12 @@ public record SinkConfig(
         return out;
     }
 
+    /** The same settings in another consumer group (another sink, its own committed offsets). */
+    public SinkConfig withGroupId(String newGroupId) {
+        return new SinkConfig(bootstrapServers, topics, newGroupId, outDir, writeMasks, opacity, overlayClasses, legend, caption,
+                preset, crf, segmentSeconds, kafka);
+    }
+
     /** The same settings with the overlay's legend and caption switched on or off. */
     public SinkConfig withAnnotations(boolean withLegend, boolean withCaption) {
         return new SinkConfig(bootstrapServers, topics, groupId, outDir, writeMasks, opacity, overlayClasses, withLegend, withCaption,
