@@ -43,8 +43,9 @@ final class BenchReport {
             "frames topic", "the frame waits in the stream thread's fetched records while inference runs on earlier ones "
                     + "(queueing at the cores' limit), or in the producer's linger: fewer frames in flight at light load, "
                     + "or a second stream thread once there is more than one core per thread",
-            "segmenter", "the batch wait and inference: run a partial batch at once when the next frame cannot come "
-                    + "within the wait, and a smaller batch at light load",
+            "segmenter", "inference slowed by the other stages sharing the cores (a partial batch already runs at once "
+                    + "when the next frame cannot come within the batch wait): run ingest and the sink on other cores or "
+                    + "machines (they are separate services in the compose stack), or a batch of 1 at light load",
             "commit + masks topic", "the exactly_once_v2 transaction commit before the read_committed sink sees the mask: "
                     + "at_least_once (the sink drops duplicates by sequence number) where a frame may be segmented twice",
             "sink", "frame fetch, JPEG and PNG decode, blend and H.264 encode run on the sink's one thread: give each "
