@@ -88,6 +88,7 @@ final class Bench {
         double brokerIdleMillisPerSecond;
         List<PipelineMeasurement.Result> light = new ArrayList<>();
         List<PipelineMeasurement.Result> scaling = new ArrayList<>();
+        List<String> failedRows = new ArrayList<>();
         log.info("bench: starting a Kafka broker (KRaft) on loopback");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
             brokerIdleMillisPerSecond = brokerIdleCpu();
@@ -101,7 +102,13 @@ final class Bench {
             }
             if (options.scaling()) {
                 for (BenchScenario scenario : scalingScenarios(batch, options.scalingSeconds())) {
-                    scaling.add(rows.run(scenario));
+                    try {
+                        scaling.add(rows.run(scenario));
+                    } catch (IllegalStateException e) {
+                        // One stalled or failed row must not cost the tables of all the others: name it, go on.
+                        log.error("bench: scaling row {} failed: {}", describe(scenario), e.getMessage());
+                        failedRows.add(describe(scenario) + ": " + e.getMessage());
+                    }
                 }
             }
         }
@@ -109,12 +116,18 @@ final class Bench {
         String report = report(mainFrames, run, device, bare, stages, compute, main, light, scaling, ceiling,
                 (System.nanoTime() - started) / 1e9)
                 + String.format(java.util.Locale.ROOT, "%nThe broker alone, idle (no client): %.0f ms of CPU per second.%n",
-                brokerIdleMillisPerSecond);
+                brokerIdleMillisPerSecond)
+                + (failedRows.isEmpty() ? "" : "\n**Scaling rows that failed** (left out of the table):\n\n- "
+                        + String.join("\n- ", failedRows) + "\n");
         out.print(report);
         Path tables = dir.resolve("BENCHMARKS.tables.md");
         Files.writeString(tables, report);
         out.println("tables written to " + tables.toAbsolutePath());
-        return 0;
+        return failedRows.isEmpty() ? 0 : 1;
+    }
+
+    private static String describe(BenchScenario s) {
+        return String.format(java.util.Locale.ROOT, "%d stream(s), %s, batch %d", s.streams(), s.pacing().label(), s.batch());
     }
 
     /** The idle broker's CPU, ms per second over 3 s: its share of every row's broker column that is not the frames'. */

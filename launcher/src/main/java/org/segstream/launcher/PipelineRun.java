@@ -168,7 +168,7 @@ final class PipelineRun {
             tuning.probe().ingestStarting();
             long started = System.currentTimeMillis();
             List<IngestResult> results = ingestAll(sources, ingestConfig, producer, new IngestMetrics(metrics.registry()), tracker, stop);
-            awaitSink(results, tracker, sink);
+            awaitSink(results, tracker, sink, segmenter);
             tuning.probe().drained();
             rows.addAll(summaryRows(sources, results, segmenter.stats().segmentedByStream(), tracker, started));
             String model = options.model().getFileName().toString().replaceFirst("\\.(json|onnx)$", "");
@@ -248,7 +248,8 @@ final class PipelineRun {
     }
 
     /** Waits until the sink has seen the end of every session that sent frames. */
-    private static void awaitSink(List<IngestResult> results, RunTracker tracker, SinkApp sink) throws InterruptedException {
+    private static void awaitSink(List<IngestResult> results, RunTracker tracker, SinkApp sink, SegmenterApp segmenter)
+            throws InterruptedException {
         Map<String, String> waiting = new LinkedHashMap<>();
         for (IngestResult r : results) {
             if (r.framesSent() > 0) {
@@ -265,8 +266,11 @@ final class PipelineRun {
                 throw new IllegalStateException("the sink failed: " + sink.failure().getMessage(), sink.failure());
             }
             if (tracker.nanosSinceProgress() > STALL_NANOS) {
+                // Where it stopped: a segmenter that never reached RUNNING or segmented nothing points at the
+                // consumer group or the model, one that segmented frames at the masks topic or the sink.
                 throw new IllegalStateException("no frame reached the sink for " + STALL_NANOS / 1_000_000_000L
-                        + " s; still waiting for " + waiting.keySet());
+                        + " s; still waiting for " + waiting.keySet() + " (segmenter " + segmenter.state() + ", masks forwarded "
+                        + segmenter.stats().segmentedByStream() + ", frames sent " + sentByStream(results) + ")");
             }
             if (System.nanoTime() - lastReport > 5_000_000_000L) {
                 log.info("waiting for {}: {} frames written so far", waiting.keySet(), tracker.totalWritten());
@@ -274,6 +278,12 @@ final class PipelineRun {
             }
             tracker.awaitChange(200);
         }
+    }
+
+    private static Map<String, Long> sentByStream(List<IngestResult> results) {
+        Map<String, Long> sent = new java.util.TreeMap<>();
+        results.forEach(r -> sent.merge(r.stream(), r.framesSent(), Long::sum));
+        return sent;
     }
 
     /** Metrics on loopback only: `run` is a one-machine tool. A busy port costs the metrics, not the run. */

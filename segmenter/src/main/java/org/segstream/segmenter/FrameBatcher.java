@@ -20,9 +20,10 @@ import org.slf4j.LoggerFactory;
  * {@code maxWaitMillis}, or at once when the segmenter is caught up (the newest frame was sent less than
  * a frame interval ago, so no other is buffered behind it) and the frames' own rate says the batch cannot
  * fill within the wait: a camera at 25 fps never fills a batch of 4 in 50 ms, so waiting would only add
- * latency. Under a backlog frames are older than their spacing, and batches fill as before. Live frames older than
- * {@code maxFrameAgeMillis} by then are shed instead. Times are the stream thread's clock (so tests can
- * drive it) against the records' timestamps. Confined to its stream thread, so it needs no locks.
+ * latency. Under a backlog frames are older than their spacing, and batches fill as before. Live
+ * frames older than {@code maxFrameAgeMillis} by then are shed instead. Times are the stream thread's
+ * clock (so tests can drive it) against the records' timestamps. Confined to its stream thread, so it
+ * needs no locks.
  */
 final class FrameBatcher {
     private static final Logger log = LoggerFactory.getLogger(FrameBatcher.class);
