@@ -1,7 +1,7 @@
 package org.segstream.launcher;
 
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import org.segstream.contract.BgrImage;
 import org.segstream.contract.FrameIdentity;
@@ -17,22 +17,15 @@ final class AllStreamsLatency implements SinkListener {
     record StageSplit(long[] p50, long[] p99, double[] slowestMean, long[] slowestEndToEnd, int slowestFrames) {
     }
 
-    private final LatencyRecorder endToEnd = new LatencyRecorder();
-    private final List<long[]> stagesThenTotal = new ArrayList<>();
-    private final List<Long> originMs = new ArrayList<>();
+    /** One written frame: when ingest read it, milliseconds per stage (-1: unknown), end to end. */
+    private record Frame(long originMs, long[] stages, long endToEnd) {
+    }
+
+    private final List<Frame> frames = new ArrayList<>();
 
     @Override
     public synchronized void frameWritten(FrameIdentity frame, BgrImage overlay, FrameTimeline timeline) {
-        long[] stages = timeline.stageMillis();
-        long[] row = Arrays.copyOf(stages, stages.length + 1);
-        row[stages.length] = timeline.endToEndMillis();
-        add(timeline.originMs(), row);
-    }
-
-    private void add(long origin, long[] row) {
-        endToEnd.add(row[row.length - 1]);
-        stagesThenTotal.add(row);
-        originMs.add(origin);
+        frames.add(new Frame(timeline.originMs(), timeline.stageMillis(), timeline.endToEndMillis()));
     }
 
     /**
@@ -42,22 +35,20 @@ final class AllStreamsLatency implements SinkListener {
      */
     synchronized AllStreamsLatency sinceStart(long warmupMillis, boolean steady) {
         var part = new AllStreamsLatency();
-        long first = originMs.stream().mapToLong(Long::longValue).min().orElse(0);
-        for (int i = 0; i < originMs.size(); i++) {
-            if ((originMs.get(i) - first >= warmupMillis) == steady) {
-                part.add(originMs.get(i), stagesThenTotal.get(i));
-            }
-        }
+        long first = frames.stream().mapToLong(Frame::originMs).min().orElse(0);
+        frames.stream().filter(f -> (f.originMs() - first >= warmupMillis) == steady).forEach(part.frames::add);
         return part;
     }
 
     synchronized int frames() {
-        return stagesThenTotal.size();
+        return frames.size();
     }
 
     /** The {@code p}-th percentile (0..100) in milliseconds, or -1 when no frame was written. */
     synchronized long percentile(double p) {
-        return endToEnd.percentile(p);
+        var recorder = new LatencyRecorder();
+        frames.forEach(f -> recorder.add(f.endToEnd()));
+        return recorder.percentile(p);
     }
 
     /** The split by stage; a stage no frame had a time for reads -1. */
@@ -67,24 +58,22 @@ final class AllStreamsLatency implements SinkListener {
         long[] p99 = new long[n];
         for (int s = 0; s < n; s++) {
             var recorder = new LatencyRecorder();
-            for (long[] row : stagesThenTotal) {
-                if (row[s] >= 0) {
-                    recorder.add(row[s]);
+            for (Frame f : frames) {
+                if (f.stages()[s] >= 0) {
+                    recorder.add(f.stages()[s]);
                 }
             }
             p50[s] = recorder.percentile(50);
             p99[s] = recorder.percentile(99);
         }
-        List<long[]> slowest = new ArrayList<>(stagesThenTotal);
-        slowest.sort((a, b) -> Long.compare(b[n], a[n]));
-        int k = Math.max(1, (int) Math.ceil(slowest.size() / 100.0));
-        slowest = slowest.subList(0, Math.min(k, slowest.size()));
+        List<Frame> slowest = new ArrayList<>(frames);
+        slowest.sort(Comparator.comparingLong(Frame::endToEnd).reversed());
+        slowest = slowest.subList(0, Math.min(Math.max(1, (int) Math.ceil(slowest.size() / 100.0)), slowest.size()));
         double[] mean = new double[n];
         for (int s = 0; s < n; s++) {
             final int stage = s;
-            mean[s] = slowest.stream().filter(r -> r[stage] >= 0).mapToLong(r -> r[stage]).average().orElse(-1);
+            mean[s] = slowest.stream().filter(f -> f.stages()[stage] >= 0).mapToLong(f -> f.stages()[stage]).average().orElse(-1);
         }
-        long[] totals = slowest.stream().mapToLong(r -> r[n]).toArray();
-        return new StageSplit(p50, p99, mean, totals, slowest.size());
+        return new StageSplit(p50, p99, mean, slowest.stream().mapToLong(Frame::endToEnd).toArray(), slowest.size());
     }
 }
