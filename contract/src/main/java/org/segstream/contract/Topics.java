@@ -13,6 +13,13 @@ public record Topics(String frames, String masks, String deadLetters, String sta
     public static final String DEFAULT_DEAD_LETTERS = "segstream.dead-letters";
     public static final String DEFAULT_STATS = "segstream.stats";
 
+    /**
+     * The largest record on any segstream topic and in the segmenter's changelog, in bytes (9 MiB: a 4K
+     * JPEG fits, ingest never sends a frame over 8 MiB): topics are created with it as
+     * {@code max.message.bytes}, and the clients that write or fetch whole frames are sized to it.
+     */
+    public static final int MAX_RECORD_BYTES = 9 * 1024 * 1024;
+
     public static Topics defaults() {
         return new Topics(DEFAULT_FRAMES, DEFAULT_MASKS, DEFAULT_DEAD_LETTERS, DEFAULT_STATS);
     }

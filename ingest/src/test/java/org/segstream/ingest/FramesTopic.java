@@ -36,7 +36,7 @@ final class FramesTopic implements AutoCloseable {
         topics = new Topics(name + ".frames", name + ".masks", name + ".dead-letters", name + ".stats");
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             admin.createTopics(List.of(new NewTopic(topics.frames(), 1, (short) 1)
-                    .configs(Map.of("max.message.bytes", String.valueOf(9 * 1024 * 1024))))).all().get();
+                    .configs(Map.of("max.message.bytes", String.valueOf(Topics.MAX_RECORD_BYTES))))).all().get();
         }
         var props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

@@ -12,7 +12,7 @@ import org.segstream.contract.Topics;
 /** Creates segstream's topics where they do not exist yet (see docs/topics.md). */
 final class TopicSetup {
     /** Large enough for a 4K JPEG frame; ingest keeps every frame under it. */
-    static final String MAX_MESSAGE_BYTES = String.valueOf(9 * 1024 * 1024);
+    static final String MAX_MESSAGE_BYTES = String.valueOf(Topics.MAX_RECORD_BYTES);
 
     private TopicSetup() {
     }

@@ -7,6 +7,7 @@ import java.util.WeakHashMap;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
+import org.segstream.contract.Topics;
 import org.segstream.segmenter.model.SegmentationModel;
 
 /** frames topic -> {@link SegmentProcessor} (with its pending-frames store) -> masks, stats and dead-letters topics. */
@@ -31,7 +32,7 @@ final class SegmenterTopology {
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SegmentProcessor.STORE), Serdes.Long(), Serdes.ByteArray())
                         // Frames may be large: let the changelog take what the frames topic takes.
-                        .withLoggingEnabled(Map.of("max.message.bytes", String.valueOf(9 * 1024 * 1024)))
+                        .withLoggingEnabled(Map.of("max.message.bytes", String.valueOf(Topics.MAX_RECORD_BYTES)))
                         // Most frames are admitted and segmented between two commits: the cache folds their put and
                         // delete, so the changelog gets a frame only if it is still pending at a commit (plus a
                         // small tombstone), not every JPEG a second time.

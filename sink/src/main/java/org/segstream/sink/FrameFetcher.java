@@ -13,6 +13,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.segstream.contract.Topics;
 
 /**
  * Reads the frame a mask belongs to, by the frames-topic partition and offset the mask carries.
@@ -36,7 +37,7 @@ final class FrameFetcher implements AutoCloseable {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 32);
         props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 16 * 1024 * 1024);
-        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 9 * 1024 * 1024);
+        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.MAX_RECORD_BYTES);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "segstream-sink-frames");
         props.putAll(config.kafka());
         props.remove(ConsumerConfig.GROUP_ID_CONFIG); // assigned partitions, no group

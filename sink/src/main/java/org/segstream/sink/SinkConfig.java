@@ -45,13 +45,6 @@ public record SinkConfig(
         return new SinkConfig(bootstrapServers, topics, DEFAULT_GROUP_ID, outDir, writeMasks, 0.5, Set.of(), false, false, "veryfast", 23, 60, Map.of());
     }
 
-    /**
-     * From KAFKA_BOOTSTRAP_SERVERS (required), SEGSTREAM_OUT_DIR, SEGSTREAM_WRITE_MASKS (true/false),
-     * SEGSTREAM_OVERLAY_OPACITY, SEGSTREAM_OVERLAY_CLASSES (comma-separated class names; empty: all),
-     * SEGSTREAM_OVERLAY_LEGEND, SEGSTREAM_OVERLAY_CAPTION (true/false), SEGSTREAM_H264_PRESET, SEGSTREAM_H264_CRF, SEGSTREAM_SEGMENT_SECONDS (live
-     * streams' overlay segment length), SEGSTREAM_SINK_GROUP_ID and
-     * the topic variables of {@link Topics#fromEnv}.
-     */
     private static Set<String> classes(String list) {
         Set<String> out = new java.util.LinkedHashSet<>();
         for (String name : list.split(",")) {
@@ -74,6 +67,13 @@ public record SinkConfig(
                 preset, crf, segmentSeconds, kafka);
     }
 
+    /**
+     * From KAFKA_BOOTSTRAP_SERVERS (required), SEGSTREAM_OUT_DIR, SEGSTREAM_WRITE_MASKS (true/false),
+     * SEGSTREAM_OVERLAY_OPACITY, SEGSTREAM_OVERLAY_CLASSES (comma-separated class names; empty: all),
+     * SEGSTREAM_OVERLAY_LEGEND, SEGSTREAM_OVERLAY_CAPTION (true/false), SEGSTREAM_H264_PRESET, SEGSTREAM_H264_CRF, SEGSTREAM_SEGMENT_SECONDS (live
+     * streams' overlay segment length), SEGSTREAM_SINK_GROUP_ID and
+     * the topic variables of {@link Topics#fromEnv}.
+     */
     public static SinkConfig fromEnv(Map<String, String> env, Map<String, Object> kafka) {
         String bootstrap = env.get("KAFKA_BOOTSTRAP_SERVERS");
         if (bootstrap == null || bootstrap.isBlank()) {

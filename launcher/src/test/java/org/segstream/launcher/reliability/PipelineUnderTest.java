@@ -48,7 +48,7 @@ final class PipelineUnderTest implements AutoCloseable {
 
     static PipelineUnderTest create(EmbeddedKafkaBroker broker, String name, Path parent, int partitions) throws Exception {
         var pipeline = new PipelineUnderTest(broker, name, Files.createDirectories(parent.resolve(name)));
-        Map<String, String> sized = Map.of("max.message.bytes", String.valueOf(9 * 1024 * 1024));
+        Map<String, String> sized = Map.of("max.message.bytes", String.valueOf(Topics.MAX_RECORD_BYTES));
         Map<String, String> appendTime = new HashMap<>(sized);
         appendTime.put("message.timestamp.type", "LogAppendTime");
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
