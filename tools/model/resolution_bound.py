@@ -53,10 +53,7 @@ def evaluate(labels: np.ndarray, stride: int, batch: int = 10) -> dict:
     conf = np.zeros((NUM_CLASSES, NUM_CLASSES), dtype=np.int64)
     for i in range(0, len(labels), batch):
         gt = labels[i:i + batch]
-        pred = ideal_prediction(gt, stride)
-        ok = gt < NUM_CLASSES
-        conf += np.bincount(gt[ok].astype(np.int64) * NUM_CLASSES + pred[ok],
-                            minlength=NUM_CLASSES ** 2).reshape(NUM_CLASSES, NUM_CLASSES)
+        conf += train.confusion(gt, ideal_prediction(gt, stride))
     return train.metrics(conf)
 
 

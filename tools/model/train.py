@@ -166,12 +166,16 @@ def evaluate(m: FCN8s, stage: int, frames, labels, device, batch: int = 4) -> di
     conf = np.zeros((NUM_CLASSES, NUM_CLASSES), dtype=np.int64)
     for i in range(0, len(frames), batch):
         pred = forward_stage(m, to_input(frames[i:i + batch], device), stage).argmax(1).cpu().numpy()
-        gt = labels[i:i + batch]
-        ok = gt < NUM_CLASSES
-        conf += np.bincount(gt[ok].astype(np.int64) * NUM_CLASSES + pred[ok],
-                            minlength=NUM_CLASSES ** 2).reshape(NUM_CLASSES, NUM_CLASSES)
+        conf += confusion(labels[i:i + batch], pred)
     m.train()
     return metrics(conf)
+
+
+def confusion(gt: np.ndarray, pred: np.ndarray) -> np.ndarray:
+    """Pixel counts [true class, predicted class]; labels outside the 21 classes (VOC's void) are left out."""
+    ok = gt < NUM_CLASSES
+    return np.bincount(gt[ok].astype(np.int64) * NUM_CLASSES + pred[ok],
+                       minlength=NUM_CLASSES ** 2).reshape(NUM_CLASSES, NUM_CLASSES)
 
 
 def metrics(conf: np.ndarray) -> dict:

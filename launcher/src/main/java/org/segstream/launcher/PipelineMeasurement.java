@@ -66,7 +66,7 @@ final class PipelineMeasurement {
                 seconds = Math.max(seconds, row.framesWritten() / row.fps());
             }
         }
-        // Only the light-load rows (the latency target, 12 s) leave out their start; the others are backlog or too short.
+        // Only the light-load rows (the latency target, 20 s by default) leave out their start; the others are backlog or too short.
         long warmup = scenario.pacing().sampleFps() > 0 ? LATENCY_WARMUP_MS : 0;
         var steady = outcome.latencies().sinceStart(warmup, true);
         var startup = outcome.latencies().sinceStart(warmup, false);

@@ -79,8 +79,9 @@ final class FrameBatcher {
             }
             // Caught up: the newest frame is younger than the gap to the next one, so none is buffered behind it.
             long newestAge = nowMillis - queue.peekLast().record.timestamp();
-            boolean caughtUp = newestAge < arrivals.millisUntil(entry.getKey(), 1, nowMillis);
-            double fillsIn = arrivals.millisUntil(entry.getKey(), batchSize - queue.size(), nowMillis) - newestAge;
+            double gap = arrivals.millisUntil(entry.getKey(), 1, nowMillis);
+            boolean caughtUp = newestAge < gap;
+            double fillsIn = gap * (batchSize - queue.size()) - newestAge;
             long waitLeft = maxWaitMillis - (nowMillis - queue.peekFirst().queuedAtMillis);
             if (caughtUp && fillsIn > waitLeft) {
                 run(take(queue, queue.size()), nowMillis);
