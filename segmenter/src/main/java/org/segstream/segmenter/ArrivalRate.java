@@ -7,7 +7,9 @@ import java.util.Map;
  * How fast frames of one model input size come in, from their records' timestamps (when ingest sent
  * them), so the batcher can tell whether a partial batch could still fill within its wait. Producer
  * timestamps, not arrival at the segmenter: while the stream thread is busy with inference, buffered
- * records reach it back to back whatever the cameras' rate.
+ * records reach it back to back whatever the cameras' rate. The observed interval is capped by the
+ * stream's declared one ({@code segstream.fps}): a stream that pauses and resumes (a reconnect, a
+ * restart, a burst after a stall) does not pass for a slow camera, which would run batches half empty.
  */
 final class ArrivalRate {
     /** Weight of the newest interval in the smoothed one. */
@@ -16,7 +18,8 @@ final class ArrivalRate {
     private static final class Stream {
         Object size;
         long lastTimestampMs;
-        double intervalMs = -1; // unknown until the second frame
+        double intervalMs = -1; // observed, smoothed; unknown until the second frame
+        double declaredIntervalMs = Double.MAX_VALUE;
     }
 
     private final Map<String, Stream> streams = new HashMap<>();
@@ -27,8 +30,10 @@ final class ArrivalRate {
         this.forgetAfterMs = forgetAfterMs;
     }
 
-    void record(String stream, Object size, long timestampMs) {
+    /** A frame of {@code stream} sent at {@code timestampMs}; {@code declaredFps} its stream's rate (0: unknown). */
+    void record(String stream, Object size, long timestampMs, double declaredFps) {
         Stream s = streams.computeIfAbsent(stream, k -> new Stream());
+        s.declaredIntervalMs = declaredFps > 0 ? 1000 / declaredFps : Double.MAX_VALUE;
         if (s.size != null && s.size.equals(size) && timestampMs >= s.lastTimestampMs) {
             double interval = timestampMs - s.lastTimestampMs;
             s.intervalMs = s.intervalMs < 0 ? interval : (1 - SMOOTHING) * s.intervalMs + SMOOTHING * interval;
@@ -52,7 +57,7 @@ final class ArrivalRate {
             if (s.intervalMs <= 0) {
                 return 0;
             }
-            perMs += 1 / s.intervalMs;
+            perMs += 1 / Math.min(s.intervalMs, s.declaredIntervalMs);
         }
         return perMs == 0 ? 0 : frames / perMs;
     }

@@ -56,7 +56,7 @@ final class FrameBatcher {
         frame.queuedAtMillis = nowMillis;
         frame.modelInput = sizing.toModel(frame.image);
         var size = new Size(frame.modelInput.width(), frame.modelInput.height());
-        arrivals.record(frame.identity.stream(), size, frame.record.timestamp());
+        arrivals.record(frame.identity.stream(), size, frame.record.timestamp(), frame.identity.fps());
         waiting.computeIfAbsent(size, s -> new ArrayDeque<>()).add(frame);
     }
 

@@ -157,12 +157,12 @@ class SegmenterTopologyTest {
     void aCaughtUpCameraTooSlowToFillTheBatchWithinTheWaitIsNotMadeToWait() {
         start(4, 300);
         long t0 = System.currentTimeMillis(); // the driver's wall clock starts at its creation and is not advanced here
-        frames.pipeInput(sentAt(frame("cam", 0, 40, 24), t0));
+        frames.pipeInput(sentAt(fiveFps(0), t0));
         assertTrue(masks.isEmpty(), "one frame says nothing of the camera's rate: it waits");
-        frames.pipeInput(sentAt(frame("cam", 1, 40, 24), t0 + 200));
+        frames.pipeInput(sentAt(fiveFps(1), t0 + 200));
         assertEquals(List.of("0", "1"), headerValues(masks.readRecordsToList(), "cam", Headers.SEQ),
                 "at 5 fps two more frames take 400 ms, more than the 300 ms wait: the partial batch runs at once");
-        frames.pipeInput(sentAt(frame("cam", 2, 40, 24), t0 + 400));
+        frames.pipeInput(sentAt(fiveFps(2), t0 + 400));
         assertEquals(List.of("2"), headerValues(masks.readRecordsToList(), "cam", Headers.SEQ));
         assertEquals(1.5, stats.meanBatchSize(), 1e-9);
     }
@@ -250,13 +250,23 @@ class SegmenterTopologyTest {
     }
 
     static TestRecord<String, byte[]> frame(String stream, long seq, int width, int height, SourceKind kind, long captureMs) {
+        return frame(stream, seq, width, height, kind, captureMs, 25.0);
+    }
+
+    static TestRecord<String, byte[]> frame(String stream, long seq, int width, int height, SourceKind kind, long captureMs,
+                                            double fps) {
         byte[] px = new byte[width * height * 3];
         for (int i = 0; i < px.length; i++) {
             px[i] = (byte) ((i * 7 + seq * 13) & 0xff);
         }
         var headers = new RecordHeaders();
-        new FrameIdentity(stream, "s1", seq, seq * 40_000, captureMs, width, height, 25.0, "jpeg", kind).writeTo(headers);
+        new FrameIdentity(stream, "s1", seq, seq * 40_000, captureMs, width, height, fps, "jpeg", kind).writeTo(headers);
         return new TestRecord<>(stream, JpegCodec.encode(new BgrImage(width, height, px), 90), headers);
+    }
+
+    /** A frame of a camera that declares 5 fps. */
+    static TestRecord<String, byte[]> fiveFps(long seq) {
+        return frame("cam", seq, 40, 24, SourceKind.FILE, System.currentTimeMillis(), 5.0);
     }
 
     /** The record as its producer sent it at {@code timestampMs}. */
