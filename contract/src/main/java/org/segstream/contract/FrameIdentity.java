@@ -15,9 +15,18 @@ public record FrameIdentity(
         double fps,
         String encoding,
         SourceKind sourceKind,
-        long ingestTimeMs) {
+        long ingestTimeMs,
+        String source) {
 
     public static final int MAX_DIMENSION = 16384;
+    /** Longest {@link Headers#SOURCE} kept: a label, so a longer one is cut rather than refused. */
+    public static final int MAX_SOURCE_CHARS = 255;
+
+    /** A frame without a source name (a live connection, or a producer that does not say). */
+    public FrameIdentity(String stream, String session, long seq, long ptsMicros, long captureTimeMs, int width, int height,
+                         double fps, String encoding, SourceKind sourceKind, long ingestTimeMs) {
+        this(stream, session, seq, ptsMicros, captureTimeMs, width, height, fps, encoding, sourceKind, ingestTimeMs, null);
+    }
 
     /** A frame without an ingest time (records written before {@link Headers#INGEST_MS} existed). */
     public FrameIdentity(String stream, String session, long seq, long ptsMicros, long captureTimeMs, int width, int height,
@@ -40,10 +49,13 @@ public record FrameIdentity(
         if (seq < 0) {
             throw new BadRecordException("sequence number " + seq + " is negative");
         }
+        if (source != null && source.length() > MAX_SOURCE_CHARS) {
+            source = source.substring(0, MAX_SOURCE_CHARS);
+        }
     }
 
     public FrameIdentity withEncoding(String newEncoding) {
-        return new FrameIdentity(stream, session, seq, ptsMicros, captureTimeMs, width, height, fps, newEncoding, sourceKind, ingestTimeMs);
+        return new FrameIdentity(stream, session, seq, ptsMicros, captureTimeMs, width, height, fps, newEncoding, sourceKind, ingestTimeMs, source);
     }
 
     public void writeTo(org.apache.kafka.common.header.Headers headers) {
@@ -62,6 +74,11 @@ public record FrameIdentity(
             Headers.put(headers, Headers.INGEST_MS, ingestTimeMs);
         } else {
             headers.remove(Headers.INGEST_MS);
+        }
+        if (source != null) {
+            Headers.put(headers, Headers.SOURCE, source);
+        } else {
+            headers.remove(Headers.SOURCE);
         }
     }
 
@@ -85,6 +102,7 @@ public record FrameIdentity(
                 fps,
                 Headers.get(headers, Headers.ENCODING),
                 SourceKind.fromWire(Headers.get(headers, Headers.SOURCE_KIND)),
-                headers.lastHeader(Headers.INGEST_MS) == null ? -1 : Headers.getLong(headers, Headers.INGEST_MS));
+                headers.lastHeader(Headers.INGEST_MS) == null ? -1 : Headers.getLong(headers, Headers.INGEST_MS),
+                Headers.getOrNull(headers, Headers.SOURCE));
     }
 }

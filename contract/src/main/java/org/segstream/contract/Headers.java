@@ -33,6 +33,11 @@ public final class Headers {
     public static final String FPS = "segstream.fps";
     /** Value encoding: "jpeg" or "bgr24" on frames, "png" on masks. */
     public static final String ENCODING = "segstream.encoding";
+    /**
+     * Which input of the stream the session reads (optional): for a file, its name (a folder source's
+     * files are sessions of one stream, so this tells them apart). Never a URL, which may hold credentials.
+     */
+    public static final String SOURCE = "segstream.source";
     /** "file" or "live": live frames may be shed when stale, file frames never. */
     public static final String SOURCE_KIND = "segstream.source.kind";
     /** On masks: the frames-topic partition and offset of the frame this mask belongs to. */
