@@ -1,6 +1,16 @@
 package org.segstream.ingest;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -61,29 +71,41 @@ public final class IngestJob {
         return stop.getCount() == 0;
     }
 
-    /** How one session went: frames sent, error (one line, null at a clean end), whether it opened at all. */
-    private record Session(String id, long frames, String error, boolean opened, boolean finite) {
+    /** How one session went: its report, whether it opened at all, and whether the source has an end. */
+    private record Session(SessionReport report, boolean opened, boolean finite) {
+        long frames() {
+            return report.frames();
+        }
+
+        /** The error that ended the session (one line), null at a clean end or a stop. */
+        String error() {
+            String ended = report.ended();
+            return ended.equals(SessionReport.END_OF_INPUT) || ended.equals(SessionReport.STOPPED) ? null : ended;
+        }
     }
 
     /**
      * Runs to the end of the source (a live one: until {@link #stop()}); never throws for a bad
-     * source, the result says what went wrong. For a live source the result is its last session that
-     * sent frames.
+     * source, the result lists every session and says what went wrong.
      */
     public IngestResult run() {
         if (source.isDirectory()) {
             return runDirectory();
         }
         if (source.kind() != SourceKind.LIVE) {
-            Session s = runSession();
-            return new IngestResult(source.stream(), s.id(), s.frames(), s.error());
+            Session s = runSession(source);
+            return new IngestResult(source.stream(), List.of(s.report()), s.error());
         }
+        List<SessionReport> sessions = new ArrayList<>();
         Session lastWithFrames = null;
         Session last = null;
         boolean everOpened = false;
         int failures = 0;
         while (!stopping()) {
-            Session s = runSession();
+            Session s = runSession(source);
+            if (s.frames() > 0) {
+                sessions.add(s.report()); // connection attempts that got no frame are logged, not listed
+            }
             last = s;
             everOpened |= s.opened();
             if (s.frames() > 0) {
@@ -95,7 +117,7 @@ public final class IngestJob {
             }
             if (!everOpened && !reconnect.retryFirstOpen()) {
                 log.error("{}", s.error());
-                return new IngestResult(source.stream(), s.id(), 0, s.error());
+                return new IngestResult(source.stream(), List.of(s.report()), s.error());
             }
             if (s.error() == null && s.finite()) {
                 break; // a file over the network, read to its end
@@ -114,69 +136,72 @@ public final class IngestJob {
         }
         if (lastWithFrames != null) {
             String error = stopping() || lastWithFrames != last ? null : lastWithFrames.error();
-            return new IngestResult(source.stream(), lastWithFrames.id(), lastWithFrames.frames(), error);
+            return new IngestResult(source.stream(), sessions, error);
         }
-        return new IngestResult(source.stream(), last == null ? newSessionId() : last.id(), 0,
+        return new IngestResult(source.stream(), last == null ? List.of() : List.of(last.report()),
                 last == null || stopping() ? null : last.error());
     }
 
-    private static String newSessionId() {
-        return UUID.randomUUID().toString().substring(0, 8);
+    /**
+     * A new session's id: its UTC start time, so ids (and the sink's session folders) sort by time, and
+     * a random part (e.g. {@code 20261130-013023.123-4c868c2b}); lower-case letters, digits, - and . only, so the
+     * id is its own folder name.
+     */
+    private static String newSessionId(long startMs) {
+        return SESSION_TIME.format(Instant.ofEpochMilli(startMs)) + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
+    private static final DateTimeFormatter SESSION_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss.SSS").withZone(ZoneOffset.UTC);
+
     /** Video files of a directory source, in name order. */
-    static java.util.List<java.nio.file.Path> videoFiles(java.nio.file.Path dir) throws java.io.IOException {
-        try (var files = java.nio.file.Files.list(dir)) {
-            return files.filter(java.nio.file.Files::isRegularFile)
+    static List<Path> videoFiles(Path dir) throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.filter(Files::isRegularFile)
                     .filter(p -> VIDEO_EXTENSIONS.matcher(p.getFileName().toString()).matches())
-                    .sorted(java.util.Comparator.comparing(p -> p.getFileName().toString()))
+                    .sorted(Comparator.comparing(p -> p.getFileName().toString()))
                     .toList();
         }
     }
 
-    private static final java.util.regex.Pattern VIDEO_EXTENSIONS = java.util.regex.Pattern.compile(
+    private static final Pattern VIDEO_EXTENSIONS = Pattern.compile(
             "(?i)[^.].*\\.(mp4|m4v|mov|mkv|webm|avi|ts|mts|m2ts|flv|mpg|mpeg|3gp|h264|h265|hevc)$");
 
     /** A directory: each video file in name order is one session of the stream; a file that fails is reported and skipped. */
     private IngestResult runDirectory() {
-        java.util.List<java.nio.file.Path> files;
+        List<Path> files;
         try {
-            files = videoFiles(java.nio.file.Path.of(source.location()));
-        } catch (java.io.IOException e) {
-            log.error("source '{}' ({}): cannot list the directory: {}", source.stream(), source.location(), e.getMessage());
-            return new IngestResult(source.stream(), newSessionId(), 0, "source '" + source.stream() + "' (" + source.location()
-                    + "): cannot list the directory: " + e.getMessage());
+            files = videoFiles(Path.of(source.location()));
+        } catch (IOException e) {
+            String error = "source '" + source.stream() + "' (" + source.location() + "): cannot list the directory: " + e.getMessage();
+            log.error("{}", error);
+            return new IngestResult(source.stream(), List.of(), error);
         }
         if (files.isEmpty()) {
             String error = "source '" + source.stream() + "' (" + source.location() + "): no video files in the directory";
             log.error("{}", error);
-            return new IngestResult(source.stream(), newSessionId(), 0, error);
+            return new IngestResult(source.stream(), List.of(), error);
         }
-        Session lastWithFrames = null;
+        List<SessionReport> sessions = new ArrayList<>();
         String firstError = null;
-        for (java.nio.file.Path file : files) {
+        for (Path file : files) {
             if (stopping()) {
                 break;
             }
             Session s = runSession(new SourceSpec(source.stream(), file.toString(), SourceKind.FILE, source.options()));
-            if (s.frames() > 0) {
-                lastWithFrames = s;
-            }
+            sessions.add(s.report());
             if (s.error() != null && firstError == null) {
                 firstError = s.error();
             }
         }
-        return lastWithFrames == null ? new IngestResult(source.stream(), newSessionId(), 0, firstError)
-                : new IngestResult(source.stream(), lastWithFrames.id(), lastWithFrames.frames(), firstError);
+        return new IngestResult(source.stream(), sessions, firstError);
     }
 
     /** One session: open, publish every frame until the end, an error or stop(), then the end record. */
-    private Session runSession() {
-        return runSession(source);
-    }
-
     private Session runSession(SourceSpec input) {
-        String session = newSessionId();
+        long startedMs = System.currentTimeMillis();
+        String session = newSessionId(startedMs);
+        // A file's name tells a folder's sessions apart; a URL is not repeated on every record (it may hold credentials).
+        String sourceName = input.kind() == SourceKind.FILE && !input.isUrl() ? Path.of(input.location()).getFileName().toString() : null;
         long seq = 0;
         boolean opened = false;
         boolean live = input.kind() == SourceKind.LIVE;
@@ -197,7 +222,7 @@ public final class IngestJob {
             var sampler = new FrameSampler(options.fps());
             var pacer = !live && options.realtime() ? new Pacer() : null;
             var progress = !live && System.console() != null ? new Progress(input.stream(), decoder.lengthInFrames(), decoder.frameRate()) : null;
-            log.info("ingesting '{}' from {} ({} fps, session {})", input.stream(), input.location(),
+            log.info("ingesting '{}' from {} ({} fps, session {})", input.stream(), input.redactedLocation(),
                     String.format("%.2f", fps), session);
             DecodedFrame frame;
             long decodeStart = System.nanoTime();
@@ -222,7 +247,7 @@ public final class IngestJob {
                 image = Downscale.to(image, size[0], size[1]);
                 long capture = CaptureTime.of(live, options.recordedTime(), creationMs, frame.ptsMicros(), now);
                 var identity = new FrameIdentity(input.stream(), session, seq, frame.ptsMicros(),
-                        capture, image.width(), image.height(), fps, "jpeg", input.kind(), now);
+                        capture, image.width(), image.height(), fps, "jpeg", input.kind(), now, sourceName);
                 long encodeStart = System.nanoTime();
                 byte[] jpeg = encodeWithinLimit(image, options.jpegQuality() > 0 ? options.jpegQuality() : config.jpegQuality());
                 long sent = System.nanoTime();
@@ -240,7 +265,8 @@ public final class IngestJob {
                 producer.flush();
             }
             log.info("ingest of '{}' session {} {}: {} frames", input.stream(), session, stopping() ? "stopped" : "done", seq);
-            return new Session(session, seq, null, true, decoder.hasKnownDuration());
+            String ended = stopping() ? SessionReport.STOPPED : SessionReport.END_OF_INPUT;
+            return new Session(report(input, session, startedMs, seq, ended), true, decoder.hasKnownDuration());
         } catch (SourceException e) {
             if (!live) {
                 log.error("{}", e.getMessage());
@@ -254,8 +280,12 @@ public final class IngestJob {
                 producer.sendEnd(new StreamEnd(input.stream(), session, seq));
                 producer.flush();
             }
-            return new Session(session, seq, e.getMessage(), opened, false);
+            return new Session(report(input, session, startedMs, seq, e.getMessage()), opened, false);
         }
+    }
+
+    private static SessionReport report(SourceSpec input, String session, long startedMs, long frames, String ended) {
+        return new SessionReport(session, input.redactedLocation(), startedMs, System.currentTimeMillis(), frames, ended);
     }
 
     /** JPEG under the producer's request limit: lower the quality until it fits (never send what the broker refuses). */

@@ -29,6 +29,9 @@ public record SourceSpec(String stream, String location, SourceKind kind, Source
             throw new IllegalArgumentException("stream id '" + stream
                     + "' must be 1-128 characters of letters, digits, '.', '_' or '-'");
         }
+        if (stream.chars().allMatch(c -> c == '.')) {
+            throw new IllegalArgumentException("stream id '" + stream + "' must not be only dots");
+        }
     }
 
     public static SourceSpec parse(String argument) {
@@ -68,6 +71,11 @@ public record SourceSpec(String stream, String location, SourceKind kind, Source
     /** A V4L2 camera device ({@code /dev/videoN}), read with FFmpeg's video4linux2 input format. */
     public boolean isDevice() {
         return V4L2.matcher(location).matches() && !isUrl();
+    }
+
+    /** The location as it may be shown (logs, summaries): a URL's password and secret query values masked. */
+    public String redactedLocation() {
+        return isUrl() ? Credentials.redact(location) : location;
     }
 
     public boolean isUrl() {

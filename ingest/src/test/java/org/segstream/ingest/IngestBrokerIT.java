@@ -94,7 +94,10 @@ class IngestBrokerIT {
                 assertWholeSession(s.getValue(), true);
             }
             assertEquals(last.getKey(), outcome.session(), "the result names the last session");
-            assertEquals(resumed, outcome.framesSent());
+            assertEquals(sessions.stream().map(java.util.Map.Entry::getKey).toList(),
+                    outcome.sessions().stream().map(SessionReport::id).toList(), "the result lists every session that sent frames");
+            assertEquals(sessions.stream().mapToLong(e -> e.getValue().size() - 1).sum(), outcome.framesSent(),
+                    "frames over every session (each session's items end with its end record)");
             assertNull(outcome.error(), "stopped on request, not failed");
         } finally {
             Ffmpeg.kill(server);
@@ -279,13 +282,19 @@ class IngestBrokerIT {
              var producer = new FrameProducer(config(topic))) {
             IngestResult result = new IngestJob(SourceSpec.parse(folder.toString()), config(topic), producer).run();
             assertEquals("dashcam", result.stream());
-            assertEquals(4, result.framesSent(), "the result is the last session with frames");
+            assertEquals(7, result.framesSent(), "frames of every file");
+            assertEquals(List.of("0001.mkv", "0002.mkv", "0003.mp4"),
+                    result.sessions().stream().map(r -> Path.of(r.source()).getFileName().toString()).toList());
+            assertEquals(List.of(3L, 4L, 0L), result.sessions().stream().map(SessionReport::frames).toList());
+            assertEquals(SessionReport.END_OF_INPUT, result.sessions().get(0).ended());
+            assertTrue(result.sessions().get(2).ended().contains("0003.mp4"), "why the damaged file ended");
             assertTrue(result.error() != null && result.error().contains("0003.mp4"), String.valueOf(result.error()));
             var items = topic.readUntil(i -> i.stream().filter(x -> x.end() != null).count() >= 2, Duration.ofSeconds(20));
             var sessions = new ArrayList<>(FramesTopic.bySession(items).values());
             assertEquals(2, sessions.size());
             assertEquals(3, assertWholeSession(sessions.get(0), true));
             assertEquals(96, sessions.get(0).get(0).frame().width(), "0001 first");
+            assertEquals("0001.mkv", sessions.get(0).get(0).frame().source(), "each frame names its file");
             assertEquals(4, assertWholeSession(sessions.get(1), true));
             assertEquals(result.session(), sessions.get(1).get(0).session());
         }
