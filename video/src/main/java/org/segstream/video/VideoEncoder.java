@@ -72,6 +72,16 @@ public final class VideoEncoder implements AutoCloseable {
     private PointerPointer<BytePointer> sourcePlanes;
     private IntPointer sourceStrides;
     private long framesWritten;
+    /** One frame at the nominal rate, in {@link #TIME_BASE} ticks: the last frame's duration. */
+    private long frameTicks;
+    private long firstTimestampMicros;
+    private long lastPts = -1;
+
+    /**
+     * Frames are timed in 1/90000 s (MPEG's clock), not in frame intervals, so a file can carry the
+     * source's own timestamps: variable frame rate where a live camera lost frames.
+     */
+    private static final AVRational TIME_BASE = av_make_q(1, 90_000);
 
     private VideoEncoder(Path file, int width, int height) {
         this.file = file;
@@ -111,7 +121,8 @@ public final class VideoEncoder implements AutoCloseable {
         codec = avcodec_alloc_context3(encoder);
         AVRational rate = av_d2q(fps > 0 && Double.isFinite(fps) ? fps : 25.0, 100_000);
         int pixelFormat = h264 ? (width % 2 == 0 && height % 2 == 0 ? AV_PIX_FMT_YUV420P : AV_PIX_FMT_YUV444P) : AV_PIX_FMT_BGR0;
-        codec.width(width).height(height).pix_fmt(pixelFormat).framerate(rate).time_base(av_inv_q(rate));
+        codec.width(width).height(height).pix_fmt(pixelFormat).framerate(rate).time_base(TIME_BASE);
+        frameTicks = Math.max(1, Math.round(90_000 / av_q2d(rate)));
         codec.gop_size(Math.max(1, (int) Math.round(av_q2d(rate) * 2)));
         if (h264) {
             codec.colorspace(AVCOL_SPC_SMPTE170M).color_range(AVCOL_RANGE_MPEG);
@@ -150,8 +161,16 @@ public final class VideoEncoder implements AutoCloseable {
         sourceStrides = new IntPointer(new int[] {width * 3, 0, 0, 0});
     }
 
-    /** Appends one frame; frames are timed at the constant frame rate given to {@link #open}. */
+    /** Appends one frame, timed at the constant frame rate given to {@link #open}. */
     public void write(BgrImage image) throws IOException {
+        write(image, framesWritten == 0 ? 0 : firstTimestampMicros + Math.round(framesWritten * frameTicks / 0.09));
+    }
+
+    /**
+     * Appends one frame shown at {@code timestampMicros} (any origin: the file starts at its first
+     * frame). Timestamps must increase; one that does not is moved just after the previous frame.
+     */
+    public void write(BgrImage image, long timestampMicros) throws IOException {
         if (image.width() != width || image.height() != height) {
             throw new IllegalArgumentException("a " + image.width() + "x" + image.height() + " frame in a "
                     + width + "x" + height + " video (" + file + ")");
@@ -159,7 +178,13 @@ public final class VideoEncoder implements AutoCloseable {
         check(av_frame_make_writable(frame), "make the frame writable");
         source.position(0).put(image.pixels());
         sws_scale(converter, sourcePlanes, sourceStrides, 0, height, frame.data(), frame.linesize());
-        frame.pts(framesWritten++);
+        if (framesWritten == 0) {
+            firstTimestampMicros = timestampMicros;
+        }
+        long pts = Math.max(lastPts + 1, Math.round((timestampMicros - firstTimestampMicros) * 0.09));
+        frame.pts(pts);
+        lastPts = pts;
+        framesWritten++;
         check(avcodec_send_frame(codec, frame), "encode a frame");
         drain();
     }
@@ -177,7 +202,7 @@ public final class VideoEncoder implements AutoCloseable {
             check(got, "receive an encoded packet");
             if (packet.duration() <= 0) {
                 // Without a duration the MP4 edit list ends at the last frame's start and players drop it.
-                packet.duration(1);
+                packet.duration(frameTicks);
             }
             av_packet_rescale_ts(packet, codec.time_base(), stream.time_base());
             packet.stream_index(stream.index());

@@ -25,4 +25,18 @@ public record VideoFileInfo(String codec, int width, int height, int frames) {
             throw new IOException("cannot decode " + file + ": " + e.getMessage(), e);
         }
     }
+
+    /** The presentation time of every frame, in microseconds, in decoding order (as a player shows them). */
+    public static long[] frameTimesMicros(Path file) throws IOException {
+        try (var grabber = new FFmpegFrameGrabber(file.toFile())) {
+            grabber.start();
+            var times = new java.util.ArrayList<Long>();
+            while (grabber.grabImage() != null) {
+                times.add(grabber.getTimestamp());
+            }
+            return times.stream().mapToLong(Long::longValue).toArray();
+        } catch (FrameGrabber.Exception e) {
+            throw new IOException("cannot decode " + file + ": " + e.getMessage(), e);
+        }
+    }
 }
