@@ -8,8 +8,8 @@ import org.segstream.contract.BgrImage;
 import org.segstream.video.VideoEncoder;
 
 /**
- * One overlay video file: {@code <stream dir>/overlay-<first seq, 6 digits>.mp4}. It is written under
- * a hidden temporary name and renamed when finished, so a final name never holds a partial file.
+ * One overlay video file. It is written under a hidden temporary name beside its final name and
+ * renamed when finished, so a final name never holds a partial file.
  */
 final class OverlayVideoWriter implements AutoCloseable {
     private final Path finalFile;
@@ -18,12 +18,10 @@ final class OverlayVideoWriter implements AutoCloseable {
     private final int width;
     private final int height;
 
-    OverlayVideoWriter(Path streamDir, long firstSeq, int width, int height, double fps, VideoEncoder.Settings settings)
-            throws IOException {
-        Files.createDirectories(streamDir);
-        String name = String.format("overlay-%06d.mp4", firstSeq);
-        this.finalFile = streamDir.resolve(name);
-        this.partFile = streamDir.resolve("." + name + ".part");
+    OverlayVideoWriter(Path file, int width, int height, double fps, VideoEncoder.Settings settings) throws IOException {
+        Files.createDirectories(file.getParent());
+        this.finalFile = file;
+        this.partFile = file.resolveSibling("." + file.getFileName() + ".part");
         this.width = width;
         this.height = height;
         this.encoder = VideoEncoder.open(partFile, width, height, fps, settings);
@@ -33,8 +31,9 @@ final class OverlayVideoWriter implements AutoCloseable {
         return w == width && h == height;
     }
 
-    void write(BgrImage overlay) throws IOException {
-        encoder.write(overlay);
+    /** Appends a frame shown at {@code timestampMicros} on the source's clock. */
+    void write(BgrImage overlay, long timestampMicros) throws IOException {
+        encoder.write(overlay, timestampMicros);
     }
 
     long framesWritten() {

@@ -15,6 +15,10 @@ public interface SinkListener {
     default void framesMissing(String stream, long count, String reason) {
     }
 
+    /** The sink began writing a session's files into {@code dir} (its own folder). */
+    default void sessionStarted(String stream, String session, java.nio.file.Path dir) {
+    }
+
     /** A stream session ended and its files are final. */
     default void streamEnded(StreamEnd end, long framesWritten) {
     }
@@ -34,6 +38,11 @@ public interface SinkListener {
             @Override
             public void framesMissing(String stream, long count, String reason) {
                 list.forEach(l -> l.framesMissing(stream, count, reason));
+            }
+
+            @Override
+            public void sessionStarted(String stream, String session, java.nio.file.Path dir) {
+                list.forEach(l -> l.sessionStarted(stream, session, dir));
             }
 
             @Override

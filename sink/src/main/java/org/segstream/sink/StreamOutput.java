@@ -12,15 +12,19 @@ import org.segstream.contract.SourceKind;
 import org.segstream.video.VideoEncoder;
 
 /**
- * Everything the sink writes for one stream session: overlay video and, optionally, the mask PNGs
- * as they came off the masks topic.
+ * Everything the sink writes for one session of a stream: overlay video and, optionally, the mask
+ * PNGs as they came off the masks topic, in the session's own folder
+ * {@code <out>/<stream>/<session>[_<source file>]/} (names by {@link OutputNames}), so no session
+ * ever replaces another's files.
  *
- * <p>Overlay files: one per session for a file source, segments of a fixed number of frames for a
- * live one, and a new file whenever the frame size changes; each named by its first sequence number.
- * After a file is finalised, {@code .progress.json} records the last sequence number it holds. The
- * sink commits its input offsets no further than the first mask of any open file, so after a crash
- * the open file is rebuilt from its first frame under the same name, and redelivered frames that a
- * finalised file already holds are skipped: every frame ends up in exactly one finalised file.
+ * <p>Overlays carry the source's time: a file session's frames are timed by their pts (one file,
+ * {@code overlay-<first seq>.mp4}, and a new one whenever the frame size changes); a live session's
+ * by capture time, cut into segments of {@code segmentSeconds} of capture time, each named by the
+ * UTC capture time of its first frame. After a file is finalised, {@code .progress.json} records
+ * the last sequence number it holds. The sink commits its input offsets no further than the first
+ * mask of any open file, so after a crash the open file is rebuilt from its first frame under the
+ * same name, and redelivered frames that a finalised file already holds are skipped: every frame
+ * ends up in exactly one finalised file.
  */
 final class StreamOutput implements AutoCloseable {
     private static final String PROGRESS = ".progress.json";
@@ -30,23 +34,31 @@ final class StreamOutput implements AutoCloseable {
     private final String session;
     private final boolean writeMasks;
     private final VideoEncoder.Settings settings;
-    private final double segmentSeconds;
+    private final long segmentMillis;
     private final long finalizedSeq;
     private OverlayVideoWriter video;
+    private long segmentStartMs;
     private long openSinceOffset = -1;
     private long lastSeq = -1;
     private long framesWritten;
-    private long lastWriteNanos;
-    private double fps;
 
-    StreamOutput(Path outDir, String stream, String session, boolean writeMasks, VideoEncoder.Settings settings,
-                 double segmentSeconds) throws IOException {
-        this.dir = outDir.resolve(stream);
-        this.session = session;
+    /**
+     * The output of {@code first}'s session. Throws {@link IllegalArgumentException} when the stream
+     * or session id cannot name a folder (empty, too long).
+     */
+    StreamOutput(Path outDir, FrameIdentity first, boolean writeMasks, VideoEncoder.Settings settings, double segmentSeconds)
+            throws IOException {
+        this.dir = outDir.resolve(OutputNames.stream(first.stream())).resolve(OutputNames.session(first.session(), first.source()));
+        this.session = first.session();
         this.writeMasks = writeMasks;
         this.settings = settings;
-        this.segmentSeconds = segmentSeconds;
-        this.finalizedSeq = readProgress(dir, session);
+        this.segmentMillis = Math.max(1, Math.round(segmentSeconds * 1000));
+        this.finalizedSeq = readProgress(dir);
+    }
+
+    /** The session's folder. */
+    Path dir() {
+        return dir;
     }
 
     String session() {
@@ -70,34 +82,28 @@ final class StreamOutput implements AutoCloseable {
     }
 
     void write(FrameIdentity frame, BgrImage overlay, byte[] maskPng, long maskOffset) throws IOException {
+        boolean live = frame.sourceKind() == SourceKind.LIVE;
         if (video != null && !video.fits(overlay.width(), overlay.height())) {
             finishFile(); // resolution change: finish this file, start the next at this frame
         }
+        if (video != null && live && frame.captureTimeMs() - segmentStartMs >= segmentMillis) {
+            finishFile(); // the segment spans its length of capture time: this frame starts the next
+        }
         if (video == null) {
-            video = new OverlayVideoWriter(dir, frame.seq(), overlay.width(), overlay.height(), frame.fps(), settings);
+            String name = live ? OutputNames.liveSegment(frame.captureTimeMs()) : OutputNames.fileOverlay(frame.seq());
+            video = new OverlayVideoWriter(dir.resolve(name), overlay.width(), overlay.height(), frame.fps(), settings);
+            segmentStartMs = frame.captureTimeMs();
             openSinceOffset = maskOffset;
         }
-        video.write(overlay);
+        // The source's clock: pts for a file (its overlay plays at its speed), capture time for a live camera
+        // (a segment that lost frames to shedding still spans the time it covers).
+        video.write(overlay, live ? frame.captureTimeMs() * 1000 : frame.ptsMicros());
         if (writeMasks) {
             Path masks = Files.createDirectories(dir.resolve("masks"));
-            Files.write(masks.resolve(String.format("%06d.png", frame.seq())), maskPng);
+            Files.write(masks.resolve(OutputNames.mask(frame.seq())), maskPng);
         }
         lastSeq = frame.seq();
         framesWritten++;
-        long now = System.nanoTime();
-        if (lastWriteNanos != 0 && now > lastWriteNanos) {
-            double instant = 1e9 / (now - lastWriteNanos);
-            fps = fps == 0 ? instant : 0.9 * fps + 0.1 * instant; // smoothed
-        }
-        lastWriteNanos = now;
-        if (frame.sourceKind() == SourceKind.LIVE && video.framesWritten() >= Math.max(1, Math.round(segmentSeconds * frame.fps()))) {
-            finishFile();
-        }
-    }
-
-    /** Frames written per second lately (smoothed). */
-    double fps() {
-        return fps;
     }
 
     long framesWritten() {
@@ -131,12 +137,11 @@ final class StreamOutput implements AutoCloseable {
         Files.move(tmp, dir.resolve(PROGRESS), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    private static long readProgress(Path dir, String session) throws IOException {
+    private static long readProgress(Path dir) throws IOException {
         Path file = dir.resolve(PROGRESS);
         if (!Files.exists(file)) {
             return -1;
         }
-        var progress = JSON.readTree(file.toFile());
-        return session.equals(progress.path("session").asText()) ? progress.path("finalized_seq").asLong(-1) : -1;
+        return JSON.readTree(file.toFile()).path("finalized_seq").asLong(-1);
     }
 }
