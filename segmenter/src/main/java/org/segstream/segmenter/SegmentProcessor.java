@@ -180,7 +180,7 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
         Headers.put(headers, Headers.FRAME_PARTITION, in.partition());
         Headers.put(headers, Headers.FRAME_OFFSET, in.offset());
         context.forward(new Record<>(in.key(), in.value(), in.timestamp(), headers), TO_DEAD_LETTERS);
-        stats.deadLetter(kind);
+        stats.deadLetter(in.key(), kind);
     }
 
     private static RecordHeaders copy(org.apache.kafka.common.header.Headers headers) {

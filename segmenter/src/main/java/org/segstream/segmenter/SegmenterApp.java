@@ -122,6 +122,11 @@ public final class SegmenterApp implements AutoCloseable {
         return model.provider();
     }
 
+    /** The model's name and version, as its descriptor gives them. */
+    public ModelDescriptor modelDescriptor() {
+        return model.descriptor();
+    }
+
     public KafkaStreams.State state() {
         return streams.state();
     }

@@ -25,6 +25,12 @@ public final class SegmenterStats {
     private final Histogram queueWait;
     private final Histogram batchWait;
     private final Histogram maskEncode;
+    /**
+     * Dead letters per stream key, for run summaries only (not a metric label: a refused record's key
+     * is untrusted). Bounded: past {@link #MAX_DEAD_LETTER_STREAMS} keys, new ones count under "(other)".
+     */
+    private final Map<String, Long> deadLettersByStream = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_DEAD_LETTER_STREAMS = 10_000;
 
     /** Metrics in a registry of their own, for tests. */
     public SegmenterStats() {
@@ -88,8 +94,13 @@ public final class SegmenterStats {
         segmented.labelValues(stream).inc();
     }
 
-    void deadLetter(String reason) {
+    void deadLetter(String stream, String reason) {
         deadLetters.labelValues(reason).inc();
+        String key = stream == null ? "(none)" : stream;
+        if (!deadLettersByStream.containsKey(key) && deadLettersByStream.size() >= MAX_DEAD_LETTER_STREAMS) {
+            key = "(other)";
+        }
+        deadLettersByStream.merge(key, 1L, Long::sum);
     }
 
     void dropped(String stream, String reason) {
@@ -109,6 +120,20 @@ public final class SegmenterStats {
     /** Dead letters by reason ("invalid" or "inference"). */
     public Map<String, Long> deadLettersByReason() {
         return byLabels(deadLetters.collect(), "reason");
+    }
+
+    /** Records sent to the dead-letter topic, per record key. */
+    public Map<String, Long> deadLettersByStream() {
+        return new TreeMap<>(deadLettersByStream);
+    }
+
+    /** Frames shed without a mask, per stream (all reasons). */
+    public Map<String, Long> shedByStream() {
+        Map<String, Long> out = new TreeMap<>();
+        for (CounterSnapshot.CounterDataPointSnapshot point : dropped.collect().getDataPoints()) {
+            out.merge(point.getLabels().get("stream"), (long) point.getValue(), Long::sum);
+        }
+        return out;
     }
 
     /** Frames shed without a mask, keyed "stream/reason". */

@@ -47,6 +47,8 @@ public final class SinkApp implements AutoCloseable {
     private final OverlayAnnotator annotator;
     private final VideoEncoder.Settings videoSettings;
     private final Map<String, StreamOutput> outputs = new HashMap<>();
+    /** Frames written per second over a sliding window, per open stream: the figure the overlay caption shows. */
+    private final Map<String, FrameRate> rates = new HashMap<>();
     /** The masks partition each open stream's records come from (a stream is one key, so one partition). */
     private final Map<String, TopicPartition> streamPartitions = new HashMap<>();
     /** Per masks partition, the offset after the last record handled. */
@@ -144,11 +146,16 @@ public final class SinkApp implements AutoCloseable {
         StreamOutput output = outputs.get(identity.stream());
         if (output == null || !output.session().equals(identity.session())) {
             if (output != null) {
+                outputs.remove(identity.stream());
                 output.close(); // a new session began without the old one's end record (e.g. a reconnect)
             }
-            output = new StreamOutput(config.outDir(), identity.stream(), identity.session(), config.writeMasks(), videoSettings,
-                    config.segmentSeconds());
+            try {
+                output = new StreamOutput(config.outDir(), identity, config.writeMasks(), videoSettings, config.segmentSeconds());
+            } catch (IllegalArgumentException badName) {
+                throw new BadRecordException(badName.getMessage());
+            }
             outputs.put(identity.stream(), output);
+            listener.sessionStarted(identity.stream(), identity.session(), output.dir());
             streamPartitions.put(identity.stream(), new TopicPartition(maskRecord.topic(), maskRecord.partition()));
         }
         if (output.alreadyWritten(identity.seq())) {
@@ -181,9 +188,11 @@ public final class SinkApp implements AutoCloseable {
         long encodeStart = System.nanoTime();
         BgrImage overlay = renderer.render(frame, mask);
         long latency = System.currentTimeMillis() - identity.latencyOriginMs(); // from ingest.ms, else capture.ms
+        FrameRate rate = rates.computeIfAbsent(identity.stream(), s -> new FrameRate());
+        rate.frame(System.nanoTime());
         if (annotator.draws()) {
             annotator.annotate(overlay, mask, String.format("%s  #%d  %.1f fps  latency %d ms", identity.stream(), identity.seq(),
-                    output.fps(), latency));
+                    rate.perSecond(System.nanoTime()), latency));
         }
         output.write(identity, overlay, maskRecord.value(), maskRecord.offset());
         metrics.encode.observe((System.nanoTime() - encodeStart) / 1e9);
@@ -199,6 +208,7 @@ public final class SinkApp implements AutoCloseable {
         if (output != null && output.session().equals(end.session())) {
             outputs.remove(end.stream());
             streamPartitions.remove(end.stream());
+            rates.remove(end.stream());
             output.close();
             written = output.framesWritten();
         }
