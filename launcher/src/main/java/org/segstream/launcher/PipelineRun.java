@@ -25,6 +25,7 @@ import org.segstream.ingest.SourceSpec;
 import org.segstream.segmenter.SegmenterApp;
 import org.segstream.segmenter.InputSizing;
 import org.segstream.segmenter.SegmenterConfig;
+import org.segstream.segmenter.SegmenterStats;
 import org.segstream.segmenter.model.Device;
 import org.segstream.sink.LiveView;
 import org.segstream.sink.SinkApp;
@@ -125,6 +126,11 @@ final class PipelineRun {
         return runOn(bootstrapServers, options, Tuning.DEFAULT, out, new StopSignal());
     }
 
+    /** As {@link #runOn(String, Options, PrintStream)}, stopped early by {@code stop} (tests). */
+    static Outcome runOn(String bootstrapServers, Options options, PrintStream out, StopSignal stop) throws Exception {
+        return runOn(bootstrapServers, options, Tuning.DEFAULT, out, stop);
+    }
+
     /** As {@link #runOn(String, Options, PrintStream)}, with the benchmark's {@code tuning}. */
     static Outcome runOn(String bootstrapServers, Options options, Tuning tuning, PrintStream out) throws Exception {
         return runOn(bootstrapServers, options, tuning, out, new StopSignal());
@@ -140,7 +146,7 @@ final class PipelineRun {
                 sources.add(tuning.sourceOptions().equals(SourceOptions.DEFAULT) ? source : source.withOptions(tuning.sourceOptions()));
             } catch (IllegalArgumentException e) {
                 log.error("source '{}': {}", argument, e.getMessage());
-                rows.add(new RunSummary.Row(argument, argument, 0, 0, 0, 0, 0, -1, -1, e.getMessage()));
+                rows.add(RunSummary.Row.unreadable(argument, argument, e.getMessage()));
             }
         }
         Files.createDirectories(options.outDir());
@@ -170,9 +176,10 @@ final class PipelineRun {
             List<IngestResult> results = ingestAll(sources, ingestConfig, producer, new IngestMetrics(metrics.registry()), tracker, stop);
             awaitSink(results, tracker, sink, segmenter);
             tuning.probe().drained();
-            rows.addAll(summaryRows(sources, results, segmenter.stats().segmentedByStream(), tracker, started));
-            String model = options.model().getFileName().toString().replaceFirst("\\.(json|onnx)$", "");
-            var summary = new RunSummary(model, segmenter.device(), options.batchSize(), rows);
+            rows.addAll(summaryRows(sources, results, segmenter.stats(), tracker, started, options.outDir()));
+            var model = segmenter.modelDescriptor();
+            var summary = new RunSummary(model.name(), model.version(), segmenter.device(), options.batchSize(), started,
+                    System.currentTimeMillis(), rows);
             summary.print(out);
             summary.write(options.outDir().resolve("summary.json"));
             out.println("overlays and summary.json in " + options.outDir().toAbsolutePath());
@@ -188,17 +195,31 @@ final class PipelineRun {
         }
     }
 
-    /** One row a readable-or-not source: frames in, segmented, written, dropped, fps since the run started, latency. */
-    private static List<RunSummary.Row> summaryRows(List<SourceSpec> sources, List<IngestResult> results, Map<String, Long> segmented,
-                                                    RunTracker tracker, long startedMillis) {
+    /**
+     * One row a readable-or-not source, with its sessions: frames in (over every session), segmented, shed
+     * and dead-lettered by the segmenter, written by the sink, fps since the run started, latency.
+     */
+    private static List<RunSummary.Row> summaryRows(List<SourceSpec> sources, List<IngestResult> results, SegmenterStats stats,
+                                                    RunTracker tracker, long startedMillis, Path outDir) {
+        Map<String, Long> segmented = stats.segmentedByStream();
+        Map<String, Long> shed = stats.shedByStream();
+        Map<String, Long> deadLettered = stats.deadLettersByStream();
         List<RunSummary.Row> rows = new ArrayList<>();
         for (int i = 0; i < results.size(); i++) {
             IngestResult r = results.get(i);
-            long written = tracker.written(r.stream());
-            double seconds = Math.max(0.001, (tracker.lastWriteMillis(r.stream()) - startedMillis) / 1000.0);
-            rows.add(new RunSummary.Row(r.stream(), sources.get(i).location(), r.framesSent(), segmented.getOrDefault(r.stream(), 0L),
-                    written, r.framesSent() - written, written == 0 ? 0 : written / seconds,
-                    tracker.latencyPercentile(r.stream(), 50), tracker.latencyPercentile(r.stream(), 99), r.error()));
+            String stream = r.stream();
+            long written = tracker.written(stream);
+            double seconds = Math.max(0.001, (tracker.lastWriteMillis(stream) - startedMillis) / 1000.0);
+            List<RunSummary.Session> sessions = r.sessions().stream().map(s -> {
+                Path dir = tracker.sessionDir(stream, s.id());
+                String output = dir == null ? null : outDir.toAbsolutePath().relativize(dir.toAbsolutePath()).toString();
+                return new RunSummary.Session(s.id(), s.source(), s.startedMs(), s.endedMs(), s.frames(),
+                        tracker.written(stream, s.id()), s.ended(), output);
+            }).toList();
+            rows.add(new RunSummary.Row(stream, sources.get(i).redactedLocation(), r.framesSent(), segmented.getOrDefault(stream, 0L),
+                    shed.getOrDefault(stream, 0L), deadLettered.getOrDefault(stream, 0L), written,
+                    written == 0 ? 0 : written / seconds, tracker.latencyPercentile(stream, 50), tracker.latencyPercentile(stream, 99),
+                    r.error(), sessions));
         }
         return rows;
     }
@@ -250,15 +271,15 @@ final class PipelineRun {
     /** Waits until the sink has seen the end of every session that sent frames. */
     private static void awaitSink(List<IngestResult> results, RunTracker tracker, SinkApp sink, SegmenterApp segmenter)
             throws InterruptedException {
-        Map<String, String> waiting = new LinkedHashMap<>();
+        Map<String, String> waiting = new LinkedHashMap<>(); // "stream/session" -> stream
         for (IngestResult r : results) {
-            if (r.framesSent() > 0) {
-                waiting.put(r.stream(), r.session());
+            for (var session : r.sessionsWithFrames()) {
+                waiting.put(r.stream() + "/" + session.id(), r.stream());
             }
         }
         long lastReport = System.nanoTime();
         while (!waiting.isEmpty()) {
-            waiting.entrySet().removeIf(e -> tracker.hasEnded(e.getKey(), e.getValue()));
+            waiting.keySet().removeIf(key -> tracker.hasEnded(key));
             if (waiting.isEmpty()) {
                 return;
             }
@@ -269,11 +290,11 @@ final class PipelineRun {
                 // Where it stopped: a segmenter that never reached RUNNING or segmented nothing points at the
                 // consumer group or the model, one that segmented frames at the masks topic or the sink.
                 throw new IllegalStateException("no frame reached the sink for " + STALL_NANOS / 1_000_000_000L
-                        + " s; still waiting for " + waiting.keySet() + " (segmenter " + segmenter.state() + ", masks forwarded "
+                        + " s; still waiting for " + new java.util.TreeSet<>(waiting.values()) + " (segmenter " + segmenter.state() + ", masks forwarded "
                         + segmenter.stats().segmentedByStream() + ", frames sent " + sentByStream(results) + ")");
             }
             if (System.nanoTime() - lastReport > 5_000_000_000L) {
-                log.info("waiting for {}: {} frames written so far", waiting.keySet(), tracker.totalWritten());
+                log.info("waiting for {}: {} frames written so far", new java.util.TreeSet<>(waiting.values()), tracker.totalWritten());
                 lastReport = System.nanoTime();
             }
             tracker.awaitChange(200);

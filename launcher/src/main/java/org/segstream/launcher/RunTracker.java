@@ -12,8 +12,12 @@ import org.segstream.sink.SinkListener;
 final class RunTracker implements SinkListener {
     private final Map<String, LatencyRecorder> latencies = new HashMap<>();
     private final Map<String, Long> written = new HashMap<>();
+    /** Frames written per "stream/session". */
+    private final Map<String, Long> writtenBySession = new HashMap<>();
     private final Map<String, Long> lastWriteMillis = new HashMap<>();
     private final Map<String, StreamEnd> ended = new HashMap<>();
+    /** Where the sink wrote each "stream/session". */
+    private final Map<String, java.nio.file.Path> sessionDirs = new HashMap<>();
     private long totalWritten;
     private long lastProgressNanos = System.nanoTime();
 
@@ -21,10 +25,21 @@ final class RunTracker implements SinkListener {
     public synchronized void frameWritten(FrameIdentity frame, BgrImage overlay, FrameTimeline timeline) {
         latencies.computeIfAbsent(frame.stream(), s -> new LatencyRecorder()).add(timeline.endToEndMillis());
         written.merge(frame.stream(), 1L, Long::sum);
+        writtenBySession.merge(frame.stream() + "/" + frame.session(), 1L, Long::sum);
         lastWriteMillis.put(frame.stream(), System.currentTimeMillis());
         totalWritten++;
         lastProgressNanos = System.nanoTime();
         notifyAll();
+    }
+
+    @Override
+    public synchronized void sessionStarted(String stream, String session, java.nio.file.Path dir) {
+        sessionDirs.put(stream + "/" + session, dir);
+    }
+
+    /** The folder the sink wrote the session into, or null if it wrote nothing. */
+    synchronized java.nio.file.Path sessionDir(String stream, String session) {
+        return sessionDirs.get(stream + "/" + session);
     }
 
     @Override
@@ -35,7 +50,12 @@ final class RunTracker implements SinkListener {
     }
 
     synchronized boolean hasEnded(String stream, String session) {
-        return ended.containsKey(stream + "/" + session);
+        return hasEnded(stream + "/" + session);
+    }
+
+    /** Whether the session named "stream/session" has ended at the sink. */
+    synchronized boolean hasEnded(String streamSlashSession) {
+        return ended.containsKey(streamSlashSession);
     }
 
     synchronized long totalWritten() {
@@ -44,6 +64,10 @@ final class RunTracker implements SinkListener {
 
     synchronized long written(String stream) {
         return written.getOrDefault(stream, 0L);
+    }
+
+    synchronized long written(String stream, String session) {
+        return writtenBySession.getOrDefault(stream + "/" + session, 0L);
     }
 
     synchronized long lastWriteMillis(String stream) {

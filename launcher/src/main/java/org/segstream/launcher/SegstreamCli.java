@@ -117,7 +117,11 @@ public final class SegstreamCli {
             return 128 + new sun.misc.Signal(outcome.stoppedBy()).getNumber();
         }
         if (scene != null) {
-            DemoScore.measure(scene.video(), scene.groundTruth(), options.outDir().resolve("demo").resolve("masks"),
+            // out/demo keeps earlier demos' sessions too: score this run's.
+            String output = outcome.summary().streams().stream().filter(r -> r.stream().equals("demo"))
+                    .flatMap(r -> r.sessions().stream()).map(RunSummary.Session::output).filter(java.util.Objects::nonNull)
+                    .reduce((first, last) -> last).orElseThrow(() -> new IllegalStateException("the demo wrote no masks"));
+            DemoScore.measure(scene.video(), scene.groundTruth(), options.outDir().resolve(output).resolve("masks"),
                     options.model(), options.device()).print(out);
         }
         return 0;

@@ -35,6 +35,11 @@ final class StopSignal implements AutoCloseable {
         return stop;
     }
 
+    /** Stops the run as a signal would, without one (tests). */
+    void request(String name) {
+        received(name);
+    }
+
     private void received(String name) {
         if (signal != null) {
             log.warn("SIG{} again: quitting without finishing the overlays", name);

@@ -94,12 +94,15 @@ class PipelineEndToEndIT {
         checkMasks(masks.get("second"), 20, 192, 108);
 
         // The sink's files: the overlay decodes to every frame at the source size, one mask PNG per frame.
-        assertEquals(30, StreamFiles.overlayFrames(out.resolve("odd/overlay-000000.mp4"), 163, 97));
-        assertEquals(20, StreamFiles.overlayFrames(out.resolve("second/overlay-000000.mp4"), 192, 108));
-        assertEquals("h264,163,97,30", StreamFiles.ffprobe(out.resolve("odd/overlay-000000.mp4")), "a standard player's view");
-        assertEquals("h264,192,108,20", StreamFiles.ffprobe(out.resolve("second/overlay-000000.mp4")));
-        assertEquals(30, StreamFiles.count(out.resolve("odd/masks")));
-        ClassMap mask = MaskPng.decode(Files.readAllBytes(out.resolve("odd/masks/000029.png")));
+        Path oddSession = StreamFiles.onlySession(out, "odd");
+        Path secondSession = StreamFiles.onlySession(out, "second");
+        assertTrue(oddSession.getFileName().toString().endsWith("_odd.mkv"), "the session folder names its file: " + oddSession);
+        assertEquals(30, StreamFiles.overlayFrames(oddSession.resolve("overlay-000000.mp4"), 163, 97));
+        assertEquals(20, StreamFiles.overlayFrames(secondSession.resolve("overlay-000000.mp4"), 192, 108));
+        assertEquals("h264,163,97,30", StreamFiles.ffprobe(oddSession.resolve("overlay-000000.mp4")), "a standard player's view");
+        assertEquals("h264,192,108,20", StreamFiles.ffprobe(secondSession.resolve("overlay-000000.mp4")));
+        assertEquals(30, StreamFiles.count(oddSession.resolve("masks")));
+        ClassMap mask = MaskPng.decode(Files.readAllBytes(oddSession.resolve("masks/000029.png")));
         assertEquals(163, mask.width());
         assertEquals(97, mask.height());
         try (Stream<Path> all = Files.walk(out)) {
@@ -115,7 +118,7 @@ class PipelineEndToEndIT {
         var options = new PipelineRun.Options(List.of("street=" + scene.video()), out, MODEL, 4, true, 2, Device.CPU);
         PipelineRun.runOn(broker.bootstrapServers(), options, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
 
-        DemoScore.Result score = DemoScore.measure(scene.video(), scene.groundTruth(), out.resolve("street/masks"), MODEL, Device.CPU);
+        DemoScore.Result score = DemoScore.measure(scene.video(), scene.groundTruth(), StreamFiles.onlySession(out, "street").resolve("masks"), MODEL, Device.CPU);
         assertEquals(50, score.frames());
         assertEquals(0, score.missingMasks());
         // JPEG on the bus is the only difference between the two; misalignment or mixed frames would show at once.
@@ -130,7 +133,10 @@ class PipelineEndToEndIT {
         assertEquals(frames, row.framesIn());
         assertEquals(frames, row.framesSegmented());
         assertEquals(frames, row.framesWritten());
-        assertEquals(0, row.framesDropped());
+        assertEquals(0, row.framesShed());
+        assertEquals(0, row.framesDeadLettered());
+        assertEquals(1, row.sessions().size());
+        assertEquals(frames, row.sessions().get(0).framesWritten());
         assertTrue(row.latencyP50Ms() >= 0 && row.latencyP99Ms() >= row.latencyP50Ms());
     }
 
@@ -207,6 +213,29 @@ class PipelineEndToEndIT {
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             assertEquals(0, p.waitFor(), "ffprobe (apt-get install ffmpeg): " + out);
             return out;
+        }
+
+        /** The folder of a stream's one session ({@code <out>/<stream>/<session>[_<file>]}). */
+        static Path onlySession(Path out, String stream) throws Exception {
+            List<Path> sessions = sessions(out, stream);
+            assertEquals(1, sessions.size(), "one session of " + stream + ": " + sessions);
+            return sessions.get(0);
+        }
+
+        /** A stream's session folders, oldest first (their names start with the session's UTC start time). */
+        static List<Path> sessions(Path out, String stream) throws Exception {
+            try (Stream<Path> dirs = Files.list(out.resolve(stream))) {
+                return dirs.filter(Files::isDirectory).sorted().toList();
+            }
+        }
+
+        /** Duration in seconds as Debian's ffprobe reads the container. */
+        static double ffprobeSeconds(Path file) throws Exception {
+            Process p = new ProcessBuilder("ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0",
+                    file.toString()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            assertEquals(0, p.waitFor(), "ffprobe (apt-get install ffmpeg): " + out);
+            return Double.parseDouble(out);
         }
 
         static long count(Path dir) throws Exception {

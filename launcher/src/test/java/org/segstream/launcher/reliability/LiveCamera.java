@@ -31,13 +31,13 @@ public final class LiveCamera implements AutoCloseable {
     }
 
     /** The camera goes away: the server dies, the open connection with it. */
-    void disconnect() throws InterruptedException {
+    public void disconnect() throws InterruptedException {
         server.destroyForcibly();
         server.waitFor(10, TimeUnit.SECONDS);
     }
 
     /** The camera is back (a new server on the same URL). */
-    void reconnect() throws IOException {
+    public void reconnect() throws IOException {
         server = new ProcessBuilder("ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-re", "-f", "lavfi",
                 "-i", TestMedia.pattern(width, height, fps, 0), "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency",
                 "-g", "5", "-pix_fmt", "yuv420p", "-f", "mpegts", "-listen", "1", url())
