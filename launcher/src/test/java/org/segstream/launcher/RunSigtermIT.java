@@ -57,7 +57,7 @@ class RunSigtermIT {
 
             List<String> files = list(streamDir);
             assertTrue(files.stream().noneMatch(f -> f.endsWith(".part")), "no unfinished file: " + files);
-            List<String> overlays = files.stream().filter(f -> f.matches("overlay-\\d+\\.mp4")).toList();
+            List<String> overlays = files.stream().filter(f -> f.matches("[^/]+/\\d{8}T\\d{6}\\.\\d{3}Z\\.mp4")).toList();
             assertEquals(1, overlays.size(), "one finished overlay: " + files);
             long decoded = ffprobeFrames(streamDir.resolve(overlays.get(0)));
 
@@ -77,12 +77,13 @@ class RunSigtermIT {
         }
     }
 
+    /** The files in a stream's session folders, as "session/file". */
     private static List<String> list(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
-        try (var files = Files.list(dir)) {
-            return new ArrayList<>(files.map(p -> p.getFileName().toString()).toList());
+        try (var files = Files.walk(dir, 2)) {
+            return new ArrayList<>(files.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString()).toList());
         }
     }
 

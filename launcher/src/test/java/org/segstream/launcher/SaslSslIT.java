@@ -51,14 +51,14 @@ class SaslSslIT {
             env.put("SEGSTREAM_METRICS_PORT", "0");
             env.put("SEGSTREAM_LIVE_PORT", "-1");
             Path clip = TestClips.write(dir.resolve("clip.mkv"), 160, 96, 20, 25);
-            Path overlay = dir.resolve("out/clip/overlay-000000.mp4");
 
             try (var segmenter = ServiceProcess.start("segmenter", env, dir.resolve("segmenter.log"));
                  var sink = ServiceProcess.start("sink", env, dir.resolve("sink.log"))) {
                 var ingest = ServiceProcess.start("ingest", withArgs(env, clip), dir.resolve("ingest.log"));
                 assertEquals(0, ingest.waitForExit(Duration.ofSeconds(120)), ingest.log());
                 long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-                while (!Files.exists(overlay)) {
+                Path overlay;
+                while ((overlay = overlayOf(dir.resolve("out/clip"))) == null) {
                     assertTrue(System.nanoTime() < deadline && segmenter.alive() && sink.alive(),
                             "the overlay never appeared; segmenter log:\n" + segmenter.log() + "\nsink log:\n" + sink.log());
                     Thread.sleep(200);
@@ -85,5 +85,15 @@ class SaslSslIT {
         Map<String, String> out = new HashMap<>(env);
         out.put("SEGSTREAM_SOURCES", clip.toString());
         return out;
+    }
+
+    /** The finished overlay of the stream's one session, or null while there is none. */
+    private static Path overlayOf(Path streamDir) throws Exception {
+        if (!Files.isDirectory(streamDir)) {
+            return null;
+        }
+        try (var files = Files.walk(streamDir, 2)) {
+            return files.filter(p -> p.getFileName().toString().equals("overlay-000000.mp4")).findFirst().orElse(null);
+        }
     }
 }

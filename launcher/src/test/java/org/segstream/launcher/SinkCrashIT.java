@@ -52,7 +52,7 @@ class SinkCrashIT {
                 env.put("SEGSTREAM_SEGMENT_SECONDS", "1");
                 env.put("SEGSTREAM_METRICS_PORT", "0");
                 env.put("KAFKA_CLIENT_SESSION_TIMEOUT_MS", "6000");
-                Path streamDir = out.resolve("cam");
+                Path streamDir = out.resolve("cam").resolve("s1"); // the session's folder
                 int seq = 0;
                 try (var sink = ServiceProcess.start("sink", env, dir.resolve("sink-1.log"))) {
                     long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
@@ -83,18 +83,27 @@ class SinkCrashIT {
                 }
             }
         }
-        List<Path> files = finalFiles(out.resolve("cam"));
+        List<Path> files = finalFiles(out.resolve("cam/s1"));
         assertEquals(FRAMES / PER_SEGMENT, files.size(), files.toString());
+        var utc = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
         for (int i = 0; i < files.size(); i++) {
-            assertEquals(String.format("overlay-%06d.mp4", i * PER_SEGMENT), files.get(i).getFileName().toString());
+            assertEquals(utc.format(java.time.Instant.ofEpochMilli(captureMs(i * PER_SEGMENT))) + ".mp4",
+                    files.get(i).getFileName().toString(), "segments named by the UTC capture time of their first frame");
             assertEquals(PER_SEGMENT, frames(files.get(i)), files.get(i) + " holds exactly its segment's frames");
         }
-        assertEquals(0, partFiles(out.resolve("cam")));
+        assertEquals(0, partFiles(out.resolve("cam/s1")));
+    }
+
+    /** The camera's clock: 10 fps from a fixed start, so each 1 s segment holds exactly 10 frames. */
+    private static final long CAMERA_START_MS = System.currentTimeMillis() / 1000 * 1000;
+
+    private static long captureMs(int seq) {
+        return CAMERA_START_MS + seq * 100L;
     }
 
     private static void send(FrameProducer camera, int seq) throws InterruptedException {
-        camera.sendFrame(new FrameIdentity("cam", "s1", seq, seq * 100_000L, System.currentTimeMillis(), 160, 96, 10, "jpeg",
-                SourceKind.LIVE), JpegCodec.encode(TestPattern.frame(seq, 160, 96), 85));
+        camera.sendFrame(new FrameIdentity("cam", "s1", seq, seq * 100_000L, captureMs(seq), 160, 96, 10, "jpeg",
+                SourceKind.LIVE, System.currentTimeMillis()), JpegCodec.encode(TestPattern.frame(seq, 160, 96), 85));
         camera.flush();
         Thread.sleep(100);
     }
@@ -104,7 +113,7 @@ class SinkCrashIT {
             return List.of();
         }
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().matches("overlay-\\d{6}\\.mp4")).sorted().toList();
+            return files.filter(p -> p.getFileName().toString().matches("\\d{8}T\\d{6}\\.\\d{3}Z\\.mp4")).sorted().toList();
         }
     }
 

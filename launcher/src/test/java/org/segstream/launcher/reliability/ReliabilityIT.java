@@ -151,9 +151,9 @@ class ReliabilityIT {
             }
             run.awaitExit("ingest", ingest, Duration.ofMinutes(5));
             run.awaitSettled(ALL, Duration.ofMinutes(5));
-            Path overlay = streamDir.resolve("overlay-000000.mp4");
             run.await("the sink to finalise the overlay", Duration.ofMinutes(3),
-                    () -> Files.exists(overlay) && partFiles(streamDir) == 0, p.sink());
+                    () -> Files.exists(fileOverlay(streamDir)) && partFiles(streamDir) == 0, p.sink());
+            Path overlay = fileOverlay(streamDir);
             Map<String, Long> shed = p.shedByReason(ALL);
             run.stopServices();
             long frames = Files.exists(overlay) ? VideoFileInfo.read(overlay).frames() : -1;
@@ -247,7 +247,7 @@ class ReliabilityIT {
             for (String cam : List.of("cam-a", "cam-b")) {
                 Path dir = p.outDir().resolve(cam);
                 run.await("the sink to finalise " + cam, Duration.ofMinutes(3),
-                        () -> Files.exists(dir.resolve("overlay-000000.mp4")) && partFiles(dir) == 0, p.sink());
+                        () -> Files.exists(fileOverlay(dir)) && partFiles(dir) == 0, p.sink());
             }
             Map<String, Long> shed = p.shedByReason(ALL);
             boolean segmenterSurvived = p.segmenter().alive();
@@ -258,7 +258,7 @@ class ReliabilityIT {
                     .check(segmenterSurvived && sinkSurvived, "segmenter alive " + segmenterSurvived + ", sink alive " + sinkSurvived)
                     .check(run.verifier.report(ALL, shed).fileFramesIn() == 2L * seconds * 10, "every frame of both files ingested once");
             for (String cam : List.of("cam-a", "cam-b")) {
-                Path overlay = p.outDir().resolve(cam).resolve("overlay-000000.mp4");
+                Path overlay = fileOverlay(p.outDir().resolve(cam));
                 long frames = Files.exists(overlay) ? VideoFileInfo.read(overlay).frames() : -1;
                 result.check(frames == seconds * 10L, cam + "'s overlay holds " + frames + " frames, expected " + seconds * 10);
             }
@@ -394,11 +394,27 @@ class ReliabilityIT {
         return countFiles(dir, name -> name.matches("overlay-\\d{6}\\.mp4"));
     }
 
+    /** The first overlay of a file stream's session ({@code <stream>/<session>_<file>/overlay-000000.mp4}), whether it exists yet or not. */
+    static Path fileOverlay(Path streamDir) {
+        if (Files.isDirectory(streamDir)) {
+            try (Stream<Path> sessions = Files.list(streamDir)) {
+                var first = sessions.filter(Files::isDirectory).sorted().findFirst();
+                if (first.isPresent()) {
+                    return first.get().resolve("overlay-000000.mp4");
+                }
+            } catch (java.io.IOException e) {
+                // not there yet
+            }
+        }
+        return streamDir.resolve("(no session yet)").resolve("overlay-000000.mp4");
+    }
+
+    /** Files in a stream's session folders whose name matches. */
     private static long countFiles(Path dir, Predicate<String> name) {
         if (!Files.isDirectory(dir)) {
             return 0;
         }
-        try (Stream<Path> files = Files.list(dir)) {
+        try (Stream<Path> files = Files.walk(dir, 2)) {
             return files.filter(f -> name.test(f.getFileName().toString())).count();
         } catch (java.io.IOException e) {
             return 0;
