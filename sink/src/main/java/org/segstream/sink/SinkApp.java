@@ -166,6 +166,7 @@ public final class SinkApp implements AutoCloseable {
         if (gap > 0) {
             // Masks of a session arrive in order, so a gap is frames the segmenter shed or dead-lettered.
             metrics.gaps.labelValues(identity.stream()).inc(gap);
+            rateOf(identity.stream()).dropped(gap, System.nanoTime());
             listener.framesMissing(identity.stream(), gap, "gap");
             log.info("stream '{}': {} frame(s) missing before seq {} (shed or dead-lettered upstream)", identity.stream(), gap, identity.seq());
         }
@@ -174,6 +175,7 @@ public final class SinkApp implements AutoCloseable {
         ConsumerRecord<String, byte[]> frameRecord = frames.fetch(partition, offset, FRAME_FETCH_TIMEOUT);
         if (frameRecord == null) {
             metrics.skipped.labelValues(identity.stream(), "frame_gone").inc();
+            rateOf(identity.stream()).dropped(1, System.nanoTime());
             listener.framesMissing(identity.stream(), 1, "frame_gone");
             log.warn("frame {} seq {} ({}@{}) is gone from the frames topic; its overlay is skipped",
                     identity.stream(), identity.seq(), partition, offset);
@@ -188,11 +190,12 @@ public final class SinkApp implements AutoCloseable {
         long encodeStart = System.nanoTime();
         BgrImage overlay = renderer.render(frame, mask);
         long latency = System.currentTimeMillis() - identity.latencyOriginMs(); // from ingest.ms, else capture.ms
-        FrameRate rate = rates.computeIfAbsent(identity.stream(), s -> new FrameRate());
-        rate.frame(System.nanoTime());
+        FrameRate rate = rateOf(identity.stream());
+        long now = System.nanoTime();
+        rate.frame(now);
         if (annotator.draws()) {
             annotator.annotate(overlay, mask, String.format("%s  #%d  %.1f fps  latency %d ms", identity.stream(), identity.seq(),
-                    rate.perSecond(System.nanoTime()), latency));
+                    rate.perSecond(now), latency));
         }
         output.write(identity, overlay, maskRecord.value(), maskRecord.offset());
         metrics.encode.observe((System.nanoTime() - encodeStart) / 1e9);
@@ -200,6 +203,11 @@ public final class SinkApp implements AutoCloseable {
         metrics.written.labelValues(identity.stream()).inc();
         metrics.latency.labelValues(identity.stream()).observe(Math.max(0, timeline.endToEndMillis()) / 1000.0);
         listener.frameWritten(identity, overlay, timeline);
+    }
+
+    /** The stream's sliding-window rates: the same figure the live page shows. */
+    private FrameRate rateOf(String stream) {
+        return rates.computeIfAbsent(stream, s -> new FrameRate());
     }
 
     private void endOfStream(StreamEnd end) throws IOException {
