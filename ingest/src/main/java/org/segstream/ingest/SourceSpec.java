@@ -59,6 +59,21 @@ public record SourceSpec(String stream, String location, SourceKind kind, Source
         return new SourceSpec(name, location, kind);
     }
 
+    /**
+     * Refuses two sources with one stream name: their sessions would interleave on one key and their
+     * outputs mix. Throws {@link IllegalArgumentException} naming the stream and both sources.
+     */
+    public static void requireDistinctStreams(java.util.List<SourceSpec> sources) {
+        java.util.Map<String, SourceSpec> seen = new java.util.HashMap<>();
+        for (SourceSpec source : sources) {
+            SourceSpec before = seen.putIfAbsent(source.stream(), source);
+            if (before != null) {
+                throw new IllegalArgumentException("stream '" + source.stream() + "' is named twice (" + before.redactedLocation()
+                        + " and " + source.redactedLocation() + "); give each source its own name: NAME=SOURCE");
+            }
+        }
+    }
+
     public SourceSpec withOptions(SourceOptions newOptions) {
         return new SourceSpec(stream, location, kind, newOptions);
     }

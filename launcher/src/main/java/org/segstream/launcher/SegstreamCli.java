@@ -107,6 +107,10 @@ public final class SegstreamCli {
         if (sources.isEmpty()) {
             throw new UsageException("run needs at least one SOURCE");
         }
+        requireDistinctStreams(sources.stream().map(SegstreamCli::parseOrNull).filter(java.util.Objects::nonNull).toList());
+        if (Files.exists(options.outDir()) && !Files.isDirectory(options.outDir())) {
+            throw new UsageException("--out " + options.outDir() + " is a file; name a folder (it is created if missing)");
+        }
         var outcome = PipelineRun.run(new PipelineRun.Options(sources, options.outDir(), options.model(), options.batchSize(),
                 options.writeMasks() || demo, options.partitions(), options.device(), options.metricsPort(), options.livePort(), options.annotate() || demo), out);
         if (!outcome.anySourceRead() && outcome.stoppedBy() == null) {
@@ -190,17 +194,18 @@ public final class SegstreamCli {
                 }
                 specs.addAll(org.segstream.ingest.StreamsConfig.load(Path.of(args.get(++i))));
             } else {
-                specs.add(SourceSpec.parse(args.get(i).trim()));
+                specs.add(parseSource(args.get(i).trim()));
             }
         }
         if (specs.isEmpty() && env.containsKey("SEGSTREAM_SOURCES")) {
             for (String argument : env.get("SEGSTREAM_SOURCES").split(",")) {
-                specs.add(SourceSpec.parse(argument.trim()));
+                specs.add(parseSource(argument.trim()));
             }
         }
         if (specs.isEmpty()) {
             throw new UsageException("ingest needs at least one SOURCE or --config FILE (or SEGSTREAM_SOURCES)");
         }
+        requireDistinctStreams(specs);
         IngestConfig config = IngestConfig.fromEnv(env, KafkaClientProperties.from(env));
         // A service keeps trying a camera that is not up yet; files that cannot be read are still reported at once.
         var reconnect = org.segstream.ingest.Reconnect.DEFAULT.withRetryFirstOpen(true);
@@ -249,9 +254,10 @@ public final class SegstreamCli {
             config = config.withModel(home().resolve(config.model()));
         }
         try (MetricsServer metrics = serviceMetrics(env); SegmenterApp app = SegmenterApp.start(config, metrics.registry())) {
-            awaitShutdownSignal();
+            MetricsServer.HealthCheck health = () -> app.healthy() ? null : "segmenter " + app.state();
+            metrics.addHealthCheck(health);
+            return ServiceLifecycle.runUntilStopped("the segmenter", health);
         }
-        return 0;
     }
 
     private static int sink(Map<String, String> env) throws Exception {
@@ -260,9 +266,10 @@ public final class SegstreamCli {
              LiveView live = livePort < 0 ? null : LiveView.start(env.getOrDefault("SEGSTREAM_LIVE_BIND", "0.0.0.0"), livePort);
              SinkApp app = SinkApp.start(SinkConfig.fromEnv(env, KafkaClientProperties.from(env)),
                      live == null ? SinkListener.NONE : live, metrics.registry())) {
-            awaitShutdownSignal();
+            MetricsServer.HealthCheck health = () -> app.failure() == null ? null : "sink stopped: " + app.failure();
+            metrics.addHealthCheck(health);
+            return ServiceLifecycle.runUntilStopped("the sink", health);
         }
-        return 0;
     }
 
     private static int verify(List<String> args, PrintStream out, Map<String, String> env) throws Exception {
@@ -297,20 +304,39 @@ public final class SegstreamCli {
         }
     }
 
-    /** A standalone service's endpoint: SEGSTREAM_METRICS_PORT (default 9400, -1 off) on SEGSTREAM_METRICS_BIND (default 0.0.0.0). */
+    /** A standalone service's endpoint: SEGSTREAM_METRICS_PORT (default 9400, -1 off) on SEGSTREAM_METRICS_BIND (default 127.0.0.1). */
     private static MetricsServer serviceMetrics(Map<String, String> env) throws java.io.IOException {
         String port = env.getOrDefault("SEGSTREAM_METRICS_PORT", String.valueOf(RunOptions.DEFAULT_METRICS_PORT));
         try {
-            return MetricsServer.start(env.getOrDefault("SEGSTREAM_METRICS_BIND", "0.0.0.0"), Integer.parseInt(port.trim()));
+            return MetricsServer.start(env.getOrDefault("SEGSTREAM_METRICS_BIND", "127.0.0.1"), Integer.parseInt(port.trim()));
         } catch (NumberFormatException e) {
             throw new UsageException("SEGSTREAM_METRICS_PORT is '" + port + "', expected a port number");
         }
     }
 
-    private static void awaitShutdownSignal() throws InterruptedException {
-        var stop = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "segstream-shutdown"));
-        stop.await();
+    private static void requireDistinctStreams(List<SourceSpec> sources) {
+        try {
+            SourceSpec.requireDistinctStreams(sources);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    private static SourceSpec parseSource(String argument) {
+        try {
+            return SourceSpec.parse(argument);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    /** The source, or null where it does not parse ({@code run} reports those in its table and goes on). */
+    private static SourceSpec parseOrNull(String argument) {
+        try {
+            return SourceSpec.parse(argument);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** The repository root (set by the ./segstream script), where models/ lives. */

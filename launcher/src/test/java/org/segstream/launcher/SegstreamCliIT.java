@@ -41,4 +41,23 @@ class SegstreamCliIT {
         assertEquals("unknown command 'segment'",
                 assertThrows(SegstreamCli.UsageException.class, () -> SegstreamCli.run(new String[] {"segment"}, out, Map.of())).getMessage());
     }
+
+    @Test
+    void aStreamNamedTwiceOrAFileAsOutputIsRefusedBeforeAnythingStarts(@TempDir Path dir) throws Exception {
+        var out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        assertEquals("stream 'dup' is named twice (a.mp4 and a.mp4); give each source its own name: NAME=SOURCE",
+                assertThrows(SegstreamCli.UsageException.class,
+                        () -> SegstreamCli.run(new String[] {"run", "--out", dir.toString(), "dup=a.mp4", "dup=a.mp4"}, out, Map.of()))
+                        .getMessage());
+        assertEquals("stream 'cam' is named twice (rtsp://admin:***@10.0.0.5/s1 and b.mp4); give each source its own name: NAME=SOURCE",
+                assertThrows(SegstreamCli.UsageException.class,
+                        () -> SegstreamCli.run(new String[] {"ingest", "cam=rtsp://admin:hunter2@10.0.0.5/s1", "cam=b.mp4"}, out, Map.of()))
+                        .getMessage(), "the password stays out of the message");
+        Path file = Files.writeString(dir.resolve("out.txt"), "x");
+        assertEquals("--out " + file + " is a file; name a folder (it is created if missing)",
+                assertThrows(SegstreamCli.UsageException.class,
+                        () -> SegstreamCli.run(new String[] {"run", "--out", file.toString(), "a.mp4"}, out, Map.of())).getMessage());
+        assertEquals("stream id '..' must not be only dots", assertThrows(SegstreamCli.UsageException.class,
+                () -> SegstreamCli.run(new String[] {"ingest", "..=video.mp4"}, out, Map.of())).getMessage());
+    }
 }

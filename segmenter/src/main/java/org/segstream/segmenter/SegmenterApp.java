@@ -127,6 +127,15 @@ public final class SegmenterApp implements AutoCloseable {
         return model.descriptor();
     }
 
+    /**
+     * False once the instance has stopped working by itself: a stream thread died (the uncaught handler
+     * shuts the client down) or Kafka Streams went to ERROR. Running, rebalancing and starting are healthy.
+     */
+    public boolean healthy() {
+        KafkaStreams.State state = streams.state();
+        return state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING || state == KafkaStreams.State.CREATED;
+    }
+
     public KafkaStreams.State state() {
         return streams.state();
     }
