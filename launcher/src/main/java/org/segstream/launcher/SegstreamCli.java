@@ -253,10 +253,16 @@ public final class SegstreamCli {
         if (!config.model().isAbsolute() && !Files.exists(config.model())) {
             config = config.withModel(home().resolve(config.model()));
         }
-        try (MetricsServer metrics = serviceMetrics(env); SegmenterApp app = SegmenterApp.start(config, metrics.registry())) {
-            MetricsServer.HealthCheck health = () -> app.healthy() ? null : "segmenter " + app.state();
+        try (MetricsServer metrics = serviceMetrics(env)) {
+            // Not healthy until the streams run: a supervisor must not take a starting segmenter for a working one.
+            var started = new java.util.concurrent.atomic.AtomicReference<SegmenterApp>();
+            MetricsServer.HealthCheck health = () -> started.get() == null ? "segmenter starting"
+                    : started.get().healthy() ? null : "segmenter " + started.get().state();
             metrics.addHealthCheck(health);
-            return ServiceLifecycle.runUntilStopped("the segmenter", health);
+            try (SegmenterApp app = SegmenterApp.start(config, metrics.registry())) {
+                started.set(app);
+                return ServiceLifecycle.runUntilStopped("the segmenter", health);
+            }
         }
     }
 

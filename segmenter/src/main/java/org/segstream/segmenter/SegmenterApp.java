@@ -51,7 +51,8 @@ public final class SegmenterApp implements AutoCloseable {
         stats.lagFrom(() -> KafkaClientLag.maxRecords(streams.metrics()), registry);
         var running = new CountDownLatch(1);
         streams.setStateListener((now, before) -> {
-            if (now == KafkaStreams.State.RUNNING) {
+            // RUNNING, or a failure while starting (a missing topic, a dead thread): either way stop waiting.
+            if (now == KafkaStreams.State.RUNNING || now == KafkaStreams.State.PENDING_ERROR || now == KafkaStreams.State.ERROR) {
                 running.countDown();
             }
         });
@@ -61,7 +62,14 @@ public final class SegmenterApp implements AutoCloseable {
         });
         streams.start();
         try {
-            if (!running.await(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            boolean settled = running.await(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            if (settled && streams.state() != KafkaStreams.State.RUNNING) {
+                streams.close(Duration.ofSeconds(10));
+                model.close();
+                throw new IllegalStateException("the segmenter failed while starting (state " + streams.state()
+                        + "); its log says why (is the topic " + config.topics().frames() + " there?)");
+            }
+            if (!settled) {
                 streams.close(Duration.ofSeconds(10));
                 model.close();
                 throw new IllegalStateException("the segmenter did not reach RUNNING within " + STARTUP_TIMEOUT.toSeconds()

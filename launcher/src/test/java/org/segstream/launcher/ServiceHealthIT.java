@@ -1,0 +1,78 @@
+package org.segstream.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.segstream.broker.EmbeddedKafkaBroker;
+import org.segstream.contract.Topics;
+
+/**
+ * Health tells the truth: a standalone segmenter whose stream threads die (here: its input topic is
+ * deleted under it) answers 503 on /-/healthy with the reason, and exits non-zero so a supervisor
+ * restarts it, instead of a process that answers 200 while doing nothing.
+ */
+class ServiceHealthIT {
+
+    @Test
+    void aSegmenterWhoseStreamsDieSays503AndExitsNonZero(@TempDir Path dir) throws Exception {
+        Topics topics = Topics.defaults();
+        try (var broker = EmbeddedKafkaBroker.start()) {
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+                TopicSetup.ensure(admin, topics, 1, (short) 1);
+                int port = freePort();
+                Map<String, String> env = new java.util.HashMap<>(SegmenterCrashIT.segmenterEnv(broker.bootstrapServers(), dir.resolve("state")));
+                env.put("SEGSTREAM_METRICS_PORT", String.valueOf(port));
+                try (var segmenter = ServiceProcess.start("segmenter", env, dir.resolve("segmenter.log"))) {
+                    URI health = URI.create("http://127.0.0.1:" + port + "/-/healthy");
+                    awaitStatus(health, 200, segmenter);
+
+                    admin.deleteTopics(List.of(topics.frames())).all().get();
+                    HttpResponse<String> unhealthy = awaitStatus(health, 503, segmenter);
+                    assertTrue(unhealthy.body().contains("segmenter"), unhealthy.body());
+                    assertEquals(ServiceLifecycle.UNHEALTHY_EXIT, segmenter.waitForExit(Duration.ofSeconds(60)),
+                            "the process exits for its supervisor; log:\n" + segmenter.log());
+                    assertTrue(segmenter.log().contains("exiting with 1 so that a supervisor restarts it"), segmenter.log());
+                }
+            }
+        }
+    }
+
+    /** Polls until the endpoint answers {@code status} (while the process lives, or has just answered it). */
+    private static HttpResponse<String> awaitStatus(URI uri, int status, ServiceProcess service) throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        String last = "no answer";
+        while (System.nanoTime() < deadline && service.alive()) {
+            try {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == status) {
+                    return response;
+                }
+                last = response.statusCode() + " " + response.body();
+            } catch (java.io.IOException notYet) {
+                last = notYet.toString();
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("never " + status + " from " + uri + " (last: " + last + "); log:\n" + service.log());
+    }
+
+    private static int freePort() throws Exception {
+        try (var socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
