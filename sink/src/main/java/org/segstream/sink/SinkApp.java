@@ -301,8 +301,8 @@ public final class SinkApp implements AutoCloseable {
         }
         if (admission.tracked() == null) {
             throw new SkipException(SkipReason.TOO_MANY_STREAMS, "the sink already tracks " + config.limits().maxStreams()
-                    + " streams, each with an open file (SEGSTREAM_MAX_STREAMS); a new stream waits until one ends or is idle for "
-                    + config.limits().idle().toSeconds() + " s");
+                    + " streams, each with an open file (SEGSTREAM_MAX_STREAMS); a new stream's masks are skipped until one of them"
+                    + " ends or is idle for " + config.limits().idle().toSeconds() + " s");
         }
         return admission.tracked();
     }
@@ -354,7 +354,7 @@ public final class SinkApp implements AutoCloseable {
                 requireWritableDisk(e);
                 log.warn("closing the overlay of stream '{}' failed: {}", Untrusted.echo(evicted.stream()), Untrusted.echo(e.toString()));
             }
-            log.warn("stream '{}' session {}: {} and no end record; its overlay is finalised as incomplete ({} frames written"
+            log.warn("stream '{}' session {}: {} and no end record; its overlay is finalised as incomplete ({} frame(s) written"
                             + " this run; see INCOMPLETE in {})", Untrusted.echo(evicted.stream()), Untrusted.echo(output.session()),
                     why, output.framesWritten(), output.dir());
         }
