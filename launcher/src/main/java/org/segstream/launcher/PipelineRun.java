@@ -230,7 +230,7 @@ final class PipelineRun {
             return null;
         }
         try {
-            return LiveView.start("127.0.0.1", port);
+            return LiveView.start(org.segstream.sink.LiveViewConfig.on("127.0.0.1", port), org.segstream.sink.StreamLimits.DEFAULTS);
         } catch (java.io.IOException e) {
             log.warn("live view port {} is not available ({}); running without the live page", port, e.getMessage());
             return null;

@@ -267,12 +267,12 @@ public final class SegstreamCli {
     }
 
     private static int sink(Map<String, String> env) throws Exception {
-        int livePort = Integer.parseInt(env.getOrDefault("SEGSTREAM_LIVE_PORT", String.valueOf(RunOptions.DEFAULT_LIVE_PORT)).trim());
+        SinkConfig config = SinkConfig.fromEnv(env, KafkaClientProperties.from(env));
         try (MetricsServer metrics = serviceMetrics(env);
-             LiveView live = livePort < 0 ? null : LiveView.start(env.getOrDefault("SEGSTREAM_LIVE_BIND", "0.0.0.0"), livePort);
-             SinkApp app = SinkApp.start(SinkConfig.fromEnv(env, KafkaClientProperties.from(env)),
-                     live == null ? SinkListener.NONE : live, metrics.registry())) {
-            MetricsServer.HealthCheck health = () -> app.failure() == null ? null : "sink stopped: " + app.failure();
+             LiveView live = config.live().port() < 0 ? null : LiveView.start(config.live(), config.limits());
+             SinkApp app = SinkApp.start(config, live == null ? SinkListener.NONE : live, metrics.registry())) {
+            MetricsServer.HealthCheck health = () -> app.healthy() ? null
+                    : "sink stopped" + (app.failure() == null ? "" : ": " + app.failure());
             metrics.addHealthCheck(health);
             return ServiceLifecycle.runUntilStopped("the sink", health);
         }

@@ -20,6 +20,8 @@ final class OutputNames {
     static final int MAX_STREAM_NAME = 200;
     /** How much of a session's source name goes into its folder name (a label: the session id keeps it unique). */
     private static final int MAX_SOURCE_LABEL = 80;
+    /** Longest session folder name: id, {@code _}, source label; under the 255 bytes a file name may have on Linux. */
+    static final int MAX_SESSION_NAME = 250;
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
     private static final DateTimeFormatter UTC_MILLIS = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
 
@@ -43,9 +45,14 @@ final class OutputNames {
      * The folder of one session: its id, then {@code _} and the source's name where the frames carry
      * one (a folder source's file). The id's own {@code _} are escaped, so the first {@code _} separates.
      * The source name is a label (the id already makes the folder unique), so it keeps its upper-case
-     * letters as they are: {@code REC_0001.MP4} stays readable.
+     * letters as they are: {@code REC_0001.MP4} stays readable. It is cut to 80 characters, and shorter
+     * after a long id, so the folder name stays within {@link #MAX_SESSION_NAME} characters (a longer
+     * one would fail on disk as "File name too long").
      */
     static String session(String session, String source) {
+        if (session == null || session.isEmpty()) {
+            throw new IllegalArgumentException("the session id is empty");
+        }
         String name = encode(session, "_", false);
         if (name.length() > MAX_STREAM_NAME) {
             throw new IllegalArgumentException("the session id is too long for a folder name (" + name.length()
@@ -54,7 +61,9 @@ final class OutputNames {
         if (source == null || source.isEmpty()) {
             return name;
         }
-        return name + "_" + cut(encode(source, "", true), MAX_SOURCE_LABEL);
+        int room = Math.min(MAX_SOURCE_LABEL, MAX_SESSION_NAME - name.length() - 1);
+        String label = room <= 0 ? "" : cut(encode(source, "", true), room);
+        return label.isEmpty() ? name : name + "_" + label;
     }
 
     /** A live segment's file name: the UTC capture time of its first frame, to the millisecond. */
@@ -96,7 +105,7 @@ final class OutputNames {
             return encoded;
         }
         int end = max;
-        for (int back = 1; back <= 2; back++) {
+        for (int back = 1; back <= Math.min(2, end); back++) {
             char c = encoded.charAt(end - back);
             if (c == '%' || (c == '^' && back == 1)) {
                 end -= back;

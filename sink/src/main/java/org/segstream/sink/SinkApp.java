@@ -1,17 +1,24 @@
 package org.segstream.sink;
 
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Collection;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -20,12 +27,12 @@ import org.segstream.contract.BgrImage;
 import org.segstream.contract.ClassMap;
 import org.segstream.contract.FrameIdentity;
 import org.segstream.contract.Headers;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.segstream.contract.JpegCodec;
 import org.segstream.contract.KafkaClientLag;
 import org.segstream.contract.MaskPng;
 import org.segstream.contract.RecordKind;
 import org.segstream.contract.StreamEnd;
+import org.segstream.contract.Untrusted;
 import org.segstream.video.VideoEncoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,41 +40,66 @@ import org.slf4j.LoggerFactory;
 /**
  * The sink service: reads masks (read_committed), fetches each mask's frame, writes the overlay
  * video and mask files, and closes a stream's files on its end-of-stream record.
+ *
+ * <p>A record's failure belongs to the record: whatever goes wrong while handling one (a bad header,
+ * an id that cannot name a folder, a frame location that does not exist, an image that does not
+ * decode, a size the encoder refuses) ends as a counted skip ({@code segstream_frames_skipped_total})
+ * and a log line, and the loop goes on. Only a failure of what the sink depends on stops it (see
+ * {@link EnvironmentFailure}): the output folder cannot be written, the frames topic does not
+ * answer. Then {@link #healthy()} turns false and the record is not committed.
+ *
+ * <p>What the sink keeps per stream is bounded by {@link StreamLimits} ({@link TrackedStreams}); a
+ * session idle past the timeout is closed as incomplete, so its open file no longer holds the
+ * committed offset back.
  */
 public final class SinkApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SinkApp.class);
+    /** The {@code stream} label of a skipped record whose stream the sink does not track: its id is not a trusted label value. */
+    static final String UNTRACKED = "(invalid)";
     private static final Duration FRAME_FETCH_TIMEOUT = Duration.ofSeconds(60);
     private static final long MAX_PIXELS = 7680L * 4320;
+    /** How often idle streams are looked for. */
+    private static final Duration MAINTENANCE_EVERY = Duration.ofSeconds(1);
 
     private final SinkConfig config;
     private final SinkListener listener;
-    private final KafkaConsumer<String, byte[]> masks;
+    private final Consumer<String, byte[]> masks;
     private final FrameFetcher frames;
     private final OverlayRenderer renderer;
     private final OverlayAnnotator annotator;
     private final VideoEncoder.Settings videoSettings;
-    private final Map<String, StreamOutput> outputs = new HashMap<>();
-    /** Frames written per second over a sliding window, per open stream: the figure the overlay caption shows. */
-    private final Map<String, FrameRate> rates = new HashMap<>();
-    /** The masks partition each open stream's records come from (a stream is one key, so one partition). */
-    private final Map<String, TopicPartition> streamPartitions = new HashMap<>();
+    private final TrackedStreams streams;
     /** Per masks partition, the offset after the last record handled. */
     private final Map<TopicPartition, Long> handledUpTo = new HashMap<>();
+    private final OutputDisk disk;
+    private final SkipLog skipLog;
+    private final LongSupplier nanoClock;
     private final Thread loop;
     private final SinkMetrics metrics;
+    /** Copies of the table's sizes for the metrics thread (the table itself belongs to the sink's thread). */
+    private final AtomicLong trackedCount = new AtomicLong();
+    private final AtomicLong openFileCount = new AtomicLong();
+    private long lastMaintenanceNanos;
     private volatile boolean running = true;
     private volatile Throwable failure;
 
-    private SinkApp(SinkConfig config, SinkListener listener, PrometheusRegistry registry) {
+    private SinkApp(SinkConfig config, SinkListener listener, PrometheusRegistry registry, Consumer<String, byte[]> masks,
+                    FrameFetcher frames, LongSupplier nanoClock) {
         this.config = config;
         this.listener = listener;
-        this.masks = new KafkaConsumer<>(consumerProperties(config), new StringDeserializer(), new ByteArrayDeserializer());
-        this.frames = new FrameFetcher(config);
+        this.masks = masks;
+        this.frames = frames;
+        this.nanoClock = nanoClock;
         this.renderer = new OverlayRenderer(config.opacity(), config.overlayClasses());
         this.annotator = new OverlayAnnotator(config.legend(), config.caption(), renderer);
         this.videoSettings = new VideoEncoder.Settings(VideoEncoder.Codec.H264, config.preset(), config.crf());
+        this.streams = new TrackedStreams(config.limits(), nanoClock);
+        this.disk = new OutputDisk(config.outDir());
+        this.skipLog = new SkipLog(log, nanoClock);
         this.loop = new Thread(this::run, "segstream-sink");
-        this.metrics = new SinkMetrics(registry, () -> KafkaClientLag.maxRecords(masks.metrics()));
+        this.metrics = new SinkMetrics(registry, () -> KafkaClientLag.maxRecords(masks.metrics()), trackedCount::get,
+                openFileCount::get);
+        this.lastMaintenanceNanos = nanoClock.getAsLong();
     }
 
     public static SinkApp start(SinkConfig config, SinkListener listener) {
@@ -76,10 +108,19 @@ public final class SinkApp implements AutoCloseable {
 
     /** As {@link #start(SinkConfig, SinkListener)}, with the metrics registered in {@code registry} (the process's). */
     public static SinkApp start(SinkConfig config, SinkListener listener, PrometheusRegistry registry) {
-        var app = new SinkApp(config, listener, registry);
+        return start(config, listener, registry,
+                new KafkaConsumer<>(consumerProperties(config), new StringDeserializer(), new ByteArrayDeserializer()),
+                new FrameFetcher(config), System::nanoTime);
+    }
+
+    /** As {@link #start(SinkConfig, SinkListener, PrometheusRegistry)}, reading through the given consumers, on {@code nanoClock} (tests). */
+    static SinkApp start(SinkConfig config, SinkListener listener, PrometheusRegistry registry, Consumer<String, byte[]> masks,
+                         FrameFetcher frames, LongSupplier nanoClock) {
+        var app = new SinkApp(config, listener, registry, masks, frames, nanoClock);
         app.masks.subscribe(List.of(config.topics().masks()), app.new Handover());
         app.loop.start();
-        log.info("sink reading {} into {}", config.topics().masks(), config.outDir().toAbsolutePath());
+        log.info("sink reading {} into {} (at most {} streams, idle after {} s)", config.topics().masks(),
+                config.outDir().toAbsolutePath(), config.limits().maxStreams(), config.limits().idle().toSeconds());
         return app;
     }
 
@@ -105,15 +146,18 @@ public final class SinkApp implements AutoCloseable {
                     handle(record, receivedMs);
                     handledUpTo.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
                 }
-                if (!batch.isEmpty()) {
+                boolean closedSome = maintain();
+                if (!batch.isEmpty() || closedSome) {
                     commit();
                 }
+                trackedCount.set(streams.size());
+                openFileCount.set(streams.openFiles());
             }
         } catch (WakeupException stopping) {
             // close() asked us to stop
         } catch (Throwable e) {
             failure = e;
-            log.error("sink stopped on an unexpected error", e);
+            log.error("sink stopped: {}", e.getMessage(), e);
         } finally {
             closeOutputs();
             try {
@@ -128,60 +172,96 @@ public final class SinkApp implements AutoCloseable {
         }
     }
 
-    private void handle(ConsumerRecord<String, byte[]> record, long receivedMs) throws IOException {
+    /** Handles one record; whatever goes wrong with it ends as a counted skip, unless the sink's environment failed. */
+    private void handle(ConsumerRecord<String, byte[]> record, long receivedMs) {
         try {
             if (StreamEnd.kindOf(record.headers()) == RecordKind.END) {
                 endOfStream(StreamEnd.readFrom(record.headers()));
             } else {
                 frame(record, receivedMs);
             }
+        } catch (EnvironmentFailure e) {
+            throw e;
+        } catch (SkipException e) {
+            skipped(record, e.reason(), e.getMessage());
         } catch (BadRecordException e) {
-            metrics.skipped.labelValues("(invalid)", "invalid").inc(); // the key of a bad record is not a trusted label
-            log.warn("skipping mask {}-{}@{} (key '{}'): {}", record.topic(), record.partition(), record.offset(), record.key(), e.getMessage());
+            skipped(record, SkipReason.INVALID, e.getMessage());
+        } catch (IOException | UncheckedIOException e) {
+            requireWritableDisk(e);
+            skipped(record, SkipReason.WRITE_FAILED, e.toString());
+        } catch (RuntimeException e) {
+            log.debug("mask {}-{}@{} failed", record.topic(), record.partition(), record.offset(), e);
+            skipped(record, SkipReason.ERROR, e.toString());
         }
+    }
+
+    /** After a write failed: if the output folder cannot be written either, the disk is at fault, and the sink stops. */
+    private void requireWritableDisk(Exception e) {
+        if (!disk.writable()) {
+            throw new EnvironmentFailure("cannot write to the output folder " + disk.dir().toAbsolutePath() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void skipped(ConsumerRecord<String, byte[]> record, SkipReason reason, String why) {
+        String stream = Headers.getOrNull(record.headers(), Headers.STREAM);
+        boolean tracked = stream != null && streams.contains(stream);
+        metrics.skipped(tracked ? stream : null, reason);
+        if (tracked && RecordKind.FRAME.wire().equals(Headers.getOrNull(record.headers(), Headers.KIND))) {
+            streams.seen(stream).rate.dropped(1, nanoClock.getAsLong());
+            listener.framesMissing(stream, 1, reason.label());
+        }
+        skipLog.skipped(reason, "skipping mask " + record.topic() + "-" + record.partition() + "@" + record.offset() + " of stream '"
+                + Untrusted.echo(stream == null ? record.key() : stream) + "' (" + reason.label() + "): " + Untrusted.echo(why));
     }
 
     private void frame(ConsumerRecord<String, byte[]> maskRecord, long receivedMs) throws IOException {
         FrameIdentity identity = FrameIdentity.readFrom(maskRecord.headers());
-        StreamOutput output = outputs.get(identity.stream());
+        var partition = new TopicPartition(maskRecord.topic(), maskRecord.partition());
+        TrackedStreams.Tracked tracked = track(identity.stream());
+        StreamOutput output = tracked.output;
+        if (output != null && output.hasOpenFile() && !partition.equals(tracked.partition)) {
+            // The open file's first mask is on its partition: commits there are held back for it, not here.
+            throw new BadRecordException("stream's masks arrive on " + partition + " while its open session's come from "
+                    + tracked.partition);
+        }
         if (output == null || !output.session().equals(identity.session())) {
             if (output != null) {
-                outputs.remove(identity.stream());
+                tracked.output = null;
                 output.close(); // a new session began without the old one's end record (e.g. a reconnect)
             }
             try {
                 output = new StreamOutput(config.outDir(), identity, config.writeMasks(), videoSettings, config.segmentSeconds());
             } catch (IllegalArgumentException badName) {
-                throw new BadRecordException(badName.getMessage());
+                throw new SkipException(SkipReason.BAD_NAME, badName.getMessage());
             }
-            outputs.put(identity.stream(), output);
+            tracked.output = output;
+            tracked.partition = partition;
             listener.sessionStarted(identity.stream(), identity.session(), output.dir());
-            streamPartitions.put(identity.stream(), new TopicPartition(maskRecord.topic(), maskRecord.partition()));
         }
         if (output.alreadyWritten(identity.seq())) {
-            metrics.skipped.labelValues(identity.stream(), "duplicate").inc();
+            metrics.skipped(identity.stream(), SkipReason.DUPLICATE);
             return; // redelivered after a restart
         }
         long gap = output.gapBefore(identity.seq());
+        output.handling(identity.seq()); // should this frame be skipped below, it counts as skipped, not as a gap later
         if (gap > 0) {
             // Masks of a session arrive in order, so a gap is frames the segmenter shed or dead-lettered.
-            metrics.gaps.labelValues(identity.stream()).inc(gap);
-            rateOf(identity.stream()).dropped(gap, System.nanoTime());
+            metrics.gap(identity.stream(), gap);
+            tracked.rate.dropped(gap, nanoClock.getAsLong());
             listener.framesMissing(identity.stream(), gap, "gap");
-            log.info("stream '{}': {} frame(s) missing before seq {} (shed or dead-lettered upstream)", identity.stream(), gap, identity.seq());
+            log.info("stream '{}': {} frame(s) missing before seq {} (shed or dead-lettered upstream)", Untrusted.echo(identity.stream()),
+                    gap, identity.seq());
         }
-        int partition = (int) Headers.getLong(maskRecord.headers(), Headers.FRAME_PARTITION);
-        long offset = Headers.getLong(maskRecord.headers(), Headers.FRAME_OFFSET);
-        ConsumerRecord<String, byte[]> frameRecord = frames.fetch(partition, offset, FRAME_FETCH_TIMEOUT);
+        int framePartition = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE,
+                Headers.getLong(maskRecord.headers(), Headers.FRAME_PARTITION)));
+        long frameOffset = Headers.getLong(maskRecord.headers(), Headers.FRAME_OFFSET);
+        ConsumerRecord<String, byte[]> frameRecord = frames.fetch(framePartition, frameOffset, FRAME_FETCH_TIMEOUT);
         if (frameRecord == null) {
-            metrics.skipped.labelValues(identity.stream(), "frame_gone").inc();
-            rateOf(identity.stream()).dropped(1, System.nanoTime());
-            listener.framesMissing(identity.stream(), 1, "frame_gone");
-            log.warn("frame {} seq {} ({}@{}) is gone from the frames topic; its overlay is skipped",
-                    identity.stream(), identity.seq(), partition, offset);
-            return;
+            throw new SkipException(SkipReason.FRAME_GONE, "frame seq " + identity.seq() + " (" + framePartition + "@" + frameOffset
+                    + ") is gone from the frames topic; its overlay is skipped");
         }
         BgrImage frame = JpegCodec.decode(frameRecord.value(), MAX_PIXELS);
+        PngHeader.requireSize(maskRecord.value(), frame.width(), frame.height()); // before decoding: a forged size would allocate
         ClassMap mask = MaskPng.decode(maskRecord.value());
         if (mask.width() != frame.width() || mask.height() != frame.height()) {
             throw new BadRecordException("mask is " + mask.width() + "x" + mask.height() + " but its frame is "
@@ -190,38 +270,98 @@ public final class SinkApp implements AutoCloseable {
         long encodeStart = System.nanoTime();
         BgrImage overlay = renderer.render(frame, mask);
         long latency = System.currentTimeMillis() - identity.latencyOriginMs(); // from ingest.ms, else capture.ms
-        FrameRate rate = rateOf(identity.stream());
-        long now = System.nanoTime();
-        rate.frame(now);
+        long now = nanoClock.getAsLong();
+        tracked.rate.frame(now);
         if (annotator.draws()) {
             annotator.annotate(overlay, mask, String.format("%s  #%d  %.1f fps  latency %d ms", identity.stream(), identity.seq(),
-                    rate.perSecond(now), latency));
+                    tracked.rate.perSecond(now), latency));
         }
         output.write(identity, overlay, maskRecord.value(), maskRecord.offset());
         metrics.encode.observe((System.nanoTime() - encodeStart) / 1e9);
         var timeline = FrameTimeline.of(identity, maskRecord, receivedMs, System.currentTimeMillis());
-        metrics.written.labelValues(identity.stream()).inc();
-        metrics.latency.labelValues(identity.stream()).observe(Math.max(0, timeline.endToEndMillis()) / 1000.0);
+        metrics.written(identity.stream(), Math.max(0, timeline.endToEndMillis()) / 1000.0);
         listener.frameWritten(identity, overlay, timeline);
     }
 
-    /** The stream's sliding-window rates: the same figure the live page shows. */
-    private FrameRate rateOf(String stream) {
-        return rates.computeIfAbsent(stream, s -> new FrameRate());
+    /**
+     * The stream's entry, made if needed. An id that cannot name a folder never takes a place; past
+     * the cap, a new id is refused unless a stream without an open file can make room.
+     */
+    private TrackedStreams.Tracked track(String stream) {
+        if (!streams.contains(stream)) {
+            try {
+                OutputNames.stream(stream);
+            } catch (IllegalArgumentException badName) {
+                throw new SkipException(SkipReason.BAD_NAME, badName.getMessage());
+            }
+        }
+        TrackedStreams.Admission admission = streams.admit(stream);
+        if (admission.madeRoom() != null) {
+            forget(admission.madeRoom(), "capacity", null);
+        }
+        if (admission.tracked() == null) {
+            throw new SkipException(SkipReason.TOO_MANY_STREAMS, "the sink already tracks " + config.limits().maxStreams()
+                    + " streams, each with an open file (SEGSTREAM_MAX_STREAMS); a new stream's masks are skipped until one of them"
+                    + " ends or is idle for " + config.limits().idle().toSeconds() + " s");
+        }
+        return admission.tracked();
     }
 
     private void endOfStream(StreamEnd end) throws IOException {
-        StreamOutput output = outputs.get(end.stream());
+        TrackedStreams.Tracked tracked = streams.seen(end.stream());
+        StreamOutput output = tracked == null ? null : tracked.output;
         long written = 0;
         if (output != null && output.session().equals(end.session())) {
-            outputs.remove(end.stream());
-            streamPartitions.remove(end.stream());
-            rates.remove(end.stream());
+            tracked.output = null;
             output.close();
             written = output.framesWritten();
+            log.info("stream '{}' session {} ended: {} of {} frames written", Untrusted.echo(end.stream()), Untrusted.echo(end.session()),
+                    written, end.frameCount());
+        } else {
+            log.debug("stream '{}' session {} ended; no file of it is open", Untrusted.echo(end.stream()), Untrusted.echo(end.session()));
         }
-        log.info("stream '{}' session {} ended: {} of {} frames written", end.stream(), end.session(), written, end.frameCount());
         listener.streamEnded(end, written);
+    }
+
+    /** Once a second: forgets idle streams, closing their open sessions as incomplete. True if a file was closed. */
+    private boolean maintain() {
+        long now = nanoClock.getAsLong();
+        if (now - lastMaintenanceNanos < MAINTENANCE_EVERY.toNanos()) {
+            return false;
+        }
+        lastMaintenanceNanos = now;
+        skipLog.flush();
+        boolean closed = false;
+        String why = "no record for " + config.limits().idle().toSeconds() + " s (SEGSTREAM_STREAM_IDLE_SECONDS)";
+        for (TrackedStreams.Evicted idle : streams.takeIdle()) {
+            closed |= forget(idle, "idle", why);
+        }
+        return closed;
+    }
+
+    /**
+     * Lets go of a stream the table no longer tracks: its open session, if any, is closed as incomplete
+     * ({@code why} says why; a stream evicted to make room has none open), its series leave the
+     * metrics and the listener forgets it. True if a file was closed.
+     */
+    private boolean forget(TrackedStreams.Evicted evicted, String reason, String why) {
+        StreamOutput output = evicted.tracked().output;
+        boolean hadFile = output != null && output.hasOpenFile();
+        if (hadFile) {
+            try {
+                output.closeIncomplete(why);
+            } catch (IOException | UncheckedIOException e) {
+                requireWritableDisk(e);
+                log.warn("closing the overlay of stream '{}' failed: {}", Untrusted.echo(evicted.stream()), Untrusted.echo(e.toString()));
+            }
+            log.warn("stream '{}' session {}: {} and no end record; its overlay is finalised as incomplete ({} frame(s) written"
+                            + " this run; see INCOMPLETE in {})", Untrusted.echo(evicted.stream()), Untrusted.echo(output.session()),
+                    why, output.framesWritten(), output.dir());
+        }
+        metrics.forget(evicted.stream());
+        metrics.evicted(reason);
+        listener.streamEvicted(evicted.stream());
+        return hadFile;
     }
 
     /**
@@ -230,18 +370,14 @@ public final class SinkApp implements AutoCloseable {
      */
     private void commit() {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        handledUpTo.forEach((partition, next) -> {
-            long commit = next;
-            for (Map.Entry<String, StreamOutput> open : outputs.entrySet()) {
-                long since = open.getValue().openSinceOffset();
-                if (since >= 0 && partition.equals(streamPartitions.get(open.getKey()))) {
-                    commit = Math.min(commit, since);
-                }
-            }
-            offsets.put(partition, new OffsetAndMetadata(commit));
-        });
-        if (!offsets.isEmpty()) {
+        handledUpTo.forEach((partition, next) -> offsets.put(partition, new OffsetAndMetadata(streams.committable(partition, next))));
+        if (offsets.isEmpty()) {
+            return;
+        }
+        try {
             masks.commitSync(offsets);
+        } catch (CommitFailedException | RetriableException e) {
+            log.warn("committing the sink's offsets failed ({}); the next commit tries again", e.getMessage()); // replays, never loses
         }
     }
 
@@ -252,17 +388,17 @@ public final class SinkApp implements AutoCloseable {
             commit();
             for (TopicPartition partition : revoked) {
                 handledUpTo.remove(partition);
-                var streams = streamPartitions.entrySet().stream().filter(e -> e.getValue().equals(partition)).map(Map.Entry::getKey).toList();
-                for (String stream : streams) {
-                    StreamOutput output = outputs.remove(stream);
-                    streamPartitions.remove(stream);
+                for (TrackedStreams.Evicted moved : streams.takePartition(partition)) {
+                    StreamOutput output = moved.tracked().output;
                     try {
                         if (output != null) {
                             output.abandon();
                         }
-                    } catch (IOException e) {
-                        log.warn("dropping the open overlay of '{}': {}", stream, e.getMessage());
+                    } catch (IOException | RuntimeException e) {
+                        log.warn("dropping the open overlay of '{}': {}", Untrusted.echo(moved.stream()), e.getMessage());
                     }
+                    metrics.forget(moved.stream());
+                    listener.streamEvicted(moved.stream());
                 }
             }
         }
@@ -274,20 +410,30 @@ public final class SinkApp implements AutoCloseable {
     }
 
     private void closeOutputs() {
-        for (StreamOutput output : outputs.values()) {
+        for (TrackedStreams.Evicted open : streams.takeAll()) {
+            StreamOutput output = open.tracked().output;
+            if (output == null) {
+                continue;
+            }
             try {
                 output.close();
             } catch (IOException | RuntimeException e) {
-                log.warn("closing an overlay file: {}", e.getMessage());
+                log.warn("closing the overlay of '{}': {}", Untrusted.echo(open.stream()), e.getMessage());
             }
         }
-        outputs.clear();
-        streamPartitions.clear();
     }
 
     /** Non-null if the sink stopped on an error. */
     public Throwable failure() {
         return failure;
+    }
+
+    /**
+     * True while the sink's loop runs: false once it stopped, on an error ({@link #failure()} says
+     * which) or because the sink was closed. For a health check.
+     */
+    public boolean healthy() {
+        return loop.isAlive() && failure == null;
     }
 
     @Override

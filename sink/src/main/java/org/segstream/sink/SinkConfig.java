@@ -8,7 +8,9 @@ import org.segstream.contract.Topics;
 
 /**
  * Sink settings. {@code kafka} holds client properties passed through unchanged to both consumers
- * (security settings included); they win over segstream's defaults.
+ * (security settings included); they win over segstream's defaults. {@code limits} bounds what the
+ * sink keeps per stream; {@code live} is the live page of whoever starts one beside the sink
+ * ({@link LiveView#start(LiveViewConfig, StreamLimits)}).
  */
 public record SinkConfig(
         String bootstrapServers,
@@ -23,12 +25,16 @@ public record SinkConfig(
         String preset,
         int crf,
         double segmentSeconds,
+        StreamLimits limits,
+        LiveViewConfig live,
         Map<String, Object> kafka) {
 
     public static final String DEFAULT_GROUP_ID = "segstream-sink";
 
     public SinkConfig {
         kafka = Map.copyOf(kafka);
+        java.util.Objects.requireNonNull(limits, "limits");
+        java.util.Objects.requireNonNull(live, "live");
         overlayClasses = Set.copyOf(overlayClasses);
         if (!(opacity >= 0 && opacity <= 1)) {
             throw new IllegalArgumentException("overlay opacity " + opacity + " is outside 0..1");
@@ -42,7 +48,8 @@ public record SinkConfig(
     }
 
     public static SinkConfig of(String bootstrapServers, Topics topics, Path outDir, boolean writeMasks) {
-        return new SinkConfig(bootstrapServers, topics, DEFAULT_GROUP_ID, outDir, writeMasks, 0.5, Set.of(), false, false, "veryfast", 23, 60, Map.of());
+        return new SinkConfig(bootstrapServers, topics, DEFAULT_GROUP_ID, outDir, writeMasks, 0.5, Set.of(), false, false, "veryfast", 23, 60,
+                StreamLimits.DEFAULTS, LiveViewConfig.on(LiveViewConfig.DEFAULT_BIND, LiveViewConfig.DEFAULT_PORT), Map.of());
     }
 
     private static Set<String> classes(String list) {
@@ -58,21 +65,27 @@ public record SinkConfig(
     /** The same settings in another consumer group (another sink, its own committed offsets). */
     public SinkConfig withGroupId(String newGroupId) {
         return new SinkConfig(bootstrapServers, topics, newGroupId, outDir, writeMasks, opacity, overlayClasses, legend, caption,
-                preset, crf, segmentSeconds, kafka);
+                preset, crf, segmentSeconds, limits, live, kafka);
+    }
+
+    /** The same settings with other bounds on per-stream state. */
+    public SinkConfig withLimits(StreamLimits newLimits) {
+        return new SinkConfig(bootstrapServers, topics, groupId, outDir, writeMasks, opacity, overlayClasses, legend, caption,
+                preset, crf, segmentSeconds, newLimits, live, kafka);
     }
 
     /** The same settings with the overlay's legend and caption switched on or off. */
     public SinkConfig withAnnotations(boolean withLegend, boolean withCaption) {
         return new SinkConfig(bootstrapServers, topics, groupId, outDir, writeMasks, opacity, overlayClasses, withLegend, withCaption,
-                preset, crf, segmentSeconds, kafka);
+                preset, crf, segmentSeconds, limits, live, kafka);
     }
 
     /**
      * From KAFKA_BOOTSTRAP_SERVERS (required), SEGSTREAM_OUT_DIR, SEGSTREAM_WRITE_MASKS (true/false),
      * SEGSTREAM_OVERLAY_OPACITY, SEGSTREAM_OVERLAY_CLASSES (comma-separated class names; empty: all),
      * SEGSTREAM_OVERLAY_LEGEND, SEGSTREAM_OVERLAY_CAPTION (true/false), SEGSTREAM_H264_PRESET, SEGSTREAM_H264_CRF, SEGSTREAM_SEGMENT_SECONDS (live
-     * streams' overlay segment length), SEGSTREAM_SINK_GROUP_ID and
-     * the topic variables of {@link Topics#fromEnv}.
+     * streams' overlay segment length), SEGSTREAM_SINK_GROUP_ID, the topic variables of {@link Topics#fromEnv},
+     * the limits of {@link StreamLimits#fromEnv} and the live page's settings of {@link LiveViewConfig#fromEnv}.
      */
     public static SinkConfig fromEnv(Map<String, String> env, Map<String, Object> kafka) {
         String bootstrap = env.get("KAFKA_BOOTSTRAP_SERVERS");
@@ -92,6 +105,8 @@ public record SinkConfig(
                 env.getOrDefault("SEGSTREAM_H264_PRESET", "veryfast"),
                 Integer.parseInt(env.getOrDefault("SEGSTREAM_H264_CRF", "23")),
                 Double.parseDouble(env.getOrDefault("SEGSTREAM_SEGMENT_SECONDS", "60")),
+                StreamLimits.fromEnv(env),
+                LiveViewConfig.fromEnv(env),
                 new HashMap<>(kafka));
     }
 }

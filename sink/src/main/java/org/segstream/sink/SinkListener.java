@@ -23,6 +23,13 @@ public interface SinkListener {
     default void streamEnded(StreamEnd end, long framesWritten) {
     }
 
+    /**
+     * The sink stopped tracking the stream (no record for the idle timeout, or it made room for a new
+     * stream under the cap): whatever is kept per stream can go.
+     */
+    default void streamEvicted(String stream) {
+    }
+
     SinkListener NONE = new SinkListener() {
     };
 
@@ -48,6 +55,11 @@ public interface SinkListener {
             @Override
             public void streamEnded(StreamEnd end, long framesWritten) {
                 list.forEach(l -> l.streamEnded(end, framesWritten));
+            }
+
+            @Override
+            public void streamEvicted(String stream) {
+                list.forEach(l -> l.streamEvicted(stream));
             }
         };
     }

@@ -25,9 +25,18 @@ import org.segstream.video.VideoEncoder;
  * mask of any open file, so after a crash the open file is rebuilt from its first frame under the
  * same name, and redelivered frames that a finalised file already holds are skipped: every frame
  * ends up in exactly one finalised file.
+ *
+ * <p>A session whose end record never comes (its ingest was killed) would keep its file open, and
+ * the committed offset pinned, for ever. The sink closes such a session after a while without
+ * records ({@link #closeIncomplete}): the open file is finalised like any other, so the offset can
+ * move on and the rule above still holds, and an {@code INCOMPLETE} file in the session's folder
+ * says why it ended. Should the session's masks resume after all, they go on in a new file (named
+ * by its first frame) and a proper end removes the marker.
  */
 final class StreamOutput implements AutoCloseable {
     private static final String PROGRESS = ".progress.json";
+    /** In a session's folder: the session was closed without its end record. */
+    static final String INCOMPLETE = "INCOMPLETE";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path dir;
@@ -40,6 +49,8 @@ final class StreamOutput implements AutoCloseable {
     private long segmentStartMs;
     private long openSinceOffset = -1;
     private long lastSeq = -1;
+    /** The last sequence number handled, written or skipped: where the next gap is counted from. */
+    private long lastHandledSeq = -1;
     private long framesWritten;
 
     /**
@@ -72,13 +83,22 @@ final class StreamOutput implements AutoCloseable {
 
     /** How many sequence numbers are missing between the last frame handled and {@code seq}. */
     long gapBefore(long seq) {
-        long last = Math.max(lastSeq, finalizedSeq);
+        long last = Math.max(lastHandledSeq, Math.max(lastSeq, finalizedSeq));
         return Math.max(0, seq - last - 1);
+    }
+
+    /** The sink is handling frame {@code seq}: should it be skipped, it is not counted again as a gap by the next frame. */
+    void handling(long seq) {
+        lastHandledSeq = Math.max(lastHandledSeq, seq);
     }
 
     /** The input offset of the first mask of the open file, or -1 when no file is open. */
     long openSinceOffset() {
         return openSinceOffset;
+    }
+
+    boolean hasOpenFile() {
+        return video != null;
     }
 
     void write(FrameIdentity frame, BgrImage overlay, byte[] maskPng, long maskOffset) throws IOException {
@@ -110,10 +130,27 @@ final class StreamOutput implements AutoCloseable {
         return framesWritten;
     }
 
-    /** Finalises the open file (if any) and records it in the progress file. */
+    /** Finalises the open file (if any) and records it in the progress file: the session ended properly. */
     @Override
     public void close() throws IOException {
         finishFile();
+        Files.deleteIfExists(dir.resolve(INCOMPLETE));
+    }
+
+    /**
+     * Finalises the open file (if any) as {@link #close()} does, and leaves an {@code INCOMPLETE} file
+     * in the session's folder saying {@code why} the session ended without its end record.
+     */
+    void closeIncomplete(String why) throws IOException {
+        finishFile();
+        if (lastSeq < 0) {
+            return; // nothing written in this run, so nothing to mark
+        }
+        Files.createDirectories(dir);
+        Path tmp = dir.resolve("." + INCOMPLETE + ".tmp");
+        Files.writeString(tmp, "This session ended without its end record: " + why + ".\n"
+                + "Its overlay holds the frames up to seq " + lastSeq + "; later frames of the session, if any arrive, go to a new file.\n");
+        Files.move(tmp, dir.resolve(INCOMPLETE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** Drops the open file without finalising it: another sink instance now owns this stream. */

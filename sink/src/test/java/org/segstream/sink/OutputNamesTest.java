@@ -64,6 +64,26 @@ class OutputNamesTest {
     }
 
     @Test
+    void aNulOrA300CharacterIdNeverReachesTheFileSystem() {
+        assertEquals("a%00b", OutputNames.stream("a\u0000b"), "NUL is escaped, not passed to the file system");
+        assertEquals("s%00_x%00y", OutputNames.session("s\u0000", "x\u0000y"));
+        var tooLong = assertThrows(IllegalArgumentException.class, () -> OutputNames.stream("x".repeat(300)));
+        assertTrue(tooLong.getMessage().contains("too long"), tooLong.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> OutputNames.stream("\u0000".repeat(67)), "67 NULs encode to 201 characters");
+        assertThrows(IllegalArgumentException.class, () -> OutputNames.session("", null));
+    }
+
+    @Test
+    void aSessionFolderNameStaysUnderTheFileSystemsLimitWhateverTheIdAndSource() {
+        for (int idLength : List.of(1, 100, 169, 170, 199, 200)) {
+            String name = OutputNames.session("s".repeat(idLength), "clip-".repeat(40) + ".mp4");
+            assertTrue(name.length() <= OutputNames.MAX_SESSION_NAME, idLength + " -> " + name.length());
+            assertTrue(name.startsWith("s".repeat(idLength)), "the id is whole: " + name);
+        }
+        assertEquals("s".repeat(200) + "_" + "c".repeat(49), OutputNames.session("s".repeat(200), "c".repeat(100)));
+    }
+
+    @Test
     void liveSegmentsAreNamedByTheirUtcCaptureTime() {
         assertEquals("20261130T120000.040Z.mp4", OutputNames.liveSegment(StreamOutputTest.NOON + 40));
     }
