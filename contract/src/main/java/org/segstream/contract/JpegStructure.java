@@ -8,7 +8,12 @@ package org.segstream.contract;
  *
  * <p>A frame is a complete, 8-bit, Huffman-coded baseline, extended-sequential or progressive JPEG
  * with 3 components (YCbCr, or RGB), one frame header, at least one scan and an end-of-image marker.
- * Bytes after the end-of-image marker are ignored, as decoders do.
+ * Bytes after the end-of-image marker are ignored, as decoders do. Its bytes must also be able to
+ * hold the size it declares: every 8x8 block of every component takes at least 2 bits in a sequential
+ * JPEG (a Huffman code for its DC difference and one for its AC coefficients, each at least 1 bit) and
+ * at least 1 bit in a progressive one (its DC difference in the first DC scan). A black 3840x2160 frame
+ * takes about 130 KB (sequential) or 49 KB (progressive), against floors of 48 KB and 24 KB; a 2 KB
+ * file that declares 4K is refused here rather than decoded into 25 MB of grey.
  */
 public record JpegStructure(int width, int height, int components, boolean progressive) {
 
@@ -76,6 +81,11 @@ public record JpegStructure(int width, int height, int components, boolean progr
                         throw new BadRecordException("JPEG has more than one frame header");
                     }
                     frame = frameHeader(jpeg, body, length - 2, marker == 0xC2);
+                    long needed = minimumBytes(jpeg, body, frame);
+                    if (jpeg.length < needed) {
+                        throw new BadRecordException("JPEG of " + jpeg.length + " bytes cannot hold the " + frame.width() + "x"
+                                + frame.height() + " it declares (at least " + needed + " bytes)");
+                    }
                 }
                 case 0xC3, 0xC7, 0xCB, 0xCF -> throw unsupported("lossless");
                 case 0xC5, 0xC6, 0xCD, 0xCE -> throw unsupported("hierarchical");
@@ -132,6 +142,29 @@ public record JpegStructure(int width, int height, int components, boolean progr
             }
         }
         return new JpegStructure(width, height, components, progressive);
+    }
+
+    /** The fewest bytes the entropy-coded data of {@code frame} can take (see the class comment). */
+    private static long minimumBytes(byte[] jpeg, int sof, JpegStructure frame) {
+        int hMax = 1;
+        int vMax = 1;
+        for (int c = 0; c < frame.components(); c++) {
+            int sampling = jpeg[sof + 6 + 3 * c + 1] & 0xff;
+            hMax = Math.max(hMax, sampling >> 4);
+            vMax = Math.max(vMax, sampling & 0x0f);
+        }
+        long blocks = 0;
+        for (int c = 0; c < frame.components(); c++) {
+            int sampling = jpeg[sof + 6 + 3 * c + 1] & 0xff;
+            long width = ceilDiv((long) frame.width() * (sampling >> 4), hMax);
+            long height = ceilDiv((long) frame.height() * (sampling & 0x0f), vMax);
+            blocks += ceilDiv(width, 8) * ceilDiv(height, 8);
+        }
+        return ceilDiv(blocks * (frame.progressive() ? 1 : 2), 8);
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return (a + b - 1) / b;
     }
 
     /**

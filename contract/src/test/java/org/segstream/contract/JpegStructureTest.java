@@ -40,7 +40,7 @@ class JpegStructureTest {
 
         byte[] declared4k = withSofSize(cut, 3840, 2160);
         reason = assertThrows(BadRecordException.class, () -> JpegCodec.decode(declared4k, 3840L * 2160)).getMessage();
-        assertTrue(reason.startsWith("truncated JPEG"), reason);
+        assertEquals("JPEG of 1200 bytes cannot hold the 3840x2160 it declares (at least 48600 bytes)", reason);
 
         for (int length : new int[] {1, 3, 4, 20, jpeg.length - 1}) {
             assertThrows(BadRecordException.class, () -> JpegStructure.check(Arrays.copyOf(jpeg, length)), length + " bytes");
@@ -60,10 +60,22 @@ class JpegStructureTest {
 
     @Test
     void aSizeOverTheLimitIsRefusedFromTheFrameHeader() {
-        byte[] jpeg = withSofSize(JpegCodec.encode(pattern(64, 32), 90), 7680, 4320);
-        assertEquals(7680L * 4320, JpegStructure.check(jpeg).pixels());
-        String reason = assertThrows(BadRecordException.class, () -> JpegCodec.decode(jpeg, 3840L * 2160)).getMessage();
-        assertEquals("JPEG declares 7680x4320, over the limit of 8294400 pixels", reason);
+        byte[] jpeg = JpegCodec.encode(pattern(200, 100), 90);
+        assertEquals(20_000, JpegStructure.check(jpeg).pixels());
+        String reason = assertThrows(BadRecordException.class, () -> JpegCodec.decode(jpeg, 10_000)).getMessage();
+        assertEquals("JPEG declares 200x100, over the limit of 10000 pixels", reason);
+    }
+
+    @Test
+    void aFileTooSmallForTheSizeItDeclaresIsRefusedButAFlatFrameIsNot() throws Exception {
+        byte[] hollow = withSofSize(JpegCodec.encode(pattern(64, 32), 90), 7680, 4320); // complete, but 2 KB
+        assertEquals("JPEG of " + hollow.length + " bytes cannot hold the 7680x4320 it declares (at least 194400 bytes)",
+                assertThrows(BadRecordException.class, () -> JpegStructure.check(hollow)).getMessage());
+
+        // The floors are lower bounds: the smallest real frames, all black, pass.
+        var black = new BufferedImage(3840, 2160, BufferedImage.TYPE_3BYTE_BGR);
+        assertEquals(3840, JpegStructure.check(JpegCodec.encode(new BgrImage(3840, 2160, new byte[3840 * 2160 * 3]), 1)).width());
+        assertEquals(new JpegStructure(3840, 2160, 3, true), JpegStructure.check(write(black, "jpeg", true)));
     }
 
     @Test

@@ -146,12 +146,19 @@ class HostileRecordsTest {
     void aTruncatedJpegThatDeclares4kIsRefusedFromItsMarkersWithoutDecoding() {
         start(InputLimits.defaults(), 1);
         byte[] jpeg = JpegCodec.encode(pattern(320, 180), 90);
-        byte[] cut = withSofSize(Arrays.copyOf(jpeg, 1200), 3840, 2160);
+        byte[] cut = Arrays.copyOf(jpeg, 1200);
         long started = System.nanoTime();
-        frames.pipeInput(new TestRecord<>("cam", cut, identity("cam", 0, 3840, 2160)));
+        frames.pipeInput(new TestRecord<>("cam", withSofSize(cut, 3840, 2160), identity("cam", 0, 3840, 2160)));
+        frames.pipeInput(new TestRecord<>("cam", cut, identity("cam", 1, 320, 180)));
+        // Complete, but 2 KB: it cannot hold the 4K it declares.
+        frames.pipeInput(new TestRecord<>("cam", withSofSize(JpegCodec.encode(pattern(64, 36), 90), 3840, 2160),
+                identity("cam", 2, 3840, 2160)));
 
-        assertEquals("truncated JPEG (1200 bytes): the image data stops without an end-of-image marker",
-                header(onlyDeadLetter(), Headers.ERROR));
+        List<String> reasons = deadLetters.readRecordsToList().stream().map(r -> header(r, Headers.ERROR)).toList();
+        assertEquals("JPEG of 1200 bytes cannot hold the 3840x2160 it declares (at least 48600 bytes)", reasons.get(0));
+        assertEquals("truncated JPEG (1200 bytes): the image data stops without an end-of-image marker", reasons.get(1));
+        assertTrue(reasons.get(2).matches("JPEG of \\d+ bytes cannot hold the 3840x2160 it declares \\(at least 48600 bytes\\)"),
+                reasons.get(2));
         assertTrue(System.nanoTime() - started < 1_000_000_000L, "refused without decoding or inference");
         assertGoodFramesStillGetMasks();
     }
@@ -192,11 +199,11 @@ class HostileRecordsTest {
         byte[] small = JpegCodec.encode(pattern(64, 36), 90);
         frames.pipeInput(new TestRecord<>("cam", small, identity("cam", 0, 3840, 2160)));
         frames.pipeInput(new TestRecord<>("cam", small, identity("cam", 1, 7680, 4320)));
-        frames.pipeInput(new TestRecord<>("cam", withSofSize(small, 7680, 4320), identity("cam", 2, 64, 36)));
+        frames.pipeInput(new TestRecord<>("cam", withSofSize(small, 32, 18), identity("cam", 2, 64, 36)));
 
         assertEquals(List.of("JPEG is 64x36 but the headers say 3840x2160",
                         "frame of 7680x4320 is over the limit of 8294400 pixels",
-                        "JPEG is 7680x4320 but the headers say 64x36"),
+                        "JPEG is 32x18 but the headers say 64x36"),
                 deadLetters.readRecordsToList().stream().map(r -> header(r, Headers.ERROR)).toList());
         assertGoodFramesStillGetMasks();
     }
