@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * <p>Memory is bounded by pixels: a batch holds at most {@link InputLimits#maxBatchPixels()} (fewer
  * frames than {@code batchSize} when they are large), and the decoded frames waiting in all queues
  * together no more than that either; past it the oldest queue runs at once, so streams of many sizes
- * cannot pile up decoded frames.
+ * cannot pile up decoded frames. After an unusually large batch the model gives its memory back
+ * ({@link LargeBatches}).
  */
 final class FrameBatcher {
     private static final Logger log = LoggerFactory.getLogger(FrameBatcher.class);
@@ -46,6 +47,7 @@ final class FrameBatcher {
     private final Map<Size, ArrayDeque<PendingFrame>> waiting = new LinkedHashMap<>();
     private final ModelInputBuffer input = new ModelInputBuffer();
     private final ArrivalRate arrivals;
+    private final LargeBatches largeBatches = new LargeBatches(60_000);
 
     /**
      * {@code limits}: the pixels of one batch (a batch of large frames is cut shorter than {@code batchSize}),
@@ -191,7 +193,8 @@ final class FrameBatcher {
         long start = System.nanoTime();
         try {
             ByteBuffer nhwc = input.pack(images);
-            ClassMap[] masks = model.segment(nhwc, batch.size(), height, width);
+            boolean release = largeBatches.release((long) width * height * batch.size(), nowMillis);
+            ClassMap[] masks = model.segment(nhwc, batch.size(), height, width, release);
             stats.batch(batch.size(), System.nanoTime() - start);
             Iterator<PendingFrame> frames = batch.iterator();
             for (ClassMap mask : masks) {
