@@ -89,7 +89,7 @@ public record FrameIdentity(
         try {
             fps = Double.parseDouble(fpsText);
         } catch (NumberFormatException e) {
-            throw new BadRecordException("header " + Headers.FPS + " is '" + fpsText + "', expected a number");
+            throw new BadRecordException("header " + Headers.FPS + " is '" + Untrusted.echo(fpsText) + "', expected a number");
         }
         return new FrameIdentity(
                 Headers.get(headers, Headers.STREAM),

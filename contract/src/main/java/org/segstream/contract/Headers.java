@@ -86,7 +86,7 @@ public final class Headers {
         try {
             return Long.parseLong(value);
         } catch (NumberFormatException e) {
-            throw new BadRecordException("header " + name + " is '" + value + "', expected an integer");
+            throw new BadRecordException("header " + name + " is '" + Untrusted.echo(value) + "', expected an integer");
         }
     }
 

@@ -11,6 +11,8 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -46,10 +48,24 @@ public final class JpegCodec {
     }
 
     /**
-     * Decodes a JPEG into packed BGR; refuses images whose declared size is over {@code maxPixels}
-     * before allocating them.
+     * Decodes a JPEG frame into packed BGR. Its structure is checked first ({@link JpegStructure#check}):
+     * anything but a complete 3-component baseline or progressive JPEG, or one whose frame header declares
+     * more than {@code maxPixels}, is refused before the decoder allocates anything.
      */
     public static BgrImage decode(byte[] jpeg, long maxPixels) {
+        return decode(jpeg, JpegStructure.check(jpeg), maxPixels);
+    }
+
+    /**
+     * As {@link #decode(byte[], long)}, for a caller that has already checked these bytes' structure
+     * ({@code structure} is {@link JpegStructure#check} of {@code jpeg}). Whatever the decoder warns about
+     * (corrupt data, a premature end) refuses the frame: ImageIO would otherwise fill the rest in with grey.
+     */
+    public static BgrImage decode(byte[] jpeg, JpegStructure structure, long maxPixels) {
+        if (structure.pixels() > maxPixels) {
+            throw new BadRecordException("JPEG declares " + structure.width() + "x" + structure.height()
+                    + ", over the limit of " + maxPixels + " pixels");
+        }
         // A memory-cached stream: ImageIO's default caches every stream in a temporary file.
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(jpeg))) {
             var readers = ImageIO.getImageReaders(in);
@@ -57,14 +73,20 @@ public final class JpegCodec {
                 throw new BadRecordException("value is not a JPEG image");
             }
             ImageReader reader = readers.next();
+            List<String> warnings = new ArrayList<>();
             try {
                 reader.setInput(in, true, true);
-                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
-                if (pixels > maxPixels) {
-                    throw new BadRecordException("JPEG declares " + reader.getWidth(0) + "x" + reader.getHeight(0)
-                            + ", over the limit of " + maxPixels + " pixels");
+                // Collected, not thrown from the listener: it is called back from native code.
+                reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+                if (reader.getWidth(0) != structure.width() || reader.getHeight(0) != structure.height()) {
+                    throw new BadRecordException("undecodable JPEG: the decoder reads " + reader.getWidth(0) + "x"
+                            + reader.getHeight(0) + " where the frame header says " + structure.width() + "x" + structure.height());
                 }
-                return toBgr(reader.read(0));
+                BufferedImage image = reader.read(0);
+                if (!warnings.isEmpty()) {
+                    throw new BadRecordException("undecodable JPEG: " + warnings.get(0));
+                }
+                return toBgr(image);
             } finally {
                 reader.dispose();
             }

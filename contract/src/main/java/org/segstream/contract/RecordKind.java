@@ -23,6 +23,6 @@ public enum RecordKind {
                 return kind;
             }
         }
-        throw new BadRecordException("header " + Headers.KIND + " is '" + value + "', expected 'frame' or 'end'");
+        throw new BadRecordException("header " + Headers.KIND + " is '" + Untrusted.echo(value) + "', expected 'frame' or 'end'");
     }
 }

@@ -257,7 +257,8 @@ public final class SegstreamCli {
             // Not healthy until the streams run: a supervisor must not take a starting segmenter for a working one.
             var started = new java.util.concurrent.atomic.AtomicReference<SegmenterApp>();
             MetricsServer.HealthCheck health = () -> started.get() == null ? "segmenter starting"
-                    : started.get().healthy() ? null : "segmenter " + started.get().state();
+                    : started.get().healthy() ? null : "segmenter stopped: "
+                    + (started.get().failure() != null ? started.get().failure() : started.get().state());
             metrics.addHealthCheck(health);
             try (SegmenterApp app = SegmenterApp.start(config, metrics.registry())) {
                 started.set(app);

@@ -24,6 +24,12 @@ import org.slf4j.LoggerFactory;
  * frames older than {@code maxFrameAgeMillis} by then are shed instead. Times are the stream thread's
  * clock (so tests can drive it) against the records' timestamps. Confined to its stream thread, so it
  * needs no locks.
+ *
+ * <p>Memory is bounded by pixels: a batch holds at most {@link InputLimits#maxBatchPixels()} (fewer
+ * frames than {@code batchSize} when they are large), and the decoded frames waiting in all queues
+ * together no more than that either; past it the oldest queue runs at once, so streams of many sizes
+ * cannot pile up decoded frames. After an unusually large batch the model gives its memory back
+ * ({@link LargeBatches}).
  */
 final class FrameBatcher {
     private static final Logger log = LoggerFactory.getLogger(FrameBatcher.class);
@@ -33,6 +39,7 @@ final class FrameBatcher {
 
     private final SegmentationModel model;
     private final int batchSize;
+    private final long maxBatchPixels;
     private final long maxWaitMillis;
     private final long maxFrameAgeMillis;
     private final InputSizing sizing;
@@ -40,33 +47,67 @@ final class FrameBatcher {
     private final Map<Size, ArrayDeque<PendingFrame>> waiting = new LinkedHashMap<>();
     private final ModelInputBuffer input = new ModelInputBuffer();
     private final ArrivalRate arrivals;
+    private final LargeBatches largeBatches = new LargeBatches(60_000);
 
+    /**
+     * {@code limits}: the pixels of one batch (a batch of large frames is cut shorter than {@code batchSize}),
+     * and how many streams' arrival rates are kept, for how long.
+     */
     FrameBatcher(SegmentationModel model, int batchSize, long maxWaitMillis, long maxFrameAgeMillis, InputSizing sizing,
-                 SegmenterStats stats) {
+                 InputLimits limits, SegmenterStats stats) {
         this.maxFrameAgeMillis = maxFrameAgeMillis;
         this.sizing = sizing;
         this.model = model;
         this.batchSize = batchSize;
+        this.maxBatchPixels = limits.maxBatchPixels();
         this.maxWaitMillis = maxWaitMillis;
         this.stats = stats;
-        this.arrivals = new ArrivalRate(Math.max(1000, 4 * maxWaitMillis));
+        this.arrivals = new ArrivalRate(Math.max(1000, 4 * maxWaitMillis), limits.streamIdleMs(), limits.maxStreams());
     }
 
     void add(PendingFrame frame, long nowMillis) {
         frame.queuedAtMillis = nowMillis;
         frame.modelInput = sizing.toModel(frame.image);
+        frame.image = null; // only the model's input waits: the memory bound counts its pixels
         var size = new Size(frame.modelInput.width(), frame.modelInput.height());
-        arrivals.record(frame.identity.stream(), size, frame.record.timestamp(), frame.identity.fps());
+        arrivals.record(frame.identity.stream(), size, frame.record.timestamp(), frame.identity.fps(), nowMillis);
         waiting.computeIfAbsent(size, s -> new ArrayDeque<>()).add(frame);
     }
 
-    /** Runs every full batch. */
+    /** Frames of {@code size} in one batch: {@code batchSize}, fewer where they would be over the batch's pixels, at least 1. */
+    private int capacity(Size size) {
+        long pixels = (long) size.width() * size.height();
+        return (int) Math.max(1, Math.min(batchSize, maxBatchPixels / pixels));
+    }
+
+    /** Runs every full batch, then the oldest partial ones while the frames waiting are over the batch's pixels. */
     void runFull(long nowMillis) {
-        for (ArrayDeque<PendingFrame> queue : waiting.values()) {
-            while (queue.size() >= batchSize) {
-                run(take(queue, batchSize), nowMillis);
+        for (Map.Entry<Size, ArrayDeque<PendingFrame>> entry : waiting.entrySet()) {
+            ArrayDeque<PendingFrame> queue = entry.getValue();
+            int capacity = capacity(entry.getKey());
+            while (queue.size() >= capacity) {
+                run(take(queue, capacity), nowMillis);
             }
         }
+        while (waitingPixels() > maxBatchPixels) {
+            Map.Entry<Size, ArrayDeque<PendingFrame>> oldest = null;
+            for (Map.Entry<Size, ArrayDeque<PendingFrame>> entry : waiting.entrySet()) {
+                if (!entry.getValue().isEmpty() && (oldest == null
+                        || entry.getValue().peekFirst().queuedAtMillis < oldest.getValue().peekFirst().queuedAtMillis)) {
+                    oldest = entry;
+                }
+            }
+            ArrayDeque<PendingFrame> queue = oldest.getValue();
+            run(take(queue, Math.min(capacity(oldest.getKey()), queue.size())), nowMillis);
+        }
+    }
+
+    private long waitingPixels() {
+        long pixels = 0;
+        for (Map.Entry<Size, ArrayDeque<PendingFrame>> entry : waiting.entrySet()) {
+            pixels += (long) entry.getKey().width() * entry.getKey().height() * entry.getValue().size();
+        }
+        return pixels;
     }
 
     /** Runs every full batch, and any partial batch that cannot fill before its wait is over. */
@@ -81,7 +122,7 @@ final class FrameBatcher {
             long newestAge = nowMillis - queue.peekLast().record.timestamp();
             double gap = arrivals.millisUntil(entry.getKey(), 1, nowMillis);
             boolean caughtUp = newestAge < gap;
-            double fillsIn = gap * (batchSize - queue.size()) - newestAge;
+            double fillsIn = gap * (capacity(entry.getKey()) - queue.size()) - newestAge;
             long waitLeft = maxWaitMillis - (nowMillis - queue.peekFirst().queuedAtMillis);
             if (caughtUp && fillsIn > waitLeft) {
                 run(take(queue, queue.size()), nowMillis);
@@ -93,10 +134,12 @@ final class FrameBatcher {
     /** Runs full batches, then any partial batch whose oldest frame has waited long enough. */
     void runDue(long nowMillis) {
         runFull(nowMillis);
-        for (ArrayDeque<PendingFrame> queue : waiting.values()) {
+        for (Map.Entry<Size, ArrayDeque<PendingFrame>> entry : waiting.entrySet()) {
+            ArrayDeque<PendingFrame> queue = entry.getValue();
             if (!queue.isEmpty() && nowMillis - queue.peekFirst().queuedAtMillis >= maxWaitMillis) {
+                int capacity = capacity(entry.getKey());
                 while (!queue.isEmpty()) {
-                    run(take(queue, Math.min(batchSize, queue.size())), nowMillis);
+                    run(take(queue, Math.min(capacity, queue.size())), nowMillis);
                 }
             }
         }
@@ -147,21 +190,24 @@ final class FrameBatcher {
         for (PendingFrame frame : batch) {
             images.add(frame.modelInput);
         }
-        ByteBuffer nhwc = input.pack(images);
         long start = System.nanoTime();
         try {
-            ClassMap[] masks = model.segment(nhwc, batch.size(), height, width);
+            ByteBuffer nhwc = input.pack(images);
+            boolean release = largeBatches.release((long) width * height * batch.size(), nowMillis);
+            ClassMap[] masks = model.segment(nhwc, batch.size(), height, width, release);
             stats.batch(batch.size(), System.nanoTime() - start);
             Iterator<PendingFrame> frames = batch.iterator();
             for (ClassMap mask : masks) {
                 PendingFrame frame = frames.next();
-                frame.result = InputSizing.toFrame(mask, frame.image.width(), frame.image.height());
+                frame.result = InputSizing.toFrame(mask, frame.identity.width(), frame.identity.height());
                 frame.modelInput = null;
             }
         } catch (Exception e) {
+            // The batch's frames get dead letters; the batcher goes on with the next batch.
             log.error("inference failed for a batch of {} frames of {}x{}: {}", batch.size(), width, height, e.toString());
             for (PendingFrame frame : batch) {
-                frame.failure = "inference failed: " + e;
+                frame.fail("inference failed: " + e, "inference");
+                frame.modelInput = null;
             }
         }
     }

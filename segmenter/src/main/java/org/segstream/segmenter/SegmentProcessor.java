@@ -2,6 +2,8 @@ package org.segstream.segmenter;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.Cancellable;
@@ -16,12 +18,18 @@ import org.segstream.contract.BadRecordException;
 import org.segstream.contract.Headers;
 import org.segstream.contract.MaskPng;
 import org.segstream.contract.MaskStats;
+import org.segstream.contract.Untrusted;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One task's share of the segmenter: admits frames, hands them to its thread's {@link FrameBatcher},
  * and forwards masks strictly in arrival order.
+ *
+ * <p>A record's failure belongs to the record: whatever goes wrong while admitting, resizing,
+ * segmenting or encoding one frame ends in a dead letter in its place ({@link DeadLetter}, always small
+ * enough for its topic), counted by reason, and the task goes on. Only Kafka's own failures (a fenced
+ * producer, a broker that refuses a write) leave {@link #process}.
  *
  * <p>Nothing is lost on a crash: a frame is put in the task's changelogged store when admitted
  * and deleted in the same step that forwards its mask. The store's cache is flushed before every
@@ -37,22 +45,32 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
     static final String TO_DEAD_LETTERS = "dead-letters";
     static final String TO_STATS = "stats";
 
+    /** Dead-letter reasons (the {@code reason} label of segstream_dead_letters_total). */
+    static final String INVALID = "invalid";
+    static final String TOO_MANY_STREAMS = "too_many_streams";
+    static final String ERROR = "error";
+
     private final Supplier<FrameBatcher> batcherOfThisThread;
     private final SegmenterStats stats;
     private final String modelLabel;
-    private final long maxPixels;
+    private final FrameAdmission admission;
+    private final ActiveStreams streams;
     private final Duration tick;
     private final ArrayDeque<PendingFrame> inOrder = new ArrayDeque<>();
+    /** A flood of bad records must not flood the log: dead letters are counted and on Kafka anyway. */
+    private final LogBudget deadLetterLog = new LogBudget(20, 60_000);
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<Long, byte[]> store;
     private FrameBatcher batcher;
     private Cancellable ticking;
 
-    SegmentProcessor(Supplier<FrameBatcher> batcherOfThisThread, SegmenterStats stats, String modelLabel, long maxPixels, Duration tick) {
+    SegmentProcessor(Supplier<FrameBatcher> batcherOfThisThread, SegmenterStats stats, String modelLabel, FrameAdmission admission,
+                     ActiveStreams streams, Duration tick) {
         this.batcherOfThisThread = batcherOfThisThread;
         this.stats = stats;
         this.modelLabel = modelLabel;
-        this.maxPixels = maxPixels;
+        this.admission = admission;
+        this.streams = streams;
         this.tick = tick;
     }
 
@@ -62,20 +80,48 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
         this.store = context.getStateStore(STORE);
         this.batcher = batcherOfThisThread.get();
         int restored = 0;
+        List<Long> unreadable = new ArrayList<>();
         try (KeyValueIterator<Long, byte[]> pending = store.all()) {
             while (pending.hasNext()) {
-                StoredRecord record = StoredRecord.decode(pending.next().value);
-                // Admitted before, so it passed the checks; decode it again for inference.
-                PendingFrame frame = PendingFrame.admit(record, this, maxPixels);
-                frame.arrivedAtMillis = System.currentTimeMillis();
-                enqueue(frame);
+                var entry = pending.next();
+                StoredRecord record;
+                try {
+                    record = StoredRecord.decode(entry.value);
+                } catch (RuntimeException e) {
+                    log.error("task {}: pending-frames store entry {} is unreadable and is skipped: {}", context.taskId(), entry.key, e.toString());
+                    unreadable.add(entry.key);
+                    continue;
+                }
+                // Admitted before, so it passed the checks; decode it again for inference. Should it fail now (a
+                // stricter version, a full stream table), it becomes a dead letter, forwarded at the first tick:
+                // init() may not forward, and throwing here would fail the task again on every restart.
+                enqueue(admit(record, System.currentTimeMillis()));
                 restored++;
             }
         }
+        unreadable.forEach(store::delete);
         if (restored > 0) {
             log.info("task {}: {} frames restored from the pending-frames store will be segmented again", context.taskId(), restored);
         }
         tickWhileFramesWait();
+    }
+
+    /** The record admitted, or refused with its reason (a dead letter in its place); never throws for what the record holds. */
+    private PendingFrame admit(StoredRecord record, long arrived) {
+        long now = now();
+        PendingFrame frame;
+        try {
+            frame = admission.admit(record, this, now);
+        } catch (FrameAdmission.TooManyStreams e) {
+            frame = PendingFrame.refused(record, this, e.getMessage(), TOO_MANY_STREAMS);
+        } catch (BadRecordException e) {
+            frame = PendingFrame.refused(record, this, e.getMessage(), INVALID);
+        } catch (RuntimeException e) {
+            // Not a check that refused it but a failure while checking or decoding it (a decoder bug, say): still the record's.
+            frame = PendingFrame.refused(record, this, "could not admit the record: " + e, ERROR);
+        }
+        frame.arrivedAtMillis = arrived;
+        return frame;
     }
 
     /**
@@ -102,16 +148,14 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
         RecordMetadata source = context.recordMetadata().orElseThrow();
         var stored = new StoredRecord(source.partition(), source.offset(), record.timestamp(), record.key(),
                 record.headers(), record.value() == null ? new byte[0] : record.value());
-        PendingFrame frame;
-        try {
-            frame = PendingFrame.admit(stored, this, maxPixels);
-        } catch (BadRecordException e) {
-            deadLetter(stored, e.getMessage(), "invalid");
+        PendingFrame frame = admit(stored, arrived);
+        if (frame.failure != null) {
+            // At once, and never into the store: a refused record may be too large for its changelog.
+            deadLetter(stored, frame.failure, frame.failureKind);
             return;
         }
-        frame.arrivedAtMillis = arrived;
         store.put(source.offset(), stored.encode());
-        if (!frame.isEnd()) {
+        if (frame.isFrame()) {
             stats.admitted(now() - frame.identity.latencyOriginMs());
         }
         enqueue(frame);
@@ -121,10 +165,14 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
     }
 
     private void enqueue(PendingFrame frame) {
-        inOrder.addLast(frame);
-        if (!frame.isEnd()) {
-            batcher.add(frame, now());
+        if (frame.isFrame()) {
+            try {
+                batcher.add(frame, now());
+            } catch (RuntimeException e) {
+                frame.fail("could not prepare the frame for the model: " + e, ERROR);
+            }
         }
+        inOrder.addLast(frame);
     }
 
     /** The stream thread's clock (mock time under TopologyTestDriver); it reads 0 until the task first runs. */
@@ -141,28 +189,13 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
             PendingFrame frame = inOrder.pollFirst();
             StoredRecord in = frame.record;
             if (frame.failure != null) {
-                deadLetter(in, frame.failure, "inference");
+                deadLetter(in, frame.failure, frame.failureKind);
             } else if (frame.dropped != null) {
-                stats.dropped(frame.identity.stream(), frame.dropped);
+                stats.dropped(frame.identity.stream(), streams.label(frame.identity.stream()), frame.dropped);
             } else if (frame.isEnd()) {
                 context.forward(new Record<>(in.key(), new byte[0], in.timestamp(), copy(in.headers())), TO_MASKS);
             } else {
-                var headers = copy(in.headers());
-                Headers.put(headers, Headers.ENCODING, "png");
-                Headers.put(headers, Headers.FRAME_PARTITION, in.partition());
-                Headers.put(headers, Headers.FRAME_OFFSET, in.offset());
-                Headers.put(headers, Headers.MODEL, modelLabel);
-                long encodeStart = System.nanoTime();
-                byte[] png = MaskPng.encode(frame.result);
-                stats.maskEncoded(System.nanoTime() - encodeStart);
-                Headers.put(headers, Headers.SEGMENTER_IN_MS, frame.arrivedAtMillis);
-                Headers.put(headers, Headers.SEGMENTER_OUT_MS, System.currentTimeMillis());
-                context.forward(new Record<>(in.key(), png, in.timestamp(), headers), TO_MASKS);
-                var statsHeaders = copy(headers);
-                Headers.put(statsHeaders, Headers.ENCODING, "json");
-                context.forward(new Record<>(in.key(), MaskStats.json(frame.identity, modelLabel, frame.result), in.timestamp(),
-                        statsHeaders), TO_STATS);
-                stats.segmented(frame.identity.stream());
+                forwardMask(frame);
             }
             store.delete(in.offset());
         }
@@ -173,13 +206,42 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
         }
     }
 
+    /** The frame's mask and stats records; a dead letter instead if making them fails. */
+    private void forwardMask(PendingFrame frame) {
+        StoredRecord in = frame.record;
+        Record<String, byte[]> mask;
+        Record<String, byte[]> maskStats;
+        try {
+            var headers = copy(in.headers());
+            Headers.put(headers, Headers.ENCODING, "png");
+            Headers.put(headers, Headers.FRAME_PARTITION, in.partition());
+            Headers.put(headers, Headers.FRAME_OFFSET, in.offset());
+            Headers.put(headers, Headers.MODEL, modelLabel);
+            long encodeStart = System.nanoTime();
+            byte[] png = MaskPng.encode(frame.result);
+            stats.maskEncoded(System.nanoTime() - encodeStart);
+            Headers.put(headers, Headers.SEGMENTER_IN_MS, frame.arrivedAtMillis);
+            Headers.put(headers, Headers.SEGMENTER_OUT_MS, System.currentTimeMillis());
+            mask = new Record<>(in.key(), png, in.timestamp(), headers);
+            var statsHeaders = copy(headers);
+            Headers.put(statsHeaders, Headers.ENCODING, "json");
+            maskStats = new Record<>(in.key(), MaskStats.json(frame.identity, modelLabel, frame.result), in.timestamp(), statsHeaders);
+        } catch (RuntimeException e) {
+            deadLetter(in, "could not encode the mask: " + e, ERROR);
+            return;
+        }
+        context.forward(mask, TO_MASKS);
+        context.forward(maskStats, TO_STATS);
+        stats.segmented(frame.identity.stream(), streams.label(frame.identity.stream()));
+    }
+
     private void deadLetter(StoredRecord in, String reason, String kind) {
-        log.warn("dead letter: frames partition {} offset {} (key '{}'): {}", in.partition(), in.offset(), in.key(), reason);
-        var headers = copy(in.headers());
-        Headers.put(headers, Headers.ERROR, reason);
-        Headers.put(headers, Headers.FRAME_PARTITION, in.partition());
-        Headers.put(headers, Headers.FRAME_OFFSET, in.offset());
-        context.forward(new Record<>(in.key(), in.value(), in.timestamp(), headers), TO_DEAD_LETTERS);
+        Record<String, byte[]> letter = DeadLetter.of(in, reason);
+        if (deadLetterLog.take(now())) {
+            log.warn("dead letter ({}): frames partition {} offset {} (key '{}'): {}{}", kind, in.partition(), in.offset(),
+                    Untrusted.echo(in.key()), Untrusted.echo(reason, DeadLetter.MAX_REASON_CHARS), deadLetterLog.suppressedNote());
+        }
+        context.forward(letter, TO_DEAD_LETTERS);
         stats.deadLetter(in.key(), kind);
     }
 

@@ -29,11 +29,13 @@ public final class SegmenterApp implements AutoCloseable {
     private final SegmentationModel model;
     private final KafkaStreams streams;
     private final SegmenterStats stats;
+    private final StreamsHealth health;
 
-    private SegmenterApp(SegmentationModel model, KafkaStreams streams, SegmenterStats stats) {
+    private SegmenterApp(SegmentationModel model, KafkaStreams streams, SegmenterStats stats, StreamsHealth health) {
         this.model = model;
         this.streams = streams;
         this.stats = stats;
+        this.health = health;
     }
 
     /** Loads and checks the model, starts the topology and waits until it is RUNNING. */
@@ -50,13 +52,18 @@ public final class SegmenterApp implements AutoCloseable {
         KafkaStreams streams = new KafkaStreams(SegmenterTopology.build(config, model, stats), streamsProperties(config));
         stats.lagFrom(() -> KafkaClientLag.maxRecords(streams.metrics()), registry);
         var running = new CountDownLatch(1);
+        var health = new StreamsHealth();
         streams.setStateListener((now, before) -> {
+            health.stateChanged(now, before);
             // RUNNING, or a failure while starting (a missing topic, a dead thread): either way stop waiting.
             if (now == KafkaStreams.State.RUNNING || now == KafkaStreams.State.PENDING_ERROR || now == KafkaStreams.State.ERROR) {
                 running.countDown();
             }
         });
         streams.setUncaughtExceptionHandler(error -> {
+            // A record's failure never gets here (it is dead-lettered); this is Kafka's or a bug. Replacing the thread
+            // would fail again on the same input, so the instance stops and says so (healthy(), failure()).
+            health.threadFailed(error);
             log.error("segmenter stream thread failed; stopping this instance (its partitions move to the others)", error);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
@@ -81,7 +88,7 @@ public final class SegmenterApp implements AutoCloseable {
         }
         log.info("segmenter running: model {} on {}, batch size {}, max wait {} ms, {}", model.descriptor().label(),
                 model.provider(), config.batchSize(), config.batchMaxWaitMs(), config.processingGuarantee());
-        return new SegmenterApp(model, streams, stats);
+        return new SegmenterApp(model, streams, stats, health);
     }
 
     /**
@@ -136,12 +143,21 @@ public final class SegmenterApp implements AutoCloseable {
     }
 
     /**
-     * False once the instance has stopped working by itself: a stream thread died (the uncaught handler
-     * shuts the client down) or Kafka Streams went to ERROR. Running, rebalancing and starting are healthy.
+     * False once the instance has stopped working by itself: a stream thread died (the uncaught-exception
+     * handler saw it and shuts the client down) or Kafka Streams left CREATED/REBALANCING/RUNNING without
+     * {@link #close()}. Also false once closed. For the health path (503) and for the process to exit non-zero.
      */
     public boolean healthy() {
-        KafkaStreams.State state = streams.state();
-        return state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING || state == KafkaStreams.State.CREATED;
+        return health.healthy();
+    }
+
+    /**
+     * Why the instance stopped working: the exception that killed a stream thread, or an
+     * IllegalStateException naming the state Kafka Streams went to; null while it works (and after a
+     * {@link #close()} that was asked for).
+     */
+    public Throwable failure() {
+        return health.failure();
     }
 
     public KafkaStreams.State state() {
@@ -150,6 +166,7 @@ public final class SegmenterApp implements AutoCloseable {
 
     @Override
     public void close() {
+        health.closing();
         streams.close(Duration.ofSeconds(30));
         model.close();
     }

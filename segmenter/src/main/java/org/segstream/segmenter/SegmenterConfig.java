@@ -24,7 +24,7 @@ public record SegmenterConfig(
         String processingGuarantee,
         int streamThreads,
         Path stateDir,
-        long maxPixels,
+        InputLimits limits,
         Map<String, Object> kafka) {
 
     public static final String DEFAULT_APPLICATION_ID = "segstream-segmenter";
@@ -33,10 +33,12 @@ public record SegmenterConfig(
     public static final long DEFAULT_BATCH_MAX_WAIT_MS = 50;
     /** Live frames older than this (by capture time) when their batch forms are shed; file frames never are. */
     public static final long DEFAULT_MAX_FRAME_AGE_MS = 3000;
-    public static final long DEFAULT_MAX_PIXELS = 7680L * 4320;
+    /** The default {@link InputLimits#maxFramePixels()}. */
+    public static final long DEFAULT_MAX_PIXELS = InputLimits.DEFAULT_MAX_FRAME_PIXELS;
 
     public SegmenterConfig {
         kafka = Map.copyOf(kafka);
+        java.util.Objects.requireNonNull(limits, "limits");
         if (batchSize < 1 || batchSize > 256) {
             throw new IllegalArgumentException("batch size " + batchSize + " is outside 1..256");
         }
@@ -52,26 +54,50 @@ public record SegmenterConfig(
         }
     }
 
+    /**
+     * Settings with the default {@link InputLimits} but for a frame limit of {@code maxPixels} (the batch
+     * limit is raised to it where it is lower).
+     */
+    public SegmenterConfig(String bootstrapServers, Topics topics, String applicationId, Path model, Device device,
+                           int intraOpThreads, int batchSize, long batchMaxWaitMs, long maxFrameAgeMs, InputSizing modelInput,
+                           String processingGuarantee, int streamThreads, Path stateDir, long maxPixels, Map<String, Object> kafka) {
+        this(bootstrapServers, topics, applicationId, model, device, intraOpThreads, batchSize, batchMaxWaitMs, maxFrameAgeMs,
+                modelInput, processingGuarantee, streamThreads, stateDir, InputLimits.defaults().withMaxFramePixels(maxPixels)
+                        .withMaxBatchPixels(Math.max(maxPixels, InputLimits.DEFAULT_MAX_BATCH_PIXELS)), kafka);
+    }
+
+    /** The largest frame, in pixels, the segmenter decodes ({@link InputLimits#maxFramePixels()}). */
+    public long maxPixels() {
+        return limits.maxFramePixels();
+    }
+
     public static SegmenterConfig of(String bootstrapServers, Topics topics, Path model, Path stateDir) {
         return new SegmenterConfig(bootstrapServers, topics, DEFAULT_APPLICATION_ID, model, Device.AUTO,
                 Runtime.getRuntime().availableProcessors(), DEFAULT_BATCH_SIZE, DEFAULT_BATCH_MAX_WAIT_MS,
-                DEFAULT_MAX_FRAME_AGE_MS, InputSizing.NATIVE, "exactly_once_v2", 1, stateDir, DEFAULT_MAX_PIXELS, Map.of());
+                DEFAULT_MAX_FRAME_AGE_MS, InputSizing.NATIVE, "exactly_once_v2", 1, stateDir, InputLimits.defaults(), Map.of());
     }
 
     public SegmenterConfig withBatchSize(int size) {
         return new SegmenterConfig(bootstrapServers, topics, applicationId, model, device, intraOpThreads, size,
-                batchMaxWaitMs, maxFrameAgeMs, modelInput, processingGuarantee, streamThreads, stateDir, maxPixels, kafka);
+                batchMaxWaitMs, maxFrameAgeMs, modelInput, processingGuarantee, streamThreads, stateDir, limits, kafka);
+    }
+
+    public SegmenterConfig withLimits(InputLimits newLimits) {
+        return new SegmenterConfig(bootstrapServers, topics, applicationId, model, device, intraOpThreads, batchSize,
+                batchMaxWaitMs, maxFrameAgeMs, modelInput, processingGuarantee, streamThreads, stateDir, newLimits, kafka);
     }
 
     public SegmenterConfig withModel(Path newModel) {
         return new SegmenterConfig(bootstrapServers, topics, applicationId, newModel, device, intraOpThreads, batchSize,
-                batchMaxWaitMs, maxFrameAgeMs, modelInput, processingGuarantee, streamThreads, stateDir, maxPixels, kafka);
+                batchMaxWaitMs, maxFrameAgeMs, modelInput, processingGuarantee, streamThreads, stateDir, limits, kafka);
     }
 
     /**
      * From environment variables: KAFKA_BOOTSTRAP_SERVERS (required), SEGSTREAM_MODEL, SEGSTREAM_DEVICE,
      * SEGSTREAM_BATCH_SIZE, SEGSTREAM_BATCH_MAX_WAIT_MS, SEGSTREAM_MAX_FRAME_AGE_MS, SEGSTREAM_MODEL_INPUT (native or WxH), SEGSTREAM_PROCESSING_GUARANTEE,
-     * SEGSTREAM_STREAM_THREADS, SEGSTREAM_INTRA_OP_THREADS, SEGSTREAM_STATE_DIR, SEGSTREAM_APPLICATION_ID
+     * SEGSTREAM_STREAM_THREADS, SEGSTREAM_INTRA_OP_THREADS, SEGSTREAM_STATE_DIR, SEGSTREAM_APPLICATION_ID,
+     * the input limits SEGSTREAM_MAX_FRAME_PIXELS and SEGSTREAM_MAX_BATCH_PIXELS (a number, or WxH),
+     * SEGSTREAM_MAX_STREAMS, SEGSTREAM_STREAM_IDLE_SECONDS and SEGSTREAM_MAX_STREAM_LABELS (see {@link InputLimits}),
      * and the topic variables of {@link Topics#fromEnv}.
      */
     public static SegmenterConfig fromEnv(Map<String, String> env, Map<String, Object> kafka) {
@@ -93,8 +119,30 @@ public record SegmenterConfig(
                 env.getOrDefault("SEGSTREAM_PROCESSING_GUARANTEE", "exactly_once_v2"),
                 intValue(env, "SEGSTREAM_STREAM_THREADS", 1),
                 Path.of(env.getOrDefault("SEGSTREAM_STATE_DIR", System.getProperty("java.io.tmpdir") + "/segstream-state")),
-                DEFAULT_MAX_PIXELS,
+                new InputLimits(
+                        pixelsValue(env, "SEGSTREAM_MAX_FRAME_PIXELS", InputLimits.DEFAULT_MAX_FRAME_PIXELS),
+                        pixelsValue(env, "SEGSTREAM_MAX_BATCH_PIXELS", InputLimits.DEFAULT_MAX_BATCH_PIXELS),
+                        intValue(env, "SEGSTREAM_MAX_STREAMS", InputLimits.DEFAULT_MAX_STREAMS),
+                        1000L * intValue(env, "SEGSTREAM_STREAM_IDLE_SECONDS", (int) (InputLimits.DEFAULT_STREAM_IDLE_MS / 1000)),
+                        intValue(env, "SEGSTREAM_MAX_STREAM_LABELS", InputLimits.DEFAULT_MAX_STREAM_LABELS)),
                 new HashMap<>(kafka));
+    }
+
+    /** A pixel count: a whole number ({@code 8294400}) or a size ({@code 3840x2160}). */
+    private static long pixelsValue(Map<String, String> env, String name, long fallback) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        var size = java.util.regex.Pattern.compile("(\\d{1,6})x(\\d{1,6})").matcher(value.trim());
+        try {
+            if (size.matches()) {
+                return Long.parseLong(size.group(1)) * Long.parseLong(size.group(2));
+            }
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " is '" + value + "', expected a number of pixels or WxH (e.g. 3840x2160)");
+        }
     }
 
     private static int intValue(Map<String, String> env, String name, int fallback) {

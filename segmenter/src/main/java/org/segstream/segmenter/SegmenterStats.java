@@ -10,10 +10,13 @@ import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.IntSupplier;
 
 /**
- * The segmenter's metrics, in a Prometheus registry (the process's, or a private one in tests).
- * Labels are bounded: stream ids of admitted frames (as many as cameras), fixed reason words.
+ * The segmenter's metrics, in a Prometheus registry (the process's, or a private one in tests), and
+ * per-stream counts for run summaries. Labels are bounded: a {@code stream} label is given by
+ * {@link ActiveStreams} (at most its label cap, the rest under "(other)", series removed when a stream
+ * is forgotten); reasons are fixed words. The summary counts are bounded by {@link BoundedTally}.
  */
 public final class SegmenterStats {
     private final Counter segmented;
@@ -25,12 +28,15 @@ public final class SegmenterStats {
     private final Histogram queueWait;
     private final Histogram batchWait;
     private final Histogram maskEncode;
-    /**
-     * Dead letters per stream key, for run summaries only (not a metric label: a refused record's key
-     * is untrusted). Bounded: past {@link #MAX_DEAD_LETTER_STREAMS} keys, new ones count under "(other)".
-     */
-    private final Map<String, Long> deadLettersByStream = new java.util.concurrent.ConcurrentHashMap<>();
-    private static final int MAX_DEAD_LETTER_STREAMS = 10_000;
+    /** Streams counted by name in run summaries; more count under "(other)". */
+    private static final int SUMMARY_STREAMS = 10_000;
+    private static final int SUMMARY_STREAM_CHARS = 256;
+    private final BoundedTally segmentedByStream = new BoundedTally(SUMMARY_STREAMS, SUMMARY_STREAM_CHARS);
+    private final BoundedTally shedByStream = new BoundedTally(SUMMARY_STREAMS, SUMMARY_STREAM_CHARS);
+    private final BoundedTally droppedByStreamAndReason = new BoundedTally(SUMMARY_STREAMS, SUMMARY_STREAM_CHARS + 32);
+    /** Dead letters per record key (not a metric label: a refused record's key is untrusted). */
+    private final BoundedTally deadLettersByStream = new BoundedTally(SUMMARY_STREAMS, SUMMARY_STREAM_CHARS);
+    private volatile IntSupplier activeStreams = () -> 0;
 
     /** Metrics in a registry of their own, for tests. */
     public SegmenterStats() {
@@ -44,8 +50,13 @@ public final class SegmenterStats {
                 .help("Frames the segmenter shed without a mask, by reason (stale: a live frame too old when its batch formed)")
                 .labelNames("stream", "reason").register(registry);
         deadLetters = Counter.builder().name("segstream_dead_letters_total")
-                .help("Records sent to the dead-letter topic (invalid: refused record; inference: the model failed)")
+                .help("Records sent to the dead-letter topic (invalid: refused record; too_many_streams: a new stream while "
+                        + "SEGSTREAM_MAX_STREAMS are active; inference: the model failed; error: anything else that failed "
+                        + "while handling the record)")
                 .labelNames("reason").register(registry);
+        GaugeWithCallback.builder().name("segstream_active_streams")
+                .help("Streams the segmenter keeps state for (a valid frame within SEGSTREAM_STREAM_IDLE_SECONDS), at most SEGSTREAM_MAX_STREAMS")
+                .callback(callback -> callback.call(activeStreams.getAsInt())).register(registry);
         batchSize = Histogram.builder().name("segstream_batch_size")
                 .help("Frames per inference call").classicOnly()
                 .classicUpperBounds(1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 64, 128, 256).register(registry);
@@ -90,21 +101,39 @@ public final class SegmenterStats {
                 .callback(callback -> callback.call(lag.getAsDouble())).register(registry);
     }
 
-    void segmented(String stream) {
-        segmented.labelValues(stream).inc();
+    /** Reports the number of active streams, read at scrape time. */
+    void activeStreamsFrom(IntSupplier count) {
+        activeStreams = count;
     }
 
-    void deadLetter(String stream, String reason) {
+    /** Streams the segmenter keeps state for now. */
+    public int activeStreams() {
+        return activeStreams.getAsInt();
+    }
+
+    /** A frame of {@code stream} got its mask; {@code label} is its metric label ({@link ActiveStreams#label}). */
+    void segmented(String stream, String label) {
+        segmented.labelValues(label).inc();
+        segmentedByStream.add(stream);
+    }
+
+    /** A record whose key is {@code key} went to the dead-letter topic; {@code reason} is a fixed word. */
+    void deadLetter(String key, String reason) {
         deadLetters.labelValues(reason).inc();
-        String key = stream == null ? "(none)" : stream;
-        if (!deadLettersByStream.containsKey(key) && deadLettersByStream.size() >= MAX_DEAD_LETTER_STREAMS) {
-            key = "(other)";
-        }
-        deadLettersByStream.merge(key, 1L, Long::sum);
+        deadLettersByStream.add(key);
     }
 
-    void dropped(String stream, String reason) {
-        dropped.labelValues(stream, reason).inc();
+    /** A frame of {@code stream} was shed; {@code label} is its metric label, {@code reason} a fixed word. */
+    void dropped(String stream, String label, String reason) {
+        dropped.labelValues(label, reason).inc();
+        shedByStream.add(stream);
+        droppedByStreamAndReason.add(stream + "/" + reason);
+    }
+
+    /** Removes a forgotten stream's metric series (its counts in run summaries stay). */
+    void forgetStream(String stream) {
+        segmented.remove(stream);
+        dropped.removeIf(labels -> labels.get(0).equals(stream));
     }
 
     void batch(int frames, long nanos) {
@@ -112,9 +141,9 @@ public final class SegmenterStats {
         inference.observe(nanos / 1e9);
     }
 
-    /** Frames whose mask was forwarded, per stream. */
+    /** Frames whose mask was forwarded, per stream, since the start. */
     public Map<String, Long> segmentedByStream() {
-        return byLabels(segmented.collect(), "stream");
+        return segmentedByStream.snapshot();
     }
 
     /** Dead letters by reason ("invalid" or "inference"). */
@@ -124,21 +153,29 @@ public final class SegmenterStats {
 
     /** Records sent to the dead-letter topic, per record key. */
     public Map<String, Long> deadLettersByStream() {
-        return new TreeMap<>(deadLettersByStream);
+        return deadLettersByStream.snapshot();
     }
 
     /** Frames shed without a mask, per stream (all reasons). */
     public Map<String, Long> shedByStream() {
-        Map<String, Long> out = new TreeMap<>();
-        for (CounterSnapshot.CounterDataPointSnapshot point : dropped.collect().getDataPoints()) {
-            out.merge(point.getLabels().get("stream"), (long) point.getValue(), Long::sum);
-        }
-        return out;
+        return shedByStream.snapshot();
     }
 
     /** Frames shed without a mask, keyed "stream/reason". */
     public Map<String, Long> droppedByStreamAndReason() {
-        return byLabels(dropped.collect(), "stream", "reason");
+        return droppedByStreamAndReason.snapshot();
+    }
+
+    /** The values of the {@code stream} label on the segmented and dropped series now exported. */
+    public java.util.Set<String> streamLabels() {
+        var labels = new java.util.TreeSet<String>();
+        for (CounterSnapshot.CounterDataPointSnapshot point : segmented.collect().getDataPoints()) {
+            labels.add(point.getLabels().get("stream"));
+        }
+        for (CounterSnapshot.CounterDataPointSnapshot point : dropped.collect().getDataPoints()) {
+            labels.add(point.getLabels().get("stream"));
+        }
+        return labels;
     }
 
     public double meanBatchSize() {

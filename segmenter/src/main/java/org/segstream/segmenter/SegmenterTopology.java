@@ -21,13 +21,18 @@ final class SegmenterTopology {
     static Topology build(SegmenterConfig config, SegmentationModel model, SegmenterStats stats) {
         // One batcher per stream thread, shared by that thread's tasks: batches span streams without locks.
         Map<Thread, FrameBatcher> batchers = Collections.synchronizedMap(new WeakHashMap<>());
+        // One stream table per instance: the stream cap and the metric labels are the instance's.
+        var streams = new ActiveStreams(config.limits(), stats::forgetStream);
+        stats.activeStreamsFrom(streams::size);
+        var admission = new FrameAdmission(config.limits(), streams);
         var topology = new Topology();
         topology.addSource("frames", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), config.topics().frames());
         topology.addProcessor("segment",
                 () -> new SegmentProcessor(
                         () -> batchers.computeIfAbsent(Thread.currentThread(),
-                                t -> new FrameBatcher(model, config.batchSize(), config.batchMaxWaitMs(), config.maxFrameAgeMs(), config.modelInput(), stats)),
-                        stats, model.descriptor().label(), config.maxPixels(), TICK),
+                                t -> new FrameBatcher(model, config.batchSize(), config.batchMaxWaitMs(), config.maxFrameAgeMs(),
+                                        config.modelInput(), config.limits(), stats)),
+                        stats, model.descriptor().label(), admission, streams, TICK),
                 "frames");
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SegmentProcessor.STORE), Serdes.Long(), Serdes.ByteArray())

@@ -40,6 +40,24 @@ class SegmentationModelTest {
     }
 
     @Test
+    void aRunThatGivesMemoryBackSegmentsTheSame() throws Exception {
+        try (var model = SegmentationModel.load(ModelDescriptor.read(MODEL), Device.CPU, 2)) {
+            int n = 2, h = 48, w = 80;
+            ByteBuffer input = ByteBuffer.allocateDirect(n * h * w * 3).order(ByteOrder.nativeOrder());
+            for (int i = 0; i < input.capacity(); i++) {
+                input.put((byte) (i * 7 + i / 97));
+            }
+            ClassMap[] kept = model.segment(input.flip(), n, h, w);
+            ClassMap[] released = model.segment(input.rewind(), n, h, w, true);
+            ClassMap[] again = model.segment(input.rewind(), n, h, w);
+            for (int i = 0; i < n; i++) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(kept[i].classes(), released[i].classes());
+                org.junit.jupiter.api.Assertions.assertArrayEquals(kept[i].classes(), again[i].classes());
+            }
+        }
+    }
+
+    @Test
     void aModelWhoseSha256DiffersIsRefused(@TempDir Path dir) throws Exception {
         Path onnx = Files.copy(MODEL.resolveSibling("fcn8s-slim.onnx"), dir.resolve("fcn8s-slim.onnx"));
         Files.writeString(dir.resolve("fcn8s-slim.json"), Files.readString(MODEL));
