@@ -93,8 +93,19 @@ final class ReliabilityReport {
                 .append(", Java ").append(System.getProperty("java.version")).append(" (").append(System.getProperty("java.vm.name")).append(")\n");
         md.append("- load average at start ").append(loadAtStart).append(", at the end ").append(loadAverage())
                 .append(" (the machine is shared: the figures are not benchmarks)\n");
+        md.append(keptSections(file));
         Files.createDirectories(file.toAbsolutePath().getParent());
         Files.writeString(file, md.toString(), StandardCharsets.UTF_8);
+    }
+
+    /** Sections written by hand after the generated part (from "## Hostile input" on) survive a regeneration. */
+    private static String keptSections(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return "";
+        }
+        String old = Files.readString(file, StandardCharsets.UTF_8);
+        int kept = old.indexOf("\n## Hostile input");
+        return kept < 0 ? "" : old.substring(kept);
     }
 
     private static String reasons(Map<String, Long> byReason) {
