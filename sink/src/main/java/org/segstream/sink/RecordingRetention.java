@@ -77,7 +77,9 @@ public final class RecordingRetention {
      * @param maxAge   overlays finished longer ago than this go; null: no age limit
      * @param maxBytes everything under the root is kept under this many bytes by deleting the oldest
      *                 overlays; 0: no size limit
-     * @param inUse    true for a path the sink still writes or serves (an open file, a running session's folder)
+     * @param inUse    true for a path the sink still writes or serves (an open file, a running session's folder);
+     *                 it is asked about {@code root.resolve(...)} paths, in the caller's own terms (as
+     *                 {@code root} was given, not resolved), e.g. {@code StreamOutput.dir()} of an open session
      */
     public RecordingRetention(Path root, Duration maxAge, long maxBytes, Predicate<Path> inUse) {
         this(root, maxAge, maxBytes, inUse, DEFAULT_SETTLE);
@@ -103,6 +105,7 @@ public final class RecordingRetention {
             return new Pruned(0, 0, 0, 0);
         }
         Path base = root.toRealPath();
+        Predicate<Path> used = path -> inUse.test(root.resolve(base.relativize(path)));
         Scan scan = new Scan(base);
         Files.walkFileTree(base, EnumSet.noneOf(java.nio.file.FileVisitOption.class), 4, scan);
 
@@ -120,14 +123,14 @@ public final class RecordingRetention {
             if (!tooOld && !tooMuch) {
                 break; // the rest are newer, and the size is within its limit
             }
-            if (inUse.test(overlay.file.path)) {
+            if (used.test(overlay.file.path)) {
                 continue;
             }
-            if (delete(base, overlay.file, tally)) {
+            if (delete(base, overlay.file, used, tally)) {
                 overlay.session.overlaysLeft--;
                 overlay.session.pruned = true;
                 for (FileEntry mask : overlay.masks) {
-                    delete(base, mask, tally);
+                    delete(base, mask, used, tally);
                 }
             }
         }
@@ -136,13 +139,13 @@ public final class RecordingRetention {
         for (Session session : scan.sessions.values()) {
             boolean expired = session.newest < oldest;
             if (session.overlaysLeft == 0 && (session.pruned || expired) && !session.hasPart
-                    && session.newest < nowMillis - settle.toMillis() && !inUse.test(session.dir)
-                    && removeSession(base, session, tally)) {
+                    && session.newest < nowMillis - settle.toMillis() && !used.test(session.dir)
+                    && removeSession(base, session, used, tally)) {
                 emptied.add(session.dir.getParent());
             }
         }
         for (Path stream : emptied) {
-            if (!inUse.test(stream) && removeIfEmpty(base, stream)) {
+            if (!used.test(stream) && removeIfEmpty(base, stream)) {
                 tally.folders++; // a stream folder whose last session went: rmdir fails if a new session appeared meanwhile
             }
         }
@@ -154,12 +157,12 @@ public final class RecordingRetention {
     }
 
     /** Deletes what is left of a finished session and its folder; true if the folder is gone. */
-    private boolean removeSession(Path base, Session session, Tally tally) {
+    private static boolean removeSession(Path base, Session session, Predicate<Path> used, Tally tally) {
         for (FileEntry mask : session.masks) {
-            delete(base, mask, tally);
+            delete(base, mask, used, tally);
         }
         for (FileEntry progress : session.progress) {
-            delete(base, progress, tally);
+            delete(base, progress, used, tally);
         }
         if (removeIfEmpty(base, session.dir.resolve(MASKS))) {
             tally.folders++;
@@ -172,8 +175,8 @@ public final class RecordingRetention {
     }
 
     /** Deletes one regular file found by the scan, if it is still that file and still under the root. */
-    private boolean delete(Path base, FileEntry file, Tally tally) {
-        if (inUse.test(file.path)) {
+    private static boolean delete(Path base, FileEntry file, Predicate<Path> used, Tally tally) {
+        if (used.test(file.path)) {
             return false;
         }
         try {

@@ -145,13 +145,15 @@ class RecordingRetentionTest {
     void aRootThatIsALinkIsFollowedOnceAndAMissingRootIsNothingToDo(@TempDir Path dir) throws Exception {
         Path real = dir.resolve("disk/out");
         file(real.resolve("door/s1/20270101T000000.000Z.mp4"), 1000, NOW - 100 * HOUR);
+        file(real.resolve("door/s2/20270101T000000.000Z.mp4"), 1000, NOW - 100 * HOUR);
         setTimes(real, NOW - 100 * HOUR);
         Path link = Files.createSymbolicLink(dir.resolve("out"), real);
+        Path open = link.resolve("door/s2/20270101T000000.000Z.mp4"); // the caller's own name for it: through the link
 
-        var pruned = new RecordingRetention(link, Duration.ofHours(1), 0, p -> false, Duration.ZERO).prune(NOW);
+        var pruned = new RecordingRetention(link, Duration.ofHours(1), 0, open::equals, Duration.ZERO).prune(NOW);
 
         assertEquals(1, pruned.files());
-        assertEquals(Set.of(), files(real));
+        assertEquals(Set.of("door/s2/20270101T000000.000Z.mp4"), files(real), "in use, as the caller names it");
         assertEquals(new RecordingRetention.Pruned(0, 0, 0, 0),
                 new RecordingRetention(dir.resolve("missing"), Duration.ofHours(1), 0, p -> false).prune(NOW));
     }
