@@ -26,6 +26,7 @@ class TopicSetupIT {
             assertTrue(first.contains("created t.frames: 3 partitions, keeps 1 h and 1 GiB a partition"), first);
             assertTrue(first.contains("created segstream.dead-letters: 3 partitions, keeps 7 d and 1 GiB a partition"), first);
             assertEquals(3, admin.describeTopics(List.of("t.frames")).allTopicNames().get().get("t.frames").partitions().size());
+            awaitConfig(admin, "t.frames", "retention.ms", "3600000");
             Config frames = config(admin, "t.frames");
             assertEquals("3600000", frames.get("retention.ms").value());
             assertEquals("1073741824", frames.get("retention.bytes").value());
@@ -39,7 +40,7 @@ class TopicSetupIT {
             assertTrue(second.contains("t.frames exists: set retention.ms=1800000 (was 3600000), segment.ms=450000 (was 900000),"
                     + " so it keeps 30 min and 1 GiB a partition"), second);
             assertTrue(second.contains("segstream.masks exists, keeps 1 d and 2 GiB a partition"), second);
-            assertEquals("1800000", config(admin, "t.frames").get("retention.ms").value());
+            awaitConfig(admin, "t.frames", "retention.ms", "1800000");
         }
     }
 
@@ -49,6 +50,15 @@ class TopicSetupIT {
         command.addAll(List.of(args));
         assertEquals(0, SegstreamCli.run(command.toArray(String[]::new), new PrintStream(bytes, true, StandardCharsets.UTF_8), env));
         return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    /** The controller has a change when the call returns; the broker that answers describeConfigs applies it a moment later. */
+    private static void awaitConfig(Admin admin, String topic, String key, String value) throws Exception {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (!value.equals(config(admin, topic).get(key).value()) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertEquals(value, config(admin, topic).get(key).value(), topic + " " + key);
     }
 
     private static Config config(Admin admin, String topic) throws Exception {
