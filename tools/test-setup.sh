@@ -4,7 +4,8 @@
 set -euo pipefail
 
 # A JDK 17; PyTorch/ONNX for the model-tool tests (the state-dict converter's parity with ONNX Runtime
-# Java); a real Prometheus server and docker-compose (to validate the compose files) for ObservabilityIT;
+# Java); a real Prometheus server for ObservabilityIT and its promtool for PrometheusRulesIT; docker-compose
+# and Python's yaml for ComposeFilesIT (it validates the compose files and reads them as resolved);
 # headless Chromium for the sink's live page (LiveViewIT); ffmpeg's ffprobe to check overlays as a player
 # sees them, and ffmpeg itself as a loopback camera; openssl for the HTTPS camera's test certificate;
 # kcat and Python's confluent-kafka, Pillow and NumPy to run the readers docs/topics.md shows (TopicsDocIT).
@@ -13,6 +14,7 @@ command -v javac >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
 /usr/bin/python3 -c 'import torch, onnx' >/dev/null 2>&1 || need+=(python3-torch python3-onnx)
 [ -x /usr/bin/prometheus ] || need+=(prometheus)
 [ -x /usr/bin/docker-compose ] || need+=(docker-compose)
+/usr/bin/python3 -c 'import yaml' >/dev/null 2>&1 || need+=(python3-yaml)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 { command -v ffprobe && command -v ffmpeg; } >/dev/null 2>&1 || need+=(ffmpeg)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)

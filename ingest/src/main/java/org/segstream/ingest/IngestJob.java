@@ -96,6 +96,7 @@ public final class IngestJob {
             Session s = runSession(source);
             return new IngestResult(source.stream(), List.of(s.report()), s.error());
         }
+        metrics.lastFrame(source.stream(), SourceKind.LIVE, System.currentTimeMillis()); // silent until its first frame
         List<SessionReport> sessions = new ArrayList<>();
         Session lastWithFrames = null;
         Session last = null;
@@ -254,6 +255,7 @@ public final class IngestJob {
                 metrics.encode.observe((sent - encodeStart) / 1e9);
                 producer.sendFrame(identity, jpeg, () -> metrics.produce.observe((System.nanoTime() - sent) / 1e9));
                 metrics.frames.labelValues(input.stream()).inc();
+                metrics.lastFrame(input.stream(), input.kind(), now);
                 seq++;
                 decodeStart = System.nanoTime();
             }

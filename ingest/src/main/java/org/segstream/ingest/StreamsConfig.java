@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.regex.Pattern;
 
 /**
  * A streams file for {@code segstream ingest --config FILE}: one stream per id, keys {@code ID.OPTION}
@@ -27,12 +28,25 @@ import java.util.Properties;
  * Options are those of {@link SourceOptions#of}; {@code url} is a path, directory or URL as on the
  * command line. Relative paths are relative to the config file. A {@code .json} file says the same as
  * an object of objects: {@code {"default": {"fps": 5}, "gate": {"url": "rtsp://10.0.0.5/stream1", "max-size": "1280x720"}}}.
+ *
+ * <p>Values may name environment variables, so that passwords live in the environment (an env file,
+ * a secret) rather than in the streams file: {@code gate.url = rtsp://admin:${GATE_PASSWORD}@10.0.0.5/stream1}.
+ * {@code ${NAME}} is replaced by the variable's value as it is (a URL needs its special characters
+ * percent-encoded in the variable, {@code @} as {@code %40}); a variable that is not set is an error
+ * naming it; {@code $${} stands for a literal {@code ${}; a {@code $} not followed by {@code {} is
+ * kept as it is.
  */
 public final class StreamsConfig {
     private StreamsConfig() {
     }
 
+    /** The streams of {@code file}, with {@code ${NAME}} in values taken from this process's environment. */
     public static List<SourceSpec> load(Path file) throws IOException {
+        return load(file, System.getenv());
+    }
+
+    /** The streams of {@code file}, with {@code ${NAME}} in values taken from {@code env}. */
+    public static List<SourceSpec> load(Path file, Map<String, String> env) throws IOException {
         var props = new Properties();
         if (file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".json")) {
             props = fromJson(file);
@@ -42,7 +56,7 @@ public final class StreamsConfig {
             }
         }
         try {
-            return parse(props, file.toAbsolutePath().getParent());
+            return parse(props, file.toAbsolutePath().getParent(), env);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
@@ -74,7 +88,7 @@ public final class StreamsConfig {
         return props;
     }
 
-    static List<SourceSpec> parse(Properties props, Path baseDir) throws IOException {
+    static List<SourceSpec> parse(Properties props, Path baseDir, Map<String, String> env) throws IOException {
         Map<String, String> defaults = new LinkedHashMap<>();
         Map<String, Map<String, String>> streams = new LinkedHashMap<>();
         for (String key : props.stringPropertyNames().stream().sorted().toList()) {
@@ -84,8 +98,9 @@ public final class StreamsConfig {
             }
             String id = key.substring(0, dot);
             String option = key.substring(dot + 1);
+            String value = substitute(props.getProperty(key), env, key);
             (id.equals("default") ? defaults : streams.computeIfAbsent(id, k -> new LinkedHashMap<>()))
-                    .put(option, props.getProperty(key).trim());
+                    .put(option, value.trim());
         }
         if (streams.isEmpty()) {
             throw new IllegalArgumentException("names no streams (keys ID.url = path or URL)");
@@ -120,6 +135,50 @@ public final class StreamsConfig {
             }
         }
         return sources;
+    }
+
+    private static final Pattern VARIABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    /**
+     * {@code value} with every {@code ${NAME}} replaced by {@code env}'s NAME, {@code $${} by {@code ${}.
+     * Errors name the key and the variable, never a value (it may be a password).
+     */
+    static String substitute(String value, Map<String, String> env, String key) {
+        if (value.indexOf('$') < 0) {
+            return value;
+        }
+        StringBuilder out = new StringBuilder(value.length() + 16);
+        int i = 0;
+        while (i < value.length()) {
+            char c = value.charAt(i);
+            if (c == '$' && value.startsWith("$${", i)) {
+                out.append("${");
+                i += 3;
+            } else if (c == '$' && value.startsWith("${", i)) {
+                int close = value.indexOf('}', i + 2);
+                if (close < 0) {
+                    throw new IllegalArgumentException(key + ": '${' without its closing '}' (write $${ for a literal ${)");
+                }
+                String name = value.substring(i + 2, close);
+                if (!VARIABLE_NAME.matcher(name).matches()) {
+                    throw new IllegalArgumentException(key + ": '${" + cut(name) + "}' is not a variable name (letters, digits and _)");
+                }
+                String replacement = env.get(name);
+                if (replacement == null) {
+                    throw new IllegalArgumentException(key + " uses ${" + name + "}, but the environment variable " + name + " is not set");
+                }
+                out.append(replacement);
+                i = close + 1;
+            } else {
+                out.append(c);
+                i++;
+            }
+        }
+        return out.toString();
+    }
+
+    private static String cut(String text) {
+        return text.length() <= 40 ? text : text.substring(0, 40) + "...";
     }
 
     private static String trim(String id) {

@@ -152,7 +152,8 @@ final class PipelineRun {
         Files.createDirectories(options.outDir());
         Topics topics = tuning.topics();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
-            TopicSetup.ensure(admin, topics, options.partitions(), (short) 1);
+            boolean files = sources.stream().anyMatch(source -> source.kind() != org.segstream.contract.SourceKind.LIVE);
+            TopicSetup.ensure(admin, topics, options.partitions(), (short) 1, TopicRetention.forRun(System.getenv(), files));
         }
         Path stateDir = Files.createTempDirectory("segstream-state-");
         SegmenterConfig segmenterConfig = new SegmenterConfig(bootstrapServers, topics,

@@ -54,6 +54,9 @@ public final class SegstreamCli {
                                             one service against an external cluster, configured by
               segmenter                     environment variables (KAFKA_BOOTSTRAP_SERVERS, SEGSTREAM_*;
               sink                          see README.md)
+              topics [--partitions N] [--replication-factor N]
+                                            creates the topics where missing, with their retention
+                                            (SEGSTREAM_*_RETENTION_MS/_BYTES), and sets it on those that exist
               verify [--streams PREFIX] [--wait SECONDS]
                                             read_committed accounting of the topics: frames in, masks out,
                                             duplicates, gaps, dead letters, latency (exit 1 on a loss or duplicate)
@@ -91,6 +94,7 @@ public final class SegstreamCli {
             case "ingest" -> ingest(rest, env);
             case "segmenter" -> segmenter(env);
             case "sink" -> sink(env);
+            case "topics" -> TopicSetup.command(rest, out, env);
             case "verify" -> verify(rest, out, env);
             default -> throw new UsageException("unknown command '" + args[0] + "'");
         };

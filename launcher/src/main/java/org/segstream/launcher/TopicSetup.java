@@ -1,32 +1,140 @@
 package org.segstream.launcher;
 
+import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
 import org.segstream.contract.Topics;
 
-/** Creates segstream's topics where they do not exist yet (see docs/topics.md). */
+/**
+ * Creates segstream's topics where they do not exist yet (see docs/topics.md), each with its
+ * retention ({@link TopicRetention}), and sets that retention on topics that already exist, so a
+ * changed limit takes effect on the next start. Used by {@code segstream run} on its own broker and by
+ * {@code segstream topics} (the compose stack's one-shot {@code topics} service).
+ */
 final class TopicSetup {
     /** Large enough for a 4K JPEG frame; ingest keeps every frame under it. */
     static final String MAX_MESSAGE_BYTES = String.valueOf(Topics.MAX_RECORD_BYTES);
+    static final int DEFAULT_PARTITIONS = 4;
 
     private TopicSetup() {
     }
 
-    static void ensure(Admin admin, Topics topics, int partitions, short replication) throws ExecutionException, InterruptedException {
+    /** With the default retention. */
+    static List<String> ensure(Admin admin, Topics topics, int partitions, short replication) throws ExecutionException, InterruptedException {
+        return ensure(admin, topics, partitions, replication, TopicRetention.DEFAULT);
+    }
+
+    /** Creates what is missing, aligns the retention of what exists; returns one line per topic saying what it did. */
+    static List<String> ensure(Admin admin, Topics topics, int partitions, short replication, TopicRetention retention)
+            throws ExecutionException, InterruptedException {
+        Map<String, Map<String, String>> wanted = configs(topics, retention);
         Set<String> existing = admin.listTopics().names().get();
         List<NewTopic> missing = new ArrayList<>();
-        for (String name : List.of(topics.frames(), topics.masks(), topics.deadLetters(), topics.stats())) {
-            if (!existing.contains(name)) {
-                missing.add(new NewTopic(name, partitions, replication).configs(Map.of("max.message.bytes", MAX_MESSAGE_BYTES)));
+        List<String> report = new ArrayList<>();
+        Map<String, String> limits = describe(topics, retention);
+        for (var topic : wanted.entrySet()) {
+            if (!existing.contains(topic.getKey())) {
+                missing.add(new NewTopic(topic.getKey(), partitions, replication).configs(topic.getValue()));
+                report.add("created " + topic.getKey() + ": " + partitions + " partitions, keeps " + limits.get(topic.getKey()));
             }
         }
         if (!missing.isEmpty()) {
             admin.createTopics(missing).all().get();
         }
+        List<ConfigResource> present = wanted.keySet().stream().filter(existing::contains)
+                .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name)).toList();
+        if (present.isEmpty()) {
+            return report;
+        }
+        Map<ConfigResource, Config> current = admin.describeConfigs(present).all().get();
+        Map<ConfigResource, java.util.Collection<AlterConfigOp>> changes = new HashMap<>();
+        for (ConfigResource resource : present) {
+            List<String> changed = new ArrayList<>();
+            for (var config : wanted.get(resource.name()).entrySet()) {
+                ConfigEntry entry = current.get(resource).get(config.getKey());
+                if (entry == null || !config.getValue().equals(entry.value())) {
+                    changes.computeIfAbsent(resource, r -> new ArrayList<>())
+                            .add(new AlterConfigOp(new ConfigEntry(config.getKey(), config.getValue()), AlterConfigOp.OpType.SET));
+                    changed.add(config.getKey() + "=" + config.getValue() + (entry == null ? "" : " (was " + entry.value() + ")"));
+                }
+            }
+            report.add(resource.name() + " exists" + (changed.isEmpty() ? ", keeps " + limits.get(resource.name())
+                    : ": set " + String.join(", ", changed) + ", so it keeps " + limits.get(resource.name())));
+        }
+        if (!changes.isEmpty()) {
+            admin.incrementalAlterConfigs(changes).all().get();
+        }
+        return report;
+    }
+
+    /** Every topic's configs: the record size limit, then its retention. */
+    static Map<String, Map<String, String>> configs(Topics topics, TopicRetention retention) {
+        Map<String, Map<String, String>> configs = new LinkedHashMap<>();
+        configs.put(topics.frames(), withMaxMessage(retention.frames()));
+        configs.put(topics.masks(), withMaxMessage(retention.masks()));
+        configs.put(topics.deadLetters(), withMaxMessage(retention.deadLetters()));
+        configs.put(topics.stats(), withMaxMessage(retention.stats()));
+        return configs;
+    }
+
+    private static Map<String, String> describe(Topics topics, TopicRetention retention) {
+        Map<String, String> limits = new HashMap<>();
+        limits.put(topics.frames(), retention.frames().describe());
+        limits.put(topics.masks(), retention.masks().describe());
+        limits.put(topics.deadLetters(), retention.deadLetters().describe());
+        limits.put(topics.stats(), retention.stats().describe());
+        return limits;
+    }
+
+    private static Map<String, String> withMaxMessage(TopicRetention.Limit limit) {
+        Map<String, String> configs = new LinkedHashMap<>();
+        configs.put("max.message.bytes", MAX_MESSAGE_BYTES);
+        configs.putAll(limit.configs());
+        return configs;
+    }
+
+    /**
+     * {@code segstream topics [--partitions N] [--replication-factor N]}: the topics on the cluster of
+     * KAFKA_BOOTSTRAP_SERVERS (client settings and topic names from the usual variables).
+     */
+    static int command(List<String> args, PrintStream out, Map<String, String> env) throws Exception {
+        int partitions = DEFAULT_PARTITIONS;
+        int replication = 1;
+        for (int i = 0; i < args.size(); i++) {
+            switch (args.get(i)) {
+                case "--partitions" -> partitions = CliValues.intValue(args, ++i, "--partitions", 1, 10_000);
+                case "--replication-factor" -> replication = CliValues.intValue(args, ++i, "--replication-factor", 1, Short.MAX_VALUE);
+                default -> throw new SegstreamCli.UsageException("topics: unknown option '" + args.get(i) + "'");
+            }
+        }
+        String bootstrap = env.get("KAFKA_BOOTSTRAP_SERVERS");
+        if (bootstrap == null || bootstrap.isBlank()) {
+            throw new SegstreamCli.UsageException("topics needs KAFKA_BOOTSTRAP_SERVERS");
+        }
+        TopicRetention retention;
+        try {
+            retention = TopicRetention.fromEnv(env);
+        } catch (IllegalArgumentException e) {
+            throw new SegstreamCli.UsageException(e.getMessage());
+        }
+        Map<String, Object> client = new HashMap<>(KafkaClientProperties.from(env));
+        client.put("bootstrap.servers", bootstrap);
+        try (Admin admin = Admin.create(client)) {
+            for (String line : ensure(admin, Topics.fromEnv(env), partitions, (short) replication, retention)) {
+                out.println(line);
+            }
+        }
+        return 0;
     }
 }

@@ -17,7 +17,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -45,28 +49,19 @@ import org.segstream.sink.SinkConfig;
 import org.segstream.sink.SinkListener;
 
 /**
- * The observability stack as users get it: the compose files validate, and a real Prometheus
- * (Debian's package) scraping real services with the project's scrape configuration returns data
- * for every PromQL expression of the Grafana dashboard.
+ * The observability stack as users get it: a real Prometheus (Debian's package) scraping real services
+ * with the project's scrape configuration and alert rules returns data for every PromQL expression of the
+ * Grafana dashboard and for its camera variable, evaluates every alert rule without an error, and has
+ * every metric the rules name. (ComposeFilesIT checks the compose files, PrometheusRulesIT the rules' own tests.)
  */
 class ObservabilityIT {
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
-
-    @Test
-    void composeFilesValidate() throws Exception {
-        Path compose = Path.of("/usr/bin/docker-compose");
-        assertTrue(Files.isExecutable(compose), "docker-compose is missing: apt-get install docker-compose");
-        for (List<String> files : List.of(List.of("docker-compose.yml"), List.of("docker-compose.yml", "docker-compose.gpu.yml"))) {
-            List<String> command = new ArrayList<>(List.of(compose.toString()));
-            files.forEach(f -> command.addAll(List.of("-f", f)));
-            command.addAll(List.of("config", "-q"));
-            Process p = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true).start();
-            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-            assertEquals(0, p.exitValue(), files + ": " + output);
-        }
-    }
+    static final Path PROMETHEUS_DIR = ROOT.resolve("deploy/prometheus");
+    /** Metric names in PromQL: segstream's own, and Prometheus's up. */
+    static final Pattern METRIC = Pattern.compile("\\b(segstream_[a-z0-9_]+|up)\\b");
+    /** Grafana's variable query {@code label_values(metric, label)}. */
+    static final Pattern LABEL_VALUES = Pattern.compile("label_values\\((\\w+),\\s*(\\w+)\\)");
 
     @Test
     void everyDashboardQueryReturnsDataFromARealPrometheus(@TempDir Path dir) throws Exception {
@@ -88,7 +83,8 @@ class ObservabilityIT {
                 int queries = 0;
                 for (JsonNode panel : dashboard.path("panels")) {
                     for (JsonNode target : panel.path("targets")) {
-                        String expr = target.path("expr").asText().replace("$__rate_interval", "1m");
+                        // Grafana's own: the rate interval, and the camera variable as "All" (its allValue).
+                        String expr = target.path("expr").asText().replace("$__rate_interval", "1m").replace("$camera", ".*");
                         queries++;
                         JsonNode result = query(port, expr);
                         if (!result.path("status").asText().equals("success") || result.path("data").path("result").isEmpty()) {
@@ -96,8 +92,37 @@ class ObservabilityIT {
                         }
                     }
                 }
-                assertTrue(queries >= 15, "the dashboard has its panels");
+                assertTrue(queries >= 20, "the dashboard has its panels");
                 assertEquals(List.of(), empty, "every dashboard query returns data");
+
+                JsonNode variables = dashboard.path("templating").path("list");
+                assertTrue(variables.size() >= 1 && variables.get(0).path("name").asText().equals("camera"), "a camera variable");
+                for (JsonNode variable : variables) {
+                    Matcher labelValues = LABEL_VALUES.matcher(variable.path("query").path("query").asText());
+                    assertTrue(labelValues.matches(), "a label_values(metric, label) query: " + variable);
+                    JsonNode values = query(port, "count by (" + labelValues.group(2) + ") (" + labelValues.group(1) + ")");
+                    assertTrue(values.path("data").path("result").size() >= 1, "the variable $" + variable.path("name").asText()
+                            + " lists the streams: " + values);
+                }
+
+                // The alert rules: each evaluated without an error, and each metric they name is there.
+                JsonNode rules = new ObjectMapper().readTree(get("http://127.0.0.1:" + port + "/api/v1/rules").body());
+                List<String> alerts = new ArrayList<>();
+                for (JsonNode group : rules.path("data").path("groups")) {
+                    for (JsonNode rule : group.path("rules")) {
+                        alerts.add(rule.path("name").asText());
+                        assertEquals("ok", rule.path("health").asText(), rule.path("name").asText() + ": " + rule.path("lastError"));
+                    }
+                }
+                assertTrue(alerts.contains("SegstreamCameraDown") && alerts.size() >= 6, "the rules of alerts.yml are loaded: " + alerts);
+                Matcher names = METRIC.matcher(Files.readString(PROMETHEUS_DIR.resolve("alerts.yml")));
+                Set<String> missing = new TreeSet<>();
+                while (names.find()) {
+                    if (query(port, "count({__name__=\"" + names.group(1) + "\"})").path("data").path("result").isEmpty()) {
+                        missing.add(names.group(1));
+                    }
+                }
+                assertEquals(Set.of(), missing, "metrics the alert rules name but no service has");
             } finally {
                 prometheus.destroy();
                 prometheus.waitFor(20, TimeUnit.SECONDS);
@@ -109,12 +134,13 @@ class ObservabilityIT {
 
     /** Prometheus with the project's scrape configuration, every job pointed at this process's endpoint. */
     private Process startPrometheus(Path dir, int metricsPort) throws Exception {
-        String config = Files.readString(ROOT.resolve("deploy/prometheus.yml"))
+        String config = Files.readString(PROMETHEUS_DIR.resolve("prometheus.yml"))
                 .replace("scrape_interval: 5s", "scrape_interval: 1s")
                 .replaceAll("dns_sd_configs:\\n\\s+- names: \\[\\w+\\]\\n\\s+type: A\\n\\s+port: 9400",
                         "static_configs:\n      - targets: ['127.0.0.1:" + metricsPort + "']");
         assertTrue(config.contains("127.0.0.1:" + metricsPort) && !config.contains("dns_sd_configs"), config);
         Path file = Files.writeString(dir.resolve("prometheus.yml"), config);
+        Files.copy(PROMETHEUS_DIR.resolve("alerts.yml"), dir.resolve("alerts.yml")); // rule_files: beside the configuration
         prometheusPort = freePort();
         Process p = new ProcessBuilder(PROMETHEUS.toString(), "--config.file=" + file, "--storage.tsdb.path=" + dir.resolve("tsdb"),
                 "--web.listen-address=127.0.0.1:" + prometheusPort)

@@ -16,6 +16,14 @@ import org.segstream.contract.Untrusted;
  * id as {@link Untrusted#echo} shows it: control characters escaped.
  */
 final class SinkMetrics {
+    /**
+     * End-to-end latency buckets: from 10 ms to 10 s each bound is at most a third above the one before
+     * (1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 8 per decade), so a p50 or p99 read from them is never off by more
+     * than that one step, anywhere in the range; then coarse up to 5 minutes, for a backlog.
+     */
+    static final double[] LATENCY_BUCKETS = {0.005, 0.01, 0.0125, 0.015, 0.02, 0.025, 0.03, 0.04, 0.05, 0.06, 0.08,
+            0.1, 0.125, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.8, 1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10, 15, 20, 30, 60, 120, 300};
+
     private final Counter written;
     private final Counter skipped;
     private final Counter gaps;
@@ -40,7 +48,7 @@ final class SinkMetrics {
                 .labelNames("reason").register(registry);
         latency = Histogram.builder().name("segstream_end_to_end_latency_seconds")
                 .help("From a frame's capture to its overlay being written by the sink").unit(Unit.SECONDS).classicOnly()
-                .classicUpperBounds(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300).labelNames("stream").register(registry);
+                .classicUpperBounds(LATENCY_BUCKETS).labelNames("stream").register(registry);
         encode = Histogram.builder().name("segstream_overlay_encode_seconds")
                 .help("Blending one overlay and encoding it to H.264").unit(Unit.SECONDS).classicOnly()
                 .classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5).register(registry);
