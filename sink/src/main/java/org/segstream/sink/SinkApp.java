@@ -60,6 +60,8 @@ public final class SinkApp implements AutoCloseable {
     private static final long MAX_PIXELS = 7680L * 4320;
     /** How often idle streams are looked for. */
     private static final Duration MAINTENANCE_EVERY = Duration.ofSeconds(1);
+    /** How often old recordings are pruned (SEGSTREAM_RETENTION_*): a walk of the output folder, four levels deep. */
+    private static final Duration PRUNE_EVERY = Duration.ofSeconds(10);
 
     private final SinkConfig config;
     private final SinkListener listener;
@@ -69,6 +71,8 @@ public final class SinkApp implements AutoCloseable {
     private final OverlayAnnotator annotator;
     private final VideoEncoder.Settings videoSettings;
     private final TrackedStreams streams;
+    private final RecordingRetention retention;
+    private long lastPruneNanos;
     /** Per masks partition, the offset after the last record handled. */
     private final Map<TopicPartition, Long> handledUpTo = new HashMap<>();
     private final OutputDisk disk;
@@ -94,6 +98,10 @@ public final class SinkApp implements AutoCloseable {
         this.annotator = new OverlayAnnotator(config.legend(), config.caption(), renderer);
         this.videoSettings = new VideoEncoder.Settings(VideoEncoder.Codec.H264, config.preset(), config.crf());
         this.streams = new TrackedStreams(config.limits(), nanoClock);
+        RetentionLimits keep = config.retention();
+        // Pruned on this loop's thread, between polls: the set of open sessions is the loop's own state.
+        this.retention = keep.keepsEverything() ? null
+                : new RecordingRetention(config.outDir(), keep.maxAge(), keep.maxBytes(), path -> streams.openSessionDirs().contains(path));
         this.disk = new OutputDisk(config.outDir());
         this.skipLog = new SkipLog(log, nanoClock);
         this.loop = new Thread(this::run, "segstream-sink");
@@ -336,7 +344,24 @@ public final class SinkApp implements AutoCloseable {
         for (TrackedStreams.Evicted idle : streams.takeIdle()) {
             closed |= forget(idle, "idle", why);
         }
+        if (retention != null && (lastPruneNanos == 0 || now - lastPruneNanos >= PRUNE_EVERY.toNanos())) {
+            lastPruneNanos = now;
+            pruneRecordings();
+        }
         return closed;
+    }
+
+    /** Deletes the oldest finished recordings past the retention limits; a failure is logged, never fatal. */
+    private void pruneRecordings() {
+        try {
+            RecordingRetention.Pruned pruned = retention.prune(System.currentTimeMillis());
+            if (pruned.files() > 0) {
+                log.info("retention: deleted {} file(s), {} MB, and {} folder(s) of old recordings; {} MB kept in {}", pruned.files(),
+                        pruned.bytes() / 1_000_000, pruned.folders(), pruned.bytesKept() / 1_000_000, config.outDir());
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn("retention: could not prune old recordings in {}: {}", config.outDir(), e.toString());
+        }
     }
 
     /**

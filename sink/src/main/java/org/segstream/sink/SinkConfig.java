@@ -27,6 +27,7 @@ public record SinkConfig(
         double segmentSeconds,
         StreamLimits limits,
         LiveViewConfig live,
+        RetentionLimits retention,
         Map<String, Object> kafka) {
 
     public static final String DEFAULT_GROUP_ID = "segstream-sink";
@@ -35,6 +36,7 @@ public record SinkConfig(
         kafka = Map.copyOf(kafka);
         java.util.Objects.requireNonNull(limits, "limits");
         java.util.Objects.requireNonNull(live, "live");
+        java.util.Objects.requireNonNull(retention, "retention");
         overlayClasses = Set.copyOf(overlayClasses);
         if (!(opacity >= 0 && opacity <= 1)) {
             throw new IllegalArgumentException("overlay opacity " + opacity + " is outside 0..1");
@@ -49,7 +51,8 @@ public record SinkConfig(
 
     public static SinkConfig of(String bootstrapServers, Topics topics, Path outDir, boolean writeMasks) {
         return new SinkConfig(bootstrapServers, topics, DEFAULT_GROUP_ID, outDir, writeMasks, 0.5, Set.of(), false, false, "veryfast", 23, 60,
-                StreamLimits.DEFAULTS, LiveViewConfig.on(LiveViewConfig.DEFAULT_BIND, LiveViewConfig.DEFAULT_PORT), Map.of());
+                StreamLimits.DEFAULTS, LiveViewConfig.on(LiveViewConfig.DEFAULT_BIND, LiveViewConfig.DEFAULT_PORT), RetentionLimits.NONE,
+                Map.of());
     }
 
     private static Set<String> classes(String list) {
@@ -65,19 +68,25 @@ public record SinkConfig(
     /** The same settings in another consumer group (another sink, its own committed offsets). */
     public SinkConfig withGroupId(String newGroupId) {
         return new SinkConfig(bootstrapServers, topics, newGroupId, outDir, writeMasks, opacity, overlayClasses, legend, caption,
-                preset, crf, segmentSeconds, limits, live, kafka);
+                preset, crf, segmentSeconds, limits, live, retention, kafka);
     }
 
     /** The same settings with other bounds on per-stream state. */
     public SinkConfig withLimits(StreamLimits newLimits) {
         return new SinkConfig(bootstrapServers, topics, groupId, outDir, writeMasks, opacity, overlayClasses, legend, caption,
-                preset, crf, segmentSeconds, newLimits, live, kafka);
+                preset, crf, segmentSeconds, newLimits, live, retention, kafka);
+    }
+
+    /** The same settings with other limits on how long recordings are kept. */
+    public SinkConfig withRetention(RetentionLimits newRetention) {
+        return new SinkConfig(bootstrapServers, topics, groupId, outDir, writeMasks, opacity, overlayClasses, legend, caption,
+                preset, crf, segmentSeconds, limits, live, newRetention, kafka);
     }
 
     /** The same settings with the overlay's legend and caption switched on or off. */
     public SinkConfig withAnnotations(boolean withLegend, boolean withCaption) {
         return new SinkConfig(bootstrapServers, topics, groupId, outDir, writeMasks, opacity, overlayClasses, withLegend, withCaption,
-                preset, crf, segmentSeconds, limits, live, kafka);
+                preset, crf, segmentSeconds, limits, live, retention, kafka);
     }
 
     /**
@@ -85,7 +94,8 @@ public record SinkConfig(
      * SEGSTREAM_OVERLAY_OPACITY, SEGSTREAM_OVERLAY_CLASSES (comma-separated class names; empty: all),
      * SEGSTREAM_OVERLAY_LEGEND, SEGSTREAM_OVERLAY_CAPTION (true/false), SEGSTREAM_H264_PRESET, SEGSTREAM_H264_CRF, SEGSTREAM_SEGMENT_SECONDS (live
      * streams' overlay segment length), SEGSTREAM_SINK_GROUP_ID, the topic variables of {@link Topics#fromEnv},
-     * the limits of {@link StreamLimits#fromEnv} and the live page's settings of {@link LiveViewConfig#fromEnv}.
+     * the limits of {@link StreamLimits#fromEnv}, the live page's settings of {@link LiveViewConfig#fromEnv} and how
+     * long recordings are kept ({@link RetentionLimits#fromEnv}).
      */
     public static SinkConfig fromEnv(Map<String, String> env, Map<String, Object> kafka) {
         String bootstrap = env.get("KAFKA_BOOTSTRAP_SERVERS");
@@ -107,6 +117,7 @@ public record SinkConfig(
                 Double.parseDouble(env.getOrDefault("SEGSTREAM_SEGMENT_SECONDS", "60")),
                 StreamLimits.fromEnv(env),
                 LiveViewConfig.fromEnv(env),
+                RetentionLimits.fromEnv(env),
                 new HashMap<>(kafka));
     }
 }

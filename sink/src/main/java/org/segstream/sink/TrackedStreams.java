@@ -154,4 +154,15 @@ final class TrackedStreams {
     long openFiles() {
         return streams.values().stream().filter(Tracked::hasOpenFile).count();
     }
+
+    /** The folders of the sessions being written: recordings retention leaves them alone. */
+    java.util.Set<java.nio.file.Path> openSessionDirs() {
+        java.util.Set<java.nio.file.Path> dirs = new java.util.HashSet<>();
+        for (Tracked tracked : streams.values()) {
+            if (tracked.output != null) {
+                dirs.add(tracked.output.dir());
+            }
+        }
+        return dirs;
+    }
 }
