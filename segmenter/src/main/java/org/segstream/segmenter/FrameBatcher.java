@@ -153,7 +153,8 @@ final class FrameBatcher {
             if (!anyReady(nowMillis, tick)) {
                 return;
             }
-            run(nextBatch(), nowMillis);
+            // The thread's clock stood still while the batch ran: what comes next is judged as of the batch's end.
+            nowMillis += run(nextBatch(), nowMillis);
         }
     }
 
@@ -170,11 +171,14 @@ final class FrameBatcher {
         if (waitingPixels > maxBatchPixels) {
             return true;
         }
+        boolean liveBehind = liveBehind(nowMillis);
         for (Map.Entry<Size, SizeSummary> entry : sizes.entrySet()) {
             Size size = entry.getKey();
             SizeSummary s = entry.getValue();
             int capacity = capacity(size);
-            if (s.count >= capacity || (tick && nowMillis - s.oldestQueuedAt >= maxWaitMillis)) {
+            // A full batch waits while newer live frames are still to be read: once they are, the oldest may be shed.
+            boolean full = s.count >= capacity && !(liveBehind && s.live > 0);
+            if (full || (tick && nowMillis - s.oldestQueuedAt >= maxWaitMillis)) {
                 return true;
             }
             // A live frame whose slack is about what its batch takes runs now rather than wait for company.
@@ -193,17 +197,33 @@ final class FrameBatcher {
         return false;
     }
 
+    /**
+     * Whether a live stream with frames waiting is behind: its newest frame was sent a frame interval ago or more,
+     * so its next is likely read already by Kafka and waiting to be handed over.
+     */
+    private boolean liveBehind(long nowMillis) {
+        for (LiveStream stream : live.values()) {
+            PendingFrame newest = stream.queue.peekLast();
+            if (newest != null && stream.fps > 0 && nowMillis - newest.record.timestamp() >= 1000 / stream.fps) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static final class SizeSummary {
         int count;
+        int live;
         long oldestQueuedAt = Long.MAX_VALUE;
         long newestTimestamp = Long.MIN_VALUE;
         long earliestDeadline = Long.MAX_VALUE;
 
-        void add(PendingFrame frame, boolean live) {
+        void add(PendingFrame frame, boolean isLive) {
             count++;
+            live += isLive ? 1 : 0;
             oldestQueuedAt = Math.min(oldestQueuedAt, frame.queuedAtMillis);
             newestTimestamp = Math.max(newestTimestamp, frame.record.timestamp());
-            if (live) {
+            if (isLive) {
                 earliestDeadline = Math.min(earliestDeadline, frame.deadlineMillis);
             }
         }
@@ -364,8 +384,8 @@ final class FrameBatcher {
         return n;
     }
 
-    /** Sheds live frames already too old to be worth segmenting, decodes the rest and runs them. */
-    private void run(List<PendingFrame> formed, long nowMillis) {
+    /** Sheds live frames already too old to be worth segmenting, decodes the rest and runs them; returns the ms inference took. */
+    private long run(List<PendingFrame> formed, long nowMillis) {
         List<PendingFrame> batch = new ArrayList<>(formed.size());
         for (PendingFrame frame : formed) {
             if (isLive(frame) && nowMillis > frame.deadlineMillis) {
@@ -386,7 +406,7 @@ final class FrameBatcher {
             stats.batchWait(nowMillis - frame.queuedAtMillis);
         }
         if (batch.isEmpty()) {
-            return;
+            return 0;
         }
         int width = batch.get(0).modelInput.width();
         int height = batch.get(0).modelInput.height();
@@ -395,11 +415,12 @@ final class FrameBatcher {
             images.add(frame.modelInput);
         }
         long start = nanoClock.getAsLong();
+        long nanos = 0;
         try {
             ByteBuffer nhwc = input.pack(images);
             boolean release = largeBatches.release((long) width * height * batch.size(), nowMillis);
             ClassMap[] masks = model.segment(nhwc, batch.size(), height, width, release);
-            long nanos = nanoClock.getAsLong() - start;
+            nanos = nanoClock.getAsLong() - start;
             stats.batch(batch.size(), nanos);
             times.record(batch.size(), nanos / 1e6);
             Iterator<PendingFrame> frames = batch.iterator();
@@ -416,5 +437,6 @@ final class FrameBatcher {
                 frame.modelInput = null;
             }
         }
+        return nanos / 1_000_000;
     }
 }
