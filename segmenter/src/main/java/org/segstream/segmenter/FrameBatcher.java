@@ -153,9 +153,25 @@ final class FrameBatcher {
             if (!anyReady(nowMillis, tick)) {
                 return;
             }
+            List<PendingFrame> batch = nextBatch();
+            boolean withLive = batch.stream().anyMatch(f -> liveFirst && isLive(f));
             // The thread's clock stood still while the batch ran: what comes next is judged as of the batch's end.
-            nowMillis += run(nextBatch(), nowMillis);
+            nowMillis += run(batch, nowMillis);
+            if (!withLive && camerasActive(nowMillis)) {
+                // One file batch at a time while cameras run: back to Kafka Streams, which may hold their next frames
+                // (on other partitions) and hands them over only when this returns.
+                return;
+            }
         }
+    }
+
+    private boolean camerasActive(long nowMillis) {
+        for (LiveStream stream : live.values()) {
+            if (nowMillis - stream.lastAddedMs <= LIVE_IDLE_MS) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether some batch should run now: full, due, near a deadline, caught up, or the read-ahead bound reached. */
@@ -172,12 +188,15 @@ final class FrameBatcher {
             return true;
         }
         boolean liveBehind = liveBehind(nowMillis);
+        boolean camerasActive = camerasActive(nowMillis);
         for (Map.Entry<Size, SizeSummary> entry : sizes.entrySet()) {
             Size size = entry.getKey();
             SizeSummary s = entry.getValue();
             int capacity = capacity(size);
             // A full batch waits while newer live frames are still to be read: once they are, the oldest may be shed.
-            boolean full = s.count >= capacity && !(liveBehind && s.live > 0);
+            // While cameras run, a full batch of file frames alone waits for the tick: process() stays cheap, so Kafka
+            // Streams goes on to the cameras' partitions instead of segmenting a file backlog record by record.
+            boolean full = s.count >= capacity && !(liveBehind && s.live > 0) && (s.live > 0 || tick || !camerasActive);
             if (full || (tick && nowMillis - s.oldestQueuedAt >= maxWaitMillis)) {
                 return true;
             }
