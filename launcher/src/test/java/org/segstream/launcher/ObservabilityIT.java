@@ -159,7 +159,7 @@ class ObservabilityIT {
         throw new AssertionError("Prometheus did not become ready:\n" + Files.readString(dir.resolve("prometheus.log")));
     }
 
-    /** Ingest of a clip, a live camera with a stale frame, a poison record, the segmenter and the sink. */
+    /** Ingest of a clip, a live camera with a stale frame and a refused one, a poison record, the segmenter and the sink. */
     private static void runPipeline(String bootstrap, Topics topics, MetricsServer metrics, Path dir) throws Exception {
         Path clip = TestClips.write(dir.resolve("clip.mkv"), 320, 180, 60, 25);
         var tracker = new RunTracker();
@@ -174,9 +174,12 @@ class ObservabilityIT {
             byte[] jpeg = JpegCodec.encode(TestPattern.frame(0, 320, 180), 85);
             producer.sendFrame(new FrameIdentity("cam", "s1", 0, 0, System.currentTimeMillis() - 60_000, 320, 180, 25, "jpeg",
                     SourceKind.LIVE), jpeg);
+            // Refused by the segmenter (a dead letter): the sink sees a gap in the camera's sequence.
             producer.sendFrame(new FrameIdentity("cam", "s1", 1, 40_000, System.currentTimeMillis(), 320, 180, 25, "jpeg",
+                    SourceKind.LIVE), "not a JPEG".getBytes(StandardCharsets.US_ASCII));
+            producer.sendFrame(new FrameIdentity("cam", "s1", 2, 80_000, System.currentTimeMillis(), 320, 180, 25, "jpeg",
                     SourceKind.LIVE), jpeg);
-            producer.sendEnd(new StreamEnd("cam", "s1", 2));
+            producer.sendEnd(new StreamEnd("cam", "s1", 3));
             var result = new IngestJob(SourceSpec.parse(clip.toString()), IngestConfig.of(bootstrap, topics), producer,
                     new IngestMetrics(metrics.registry())).run();
             assertEquals(60, result.framesSent());
