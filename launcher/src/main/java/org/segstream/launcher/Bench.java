@@ -46,8 +46,7 @@ final class Bench {
     private Bench() {
     }
 
-    static int run(List<String> args, PrintStream out, Path home) throws Exception {
-        BenchOptions options = BenchOptions.parse(args, home);
+    static int run(BenchOptions options, PrintStream out) throws Exception {
         RunOptions run = options.run();
         Path dir = run.outDir();
         long started = System.nanoTime();

@@ -113,7 +113,8 @@ final class PipelineRun {
      * finished and summary.json is written before the broker stops (a second signal quits at once).
      */
     static Outcome run(Options options, PrintStream out) throws Exception {
-        try (StopSignal stop = StopSignal.install()) {
+        try (ServiceLifecycle stop = ServiceLifecycle.install(
+                "stopping the sources; finishing the overlays and the summary", null)) {
             log.info("starting a Kafka broker (KRaft) on loopback");
             try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
                 return runOn(broker.bootstrapServers(), options, Tuning.DEFAULT, out, stop);
@@ -123,20 +124,20 @@ final class PipelineRun {
 
     /** Runs the pipeline against the broker at {@code bootstrapServers} (topics are created if missing). */
     static Outcome runOn(String bootstrapServers, Options options, PrintStream out) throws Exception {
-        return runOn(bootstrapServers, options, Tuning.DEFAULT, out, new StopSignal());
+        return runOn(bootstrapServers, options, Tuning.DEFAULT, out, new ServiceLifecycle());
     }
 
     /** As {@link #runOn(String, Options, PrintStream)}, stopped early by {@code stop} (tests). */
-    static Outcome runOn(String bootstrapServers, Options options, PrintStream out, StopSignal stop) throws Exception {
+    static Outcome runOn(String bootstrapServers, Options options, PrintStream out, ServiceLifecycle stop) throws Exception {
         return runOn(bootstrapServers, options, Tuning.DEFAULT, out, stop);
     }
 
     /** As {@link #runOn(String, Options, PrintStream)}, with the benchmark's {@code tuning}. */
     static Outcome runOn(String bootstrapServers, Options options, Tuning tuning, PrintStream out) throws Exception {
-        return runOn(bootstrapServers, options, tuning, out, new StopSignal());
+        return runOn(bootstrapServers, options, tuning, out, new ServiceLifecycle());
     }
 
-    private static Outcome runOn(String bootstrapServers, Options options, Tuning tuning, PrintStream out, StopSignal stop)
+    private static Outcome runOn(String bootstrapServers, Options options, Tuning tuning, PrintStream out, ServiceLifecycle stop)
             throws Exception {
         List<SourceSpec> sources = new ArrayList<>();
         List<RunSummary.Row> rows = new ArrayList<>();
@@ -239,7 +240,7 @@ final class PipelineRun {
     }
 
     private static List<IngestResult> ingestAll(List<SourceSpec> sources, IngestConfig config, FrameProducer producer,
-                                                IngestMetrics metrics, RunTracker tracker, StopSignal stop) throws Exception {
+                                                IngestMetrics metrics, RunTracker tracker, ServiceLifecycle stop) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, sources.size()), r -> {
             Thread t = new Thread(r, "segstream-ingest");
             t.setDaemon(true);
