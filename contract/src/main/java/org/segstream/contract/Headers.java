@@ -52,6 +52,12 @@ public final class Headers {
     public static final String SEGMENTER_OUT_MS = "segstream.segmenter.out.ms";
     /** On masks: model name and version that produced the mask. */
     public static final String MODEL = "segstream.model";
+    /**
+     * On shed markers (kind shed, masks topic): why the segmenter shed the frame without segmenting it, a fixed
+     * word: {@code stale} (past its deadline), {@code deadline} (could not be done by it), {@code overload} (an
+     * older frame given up for newer ones while the live cameras send more than the segmenter can take).
+     */
+    public static final String SHED_REASON = "segstream.shed.reason";
     /** On dead letters: why the record was refused. */
     public static final String ERROR = "segstream.error";
 

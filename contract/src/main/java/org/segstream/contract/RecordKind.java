@@ -5,7 +5,13 @@ public enum RecordKind {
     /** One video frame (frames topic: JPEG or raw BGR) or its mask (masks topic: palette PNG). */
     FRAME("frame"),
     /** The clean end of a stream session; empty value, {@value Headers#SEQ} = number of frames sent. */
-    END("end");
+    END("end"),
+    /**
+     * Masks topic only: a live frame the segmenter shed instead of segmenting (it could not be done in time);
+     * empty value, the frame's own headers and {@value Headers#SHED_REASON}. It takes the frame's place in its
+     * stream's order, so a reader accounts for every frame: mask, dead letter or shed marker.
+     */
+    SHED("shed");
 
     private final String wire;
 
@@ -23,6 +29,6 @@ public enum RecordKind {
                 return kind;
             }
         }
-        throw new BadRecordException("header " + Headers.KIND + " is '" + Untrusted.echo(value) + "', expected 'frame' or 'end'");
+        throw new BadRecordException("header " + Headers.KIND + " is '" + Untrusted.echo(value) + "', expected 'frame', 'end' or 'shed'");
     }
 }

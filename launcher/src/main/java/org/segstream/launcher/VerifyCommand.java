@@ -43,14 +43,13 @@ final class VerifyCommand implements Callable<Integer> {
         Predicate<String> streams = stream -> stream.startsWith(streamPrefix);
         try (var verifier = new DeliveryVerifier(client, Topics.fromEnv(env))) {
             boolean settled = verifier.awaitSettled(streams, Duration.ofSeconds(waitSeconds));
-            var report = verifier.report(streams, Map.of());
+            var report = verifier.report(streams);
             out.print(report.toText());
             out.println(settled ? "every ended session has its end record on the masks topic"
                     : "not settled: a session's end record has not reached the masks topic yet");
-            out.println("shed frames are counted by the segmenter (segstream_frames_dropped_total), not on Kafka:"
-                    + " live frames without a mask above are shed or lost");
-            boolean clean = report.missingFile() == 0 && report.missingUnidentified() == 0 && report.duplicates() == 0
-                    && report.outOfOrder() == 0 && report.wrongSize() == 0;
+            out.println("every frame is accounted for by a mask, a dead letter or a shed marker on the topics;"
+                    + " gaps above are frames with none of them");
+            boolean clean = report.gaps() == 0 && report.duplicates() == 0 && report.outOfOrder() == 0 && report.wrongSize() == 0;
             return clean ? 0 : 1;
         }
     }

@@ -128,7 +128,9 @@ class SegmenterBrokerIT {
 
             Map<String, List<ConsumerRecord<String, byte[]>>> masks = read(topics.masks(), 2, Duration.ofSeconds(60));
             assertEquals(List.of("0", "1", "end"), seqsAndEnds(masks.get("file")), "file frames are never dropped");
-            assertEquals(List.of("1", "end"), seqsAndEnds(masks.get("cam")), "the stale live frame was shed");
+            assertEquals(List.of("0", "1", "end"), seqsAndEnds(masks.get("cam")), "the stale live frame was shed, its marker in its place");
+            assertEquals("shed", Headers.get(masks.get("cam").get(0).headers(), Headers.KIND));
+            assertEquals("stale", Headers.get(masks.get("cam").get(0).headers(), Headers.SHED_REASON));
             assertEquals(Map.of("cam/stale", 1L), segmenter.stats().droppedByStreamAndReason());
 
             List<ConsumerRecord<String, byte[]>> dead = new ArrayList<>();

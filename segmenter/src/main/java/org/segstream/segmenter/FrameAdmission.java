@@ -3,9 +3,7 @@ package org.segstream.segmenter;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Header;
 import org.segstream.contract.BadRecordException;
-import org.segstream.contract.BgrImage;
 import org.segstream.contract.FrameIdentity;
-import org.segstream.contract.JpegCodec;
 import org.segstream.contract.JpegStructure;
 import org.segstream.contract.RecordKind;
 import org.segstream.contract.StreamEnd;
@@ -16,7 +14,7 @@ import org.segstream.contract.Untrusted;
  * Decides whether a frames-topic record is something the segmenter takes, cheapest checks first, so
  * that what a record costs is bounded before it costs it: its shape (key, header and value sizes, so it
  * fits the pending-frames store and every record made from it), its identity, room for its stream, the
- * JPEG's structure and declared size, and only then the decoder. Every refusal names the input (through
+ * JPEG's structure and declared size. The decoder runs later, when the frame's batch forms ({@link FrameBatcher}). Every refusal names the input (through
  * {@link Untrusted#echo}) and what is wrong with it.
  */
 final class FrameAdmission {
@@ -48,7 +46,7 @@ final class FrameAdmission {
     }
 
     /**
-     * The record as a frame (or end marker) to segment, decoded, its stream noted as active at {@code nowMs};
+     * The record as a frame (or end marker) to segment, its JPEG checked but not decoded, its stream noted as active at {@code nowMs};
      * throws {@link TooManyStreams} or another {@link BadRecordException} naming what is wrong.
      */
     PendingFrame admit(StoredRecord record, Object owner, long nowMs) {
@@ -57,6 +55,9 @@ final class FrameAdmission {
         if (kind == RecordKind.END) {
             StreamEnd.readFrom(record.headers()); // validates the marker's headers
             return PendingFrame.end(record, owner);
+        }
+        if (kind != RecordKind.FRAME) {
+            throw new BadRecordException("a record of kind '" + kind.wire() + "' does not belong on the frames topic");
         }
         FrameIdentity identity = FrameIdentity.readFrom(record.headers());
         if (!identity.stream().equals(record.key())) {
@@ -78,11 +79,11 @@ final class FrameAdmission {
             throw new BadRecordException("JPEG is " + jpeg.width() + "x" + jpeg.height() + " but the headers say "
                     + identity.width() + "x" + identity.height());
         }
-        BgrImage image = JpegCodec.decode(record.value(), jpeg, maxFramePixels);
+        // Not decoded here: the batcher decodes it when its batch forms (a frame that waits costs its JPEG bytes only).
         if (!streams.seen(identity.stream(), nowMs)) {
             throw tooMany(identity.stream()); // another thread took the last place meanwhile
         }
-        return PendingFrame.frame(record, owner, identity, image);
+        return PendingFrame.frame(record, owner, identity, jpeg);
     }
 
     /** Sizes first: nothing below may echo, parse or store more than these. */

@@ -3,6 +3,7 @@ package org.segstream.segmenter;
 import org.segstream.contract.BgrImage;
 import org.segstream.contract.ClassMap;
 import org.segstream.contract.FrameIdentity;
+import org.segstream.contract.JpegStructure;
 
 /**
  * A record admitted by a task and waiting for its turn to be forwarded: a frame, an end-of-stream
@@ -13,10 +14,18 @@ final class PendingFrame {
     final StoredRecord record;
     final Object owner;
     final FrameIdentity identity; // null for an end-of-stream marker or a refused record
-    /** The decoded frame until the batcher takes it (null for an end-of-stream marker or a refused record). */
-    BgrImage image;
-    /** The image at the size the model runs at (the frame itself in native mode), until inference. */
+    /**
+     * The frame's checked JPEG header; the JPEG itself stays in {@link #record} and is decoded only when
+     * the frame's batch forms, so frames waiting their turn cost their compressed bytes, not their pixels.
+     */
+    final JpegStructure jpeg;
+    /** The image at the size the model runs at (the frame itself in native mode), from batch forming to inference. */
     BgrImage modelInput;
+    /** The size the model runs this frame at (set by the batcher). */
+    int modelWidth;
+    int modelHeight;
+    /** Capture (or ingest) time plus the maximum frame age: a live frame not segmented by then is shed. */
+    long deadlineMillis;
     long queuedAtMillis;
     /** Wall clock when the task took the record (before decoding it): the mask's segmenter.in.ms. */
     long arrivedAtMillis;
@@ -24,18 +33,18 @@ final class PendingFrame {
     /** Why the frame gets a dead letter instead of a mask, and the fixed word it is counted under. */
     String failure;
     String failureKind;
-    /** Why the frame was shed without inference (e.g. "stale"); it gets no mask. */
+    /** Why the frame was shed without inference (a fixed word, e.g. "stale"); it gets a shed marker instead of a mask. */
     String dropped;
 
-    private PendingFrame(StoredRecord record, Object owner, FrameIdentity identity, BgrImage image) {
+    private PendingFrame(StoredRecord record, Object owner, FrameIdentity identity, JpegStructure jpeg) {
         this.record = record;
         this.owner = owner;
         this.identity = identity;
-        this.image = image;
+        this.jpeg = jpeg;
     }
 
-    static PendingFrame frame(StoredRecord record, Object owner, FrameIdentity identity, BgrImage image) {
-        return new PendingFrame(record, owner, identity, image);
+    static PendingFrame frame(StoredRecord record, Object owner, FrameIdentity identity, JpegStructure jpeg) {
+        return new PendingFrame(record, owner, identity, jpeg);
     }
 
     static PendingFrame end(StoredRecord record, Object owner) {

@@ -3,7 +3,10 @@ package org.segstream.segmenter;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.Cancellable;
@@ -18,13 +21,20 @@ import org.segstream.contract.BadRecordException;
 import org.segstream.contract.Headers;
 import org.segstream.contract.MaskPng;
 import org.segstream.contract.MaskStats;
+import org.segstream.contract.RecordKind;
 import org.segstream.contract.Untrusted;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One task's share of the segmenter: admits frames, hands them to its thread's {@link FrameBatcher},
- * and forwards masks strictly in arrival order.
+ * and forwards each stream's masks strictly in arrival order. Order is kept per stream (the record key),
+ * not per task: the batcher serves live frames before file frames that came earlier on the same
+ * partition, and their masks must not wait behind them.
+ *
+ * <p>Every frame ends as a mask, a dead letter or a shed marker (a live frame the batcher shed: an
+ * empty record on the masks topic with the frame's headers, {@code segstream.kind=shed} and the reason),
+ * in the stream's order and in the same transaction as the masks around it.
  *
  * <p>A record's failure belongs to the record: whatever goes wrong while admitting, resizing,
  * segmenting or encoding one frame ends in a dead letter in its place ({@link DeadLetter}, always small
@@ -32,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * producer, a broker that refuses a write) leave {@link #process}.
  *
  * <p>Nothing is lost on a crash: a frame is put in the task's changelogged store when admitted
- * and deleted in the same step that forwards its mask. The store's cache is flushed before every
+ * and deleted in the same step that forwards its mask, dead letter or shed marker. The store's cache is flushed before every
  * commit, so the changelog holds the frames still pending at a commit. Under exactly_once_v2 the
  * store, the masks and the input offsets commit together, so after a kill -9 the restored store
  * holds exactly the frames whose masks were not yet committed, and they are processed again.
@@ -56,7 +66,8 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
     private final FrameAdmission admission;
     private final ActiveStreams streams;
     private final Duration tick;
-    private final ArrayDeque<PendingFrame> inOrder = new ArrayDeque<>();
+    /** Per record key (the stream), its records in arrival order; a key is removed when its queue empties. */
+    private final Map<String, ArrayDeque<PendingFrame>> inOrder = new LinkedHashMap<>();
     /** A flood of bad records must not flood the log: dead letters are counted and on Kafka anyway. */
     private final LogBudget deadLetterLog = new LogBudget(20, 60_000);
     private ProcessorContext<String, byte[]> context;
@@ -172,7 +183,11 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
                 frame.fail("could not prepare the frame for the model: " + e, ERROR);
             }
         }
-        inOrder.addLast(frame);
+        inOrder.computeIfAbsent(orderKey(frame.record), k -> new ArrayDeque<>()).addLast(frame);
+    }
+
+    private static String orderKey(StoredRecord record) {
+        return record.key() == null ? "" : record.key();
     }
 
     /** The stream thread's clock (mock time under TopologyTestDriver); it reads 0 until the task first runs. */
@@ -181,29 +196,53 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
         return cached > 0 ? cached : System.currentTimeMillis();
     }
 
-    /** Forwards, in arrival order, every frame at the head whose mask is ready (and markers after them). */
+    /** Forwards, in each stream's arrival order, every record at the head of its queue that is done. */
     private void forwardFinished() {
         boolean forwarded = false;
-        while (!inOrder.isEmpty() && inOrder.peekFirst().done()) {
-            forwarded = true;
-            PendingFrame frame = inOrder.pollFirst();
-            StoredRecord in = frame.record;
-            if (frame.failure != null) {
-                deadLetter(in, frame.failure, frame.failureKind);
-            } else if (frame.dropped != null) {
-                stats.dropped(frame.identity.stream(), streams.label(frame.identity.stream()), frame.dropped);
-            } else if (frame.isEnd()) {
-                context.forward(new Record<>(in.key(), new byte[0], in.timestamp(), copy(in.headers())), TO_MASKS);
-            } else {
-                forwardMask(frame);
+        for (Iterator<ArrayDeque<PendingFrame>> queues = inOrder.values().iterator(); queues.hasNext(); ) {
+            ArrayDeque<PendingFrame> queue = queues.next();
+            while (!queue.isEmpty() && queue.peekFirst().done()) {
+                forwarded = true;
+                forward(queue.pollFirst());
             }
-            store.delete(in.offset());
+            if (queue.isEmpty()) {
+                queues.remove();
+            }
         }
         if (forwarded) {
             // Under exactly_once_v2 the sink (read_committed) sees masks only once the transaction commits: ask for
             // the commit now rather than at the next commit.interval.ms (100 ms), which every mask would wait out.
             context.commit();
         }
+    }
+
+    /** The record's output (mask, dead letter, shed marker or end marker), and its store entry deleted in the same step. */
+    private void forward(PendingFrame frame) {
+        StoredRecord in = frame.record;
+        if (frame.failure != null) {
+            deadLetter(in, frame.failure, frame.failureKind);
+        } else if (frame.dropped != null) {
+            forwardShed(frame);
+        } else if (frame.isEnd()) {
+            context.forward(new Record<>(in.key(), new byte[0], in.timestamp(), copy(in.headers())), TO_MASKS);
+        } else {
+            forwardMask(frame);
+        }
+        store.delete(in.offset());
+    }
+
+    /** A shed frame's marker: the frame's headers (its identity intact) with kind shed and the reason, and no value. */
+    private void forwardShed(PendingFrame frame) {
+        StoredRecord in = frame.record;
+        var headers = copy(in.headers());
+        Headers.put(headers, Headers.KIND, RecordKind.SHED.wire());
+        Headers.put(headers, Headers.SHED_REASON, frame.dropped);
+        Headers.put(headers, Headers.FRAME_PARTITION, in.partition());
+        Headers.put(headers, Headers.FRAME_OFFSET, in.offset());
+        Headers.put(headers, Headers.SEGMENTER_IN_MS, frame.arrivedAtMillis);
+        Headers.put(headers, Headers.SEGMENTER_OUT_MS, System.currentTimeMillis());
+        context.forward(new Record<>(in.key(), new byte[0], in.timestamp(), headers), TO_MASKS);
+        stats.dropped(frame.identity.stream(), streams.label(frame.identity.stream()), frame.dropped);
     }
 
     /** The frame's mask and stats records; a dead letter instead if making them fails. */

@@ -25,14 +25,20 @@ public record SegmenterConfig(
         int streamThreads,
         Path stateDir,
         InputLimits limits,
-        Map<String, Object> kafka) {
+        Map<String, Object> kafka,
+        boolean liveFirst) {
 
     public static final String DEFAULT_APPLICATION_ID = "segstream-segmenter";
     public static final Path DEFAULT_MODEL = Path.of("models", "fcn8s-slim.json");
     public static final int DEFAULT_BATCH_SIZE = 4;
     public static final long DEFAULT_BATCH_MAX_WAIT_MS = 50;
-    /** Live frames older than this (by capture time) when their batch forms are shed; file frames never are. */
-    public static final long DEFAULT_MAX_FRAME_AGE_MS = 3000;
+    /**
+     * A live frame's deadline: its capture (or ingest) time plus this. One the segmenter cannot meet is shed, as
+     * soon as that is predicted; file frames never are. About a second suits live viewing.
+     */
+    public static final long DEFAULT_MAX_FRAME_AGE_MS = 1000;
+    /** Whether live frames go before file frames (files use what capacity is left). */
+    public static final boolean DEFAULT_LIVE_FIRST = true;
     /** The default {@link InputLimits#maxFramePixels()}. */
     public static final long DEFAULT_MAX_PIXELS = InputLimits.DEFAULT_MAX_FRAME_PIXELS;
 
@@ -52,6 +58,14 @@ public record SegmenterConfig(
             throw new IllegalArgumentException("processing guarantee '" + processingGuarantee
                     + "' is not exactly_once_v2 or at_least_once");
         }
+    }
+
+    /** Settings with live frames first ({@link #DEFAULT_LIVE_FIRST}). */
+    public SegmenterConfig(String bootstrapServers, Topics topics, String applicationId, Path model, Device device,
+                           int intraOpThreads, int batchSize, long batchMaxWaitMs, long maxFrameAgeMs, InputSizing modelInput,
+                           String processingGuarantee, int streamThreads, Path stateDir, InputLimits limits, Map<String, Object> kafka) {
+        this(bootstrapServers, topics, applicationId, model, device, intraOpThreads, batchSize, batchMaxWaitMs, maxFrameAgeMs,
+                modelInput, processingGuarantee, streamThreads, stateDir, limits, kafka, DEFAULT_LIVE_FIRST);
     }
 
     /**
@@ -79,17 +93,27 @@ public record SegmenterConfig(
 
     public SegmenterConfig withBatchSize(int size) {
         return new SegmenterConfig(bootstrapServers, topics, applicationId, model, device, intraOpThreads, size,
-                batchMaxWaitMs, maxFrameAgeMs, modelInput, processingGuarantee, streamThreads, stateDir, limits, kafka);
+                batchMaxWaitMs, maxFrameAgeMs, modelInput, processingGuarantee, streamThreads, stateDir, limits, kafka, liveFirst);
     }
 
     public SegmenterConfig withLimits(InputLimits newLimits) {
         return new SegmenterConfig(bootstrapServers, topics, applicationId, model, device, intraOpThreads, batchSize,
-                batchMaxWaitMs, maxFrameAgeMs, modelInput, processingGuarantee, streamThreads, stateDir, newLimits, kafka);
+                batchMaxWaitMs, maxFrameAgeMs, modelInput, processingGuarantee, streamThreads, stateDir, newLimits, kafka, liveFirst);
     }
 
     public SegmenterConfig withModel(Path newModel) {
         return new SegmenterConfig(bootstrapServers, topics, applicationId, newModel, device, intraOpThreads, batchSize,
-                batchMaxWaitMs, maxFrameAgeMs, modelInput, processingGuarantee, streamThreads, stateDir, limits, kafka);
+                batchMaxWaitMs, maxFrameAgeMs, modelInput, processingGuarantee, streamThreads, stateDir, limits, kafka, liveFirst);
+    }
+
+    public SegmenterConfig withLiveFirst(boolean first) {
+        return new SegmenterConfig(bootstrapServers, topics, applicationId, model, device, intraOpThreads, batchSize,
+                batchMaxWaitMs, maxFrameAgeMs, modelInput, processingGuarantee, streamThreads, stateDir, limits, kafka, first);
+    }
+
+    public SegmenterConfig withMaxFrameAgeMs(long ms) {
+        return new SegmenterConfig(bootstrapServers, topics, applicationId, model, device, intraOpThreads, batchSize,
+                batchMaxWaitMs, ms, modelInput, processingGuarantee, streamThreads, stateDir, limits, kafka, liveFirst);
     }
 
     /**
@@ -98,6 +122,7 @@ public record SegmenterConfig(
      * SEGSTREAM_STREAM_THREADS, SEGSTREAM_INTRA_OP_THREADS, SEGSTREAM_STATE_DIR, SEGSTREAM_APPLICATION_ID,
      * the input limits SEGSTREAM_MAX_FRAME_PIXELS and SEGSTREAM_MAX_BATCH_PIXELS (a number, or WxH),
      * SEGSTREAM_MAX_STREAMS, SEGSTREAM_STREAM_IDLE_SECONDS and SEGSTREAM_MAX_STREAM_LABELS (see {@link InputLimits}),
+     * SEGSTREAM_LIVE_FIRST (true or false),
      * and the topic variables of {@link Topics#fromEnv}.
      */
     public static SegmenterConfig fromEnv(Map<String, String> env, Map<String, Object> kafka) {
@@ -125,7 +150,8 @@ public record SegmenterConfig(
                         intValue(env, "SEGSTREAM_MAX_STREAMS", InputLimits.DEFAULT_MAX_STREAMS),
                         1000L * intValue(env, "SEGSTREAM_STREAM_IDLE_SECONDS", (int) (InputLimits.DEFAULT_STREAM_IDLE_MS / 1000)),
                         intValue(env, "SEGSTREAM_MAX_STREAM_LABELS", InputLimits.DEFAULT_MAX_STREAM_LABELS)),
-                new HashMap<>(kafka));
+                new HashMap<>(kafka),
+                booleanValue(env, "SEGSTREAM_LIVE_FIRST", DEFAULT_LIVE_FIRST));
     }
 
     /** A pixel count: a whole number ({@code 8294400}) or a size ({@code 3840x2160}). */
@@ -143,6 +169,18 @@ public record SegmenterConfig(
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " is '" + value + "', expected a number of pixels or WxH (e.g. 3840x2160)");
         }
+    }
+
+    private static boolean booleanValue(Map<String, String> env, String name, boolean fallback) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "1", "yes" -> true;
+            case "false", "0", "no" -> false;
+            default -> throw new IllegalArgumentException(name + " is '" + value + "', expected true or false");
+        };
     }
 
     private static int intValue(Map<String, String> env, String name, int fallback) {

@@ -31,7 +31,7 @@ final class SegmenterTopology {
                 () -> new SegmentProcessor(
                         () -> batchers.computeIfAbsent(Thread.currentThread(),
                                 t -> new FrameBatcher(model, config.batchSize(), config.batchMaxWaitMs(), config.maxFrameAgeMs(),
-                                        config.modelInput(), config.limits(), stats)),
+                                        config.liveFirst(), config.modelInput(), config.limits(), stats, System::nanoTime)),
                         stats, model.descriptor().label(), admission, streams, TICK),
                 "frames");
         topology.addStateStore(

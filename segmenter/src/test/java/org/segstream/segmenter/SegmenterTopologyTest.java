@@ -240,7 +240,10 @@ class SegmenterTopologyTest {
         driver.advanceWallClockTime(Duration.ofMillis(50));
 
         List<TestRecord<String, byte[]>> out = masks.readRecordsToList();
-        assertEquals(List.of("1", "2"), headerValues(out, "cam", Headers.SEQ), "seq 0 shed, seq 1 segmented, then the end record");
+        assertEquals(List.of("0", "1", "2"), headerValues(out, "cam", Headers.SEQ), "seq 0 shed, seq 1 segmented, then the end record");
+        assertEquals(List.of("shed", "frame", "end"), headerValues(out, "cam", Headers.KIND), "the shed frame's marker takes its place");
+        assertEquals("stale", header(out.get(0), Headers.SHED_REASON));
+        assertEquals(0, out.get(0).value().length, "a marker carries no value");
         assertEquals(List.of("0"), headerValues(out, "file", Headers.SEQ));
         assertEquals(Map.of("cam/stale", 1L), stats.droppedByStreamAndReason());
     }

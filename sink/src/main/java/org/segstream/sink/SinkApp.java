@@ -253,12 +253,18 @@ public final class SinkApp implements AutoCloseable {
         long gap = output.gapBefore(identity.seq());
         output.handling(identity.seq()); // should this frame be skipped below, it counts as skipped, not as a gap later
         if (gap > 0) {
-            // Masks of a session arrive in order, so a gap is frames the segmenter shed or dead-lettered.
+            // Masks of a session arrive in order and shed frames have markers, so a gap is frames dead-lettered (or lost).
             metrics.gap(identity.stream(), gap);
             tracked.rate.dropped(gap, nanoClock.getAsLong());
             listener.framesMissing(identity.stream(), gap, "gap");
             log.info("stream '{}': {} frame(s) missing before seq {} (shed or dead-lettered upstream)", Untrusted.echo(identity.stream()),
                     gap, identity.seq());
+        }
+        if (RecordKind.SHED.wire().equals(Headers.getOrNull(maskRecord.headers(), Headers.KIND))) {
+            // The segmenter shed this live frame: no overlay, but it is accounted for (and no gap for the next frame).
+            tracked.rate.dropped(1, nanoClock.getAsLong());
+            listener.framesMissing(identity.stream(), 1, "shed");
+            return;
         }
         int framePartition = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE,
                 Headers.getLong(maskRecord.headers(), Headers.FRAME_PARTITION)));

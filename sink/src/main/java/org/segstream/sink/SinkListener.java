@@ -11,7 +11,10 @@ public interface SinkListener {
     default void frameWritten(FrameIdentity frame, BgrImage overlay, FrameTimeline timeline) {
     }
 
-    /** {@code count} frames of the stream will not be written (a gap in the sequence, a frame gone, a bad mask). */
+    /**
+     * {@code count} frames of the stream will not be written: {@code reason} "shed" (the segmenter's shed marker),
+     * "gap" (missing from the sequence), or a skip reason (a frame gone, a bad mask).
+     */
     default void framesMissing(String stream, long count, String reason) {
     }
 

@@ -248,6 +248,25 @@ class SinkAppTest {
         assertEquals(null, masks.lastCommitted(), "the record it could not write is not committed: a restart tries it again");
     }
 
+    @Test
+    void aShedMarkerIsAccountedForOnceAndIsNeitherASkipNorAGap() throws Exception {
+        SinkApp app = start(dir.resolve("out"), StreamLimits.DEFAULTS);
+        topics.frame("cam", "s1", 0);
+        var shed = new RecordHeaders();
+        live("cam", 1).writeTo(shed);
+        Headers.put(shed, Headers.KIND, "shed");
+        Headers.put(shed, Headers.SHED_REASON, "deadline");
+        Headers.put(shed, Headers.FRAME_PARTITION, 0);
+        Headers.put(shed, Headers.FRAME_OFFSET, 1);
+        topics.record("cam", shed, new byte[0]);
+        topics.frame("cam", "s1", 2);
+        topics.end("cam", "s1", 3);
+        feed(app);
+        assertEquals(List.of("cam#0", "cam#2"), events.written.stream().filter(w -> w.startsWith("cam#")).toList());
+        assertEquals(List.of("cam:shed"), events.missing, "counted once as shed; seq 2 is no gap");
+        assertTrue(app.healthy());
+    }
+
     static FrameIdentity live(String stream, long seq) {
         return new FrameIdentity(stream, "s1", seq, seq * 100_000, 1_796_040_000_000L + seq * 100, FakeTopics.W, FakeTopics.H, 10,
                 "png", SourceKind.LIVE, System.currentTimeMillis());

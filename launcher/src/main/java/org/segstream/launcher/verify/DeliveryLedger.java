@@ -23,9 +23,9 @@ import org.segstream.contract.StreamEnd;
  * What a verifier has seen on the frames, masks and dead-letters topics, reduced to what accounting
  * needs (identities, positions, times; never pixels), and the {@link DeliveryReport} it adds up to.
  *
- * <p>A frame is accounted for when a mask or a dead letter names its frames-topic position
- * ({@code segstream.frame.partition}/{@code .offset}). Shed frames leave no record on Kafka, only the
- * segmenter's {@code segstream_frames_dropped_total{reason}}: they are reconciled by count, per run.
+ * <p>A frame is accounted for when a mask, a dead letter or a shed marker (kind {@code shed} on the
+ * masks topic) names its frames-topic position ({@code segstream.frame.partition}/{@code .offset}):
+ * from the topics alone, with no help from the segmenter's metrics.
  */
 final class DeliveryLedger {
     /** The time ingest read the frame, when ingest sets it: preferred over capture time as the latency origin. */
@@ -52,6 +52,9 @@ final class DeliveryLedger {
     private final List<Mask> masks = new ArrayList<>();
     private final Map<String, List<String>> deadLetterReasonsByStream = new HashMap<>();
     private final Set<Position> deadLettered = new HashSet<>();
+    private final Set<Position> shedMarked = new HashSet<>();
+    /** Per stream, the reason of each shed marker. */
+    private final Map<String, List<String>> shedReasonsByStream = new HashMap<>();
     private long outOfOrder;
     private long wrongSize;
     private boolean appendTimeClock = true;
@@ -74,9 +77,18 @@ final class DeliveryLedger {
     }
 
     void mask(ConsumerRecord<String, byte[]> record, long observedMs) {
-        if (StreamEnd.kindOf(record.headers()) == RecordKind.END) {
+        RecordKind kind = StreamEnd.kindOf(record.headers());
+        if (kind == RecordKind.END) {
             StreamEnd end = StreamEnd.readFrom(record.headers());
             endedSessionsOut.computeIfAbsent(end.stream(), s -> new HashSet<>()).add(end.session());
+            return;
+        }
+        if (kind == RecordKind.SHED) {
+            shedMarked.add(new Position((int) Headers.getLong(record.headers(), Headers.FRAME_PARTITION),
+                    Headers.getLong(record.headers(), Headers.FRAME_OFFSET)));
+            String reason = Headers.getOrNull(record.headers(), Headers.SHED_REASON);
+            shedReasonsByStream.computeIfAbsent(record.key() == null ? "" : record.key(), k -> new ArrayList<>())
+                    .add(reason == null ? "(no reason)" : reasonOf(reason));
             return;
         }
         FrameIdentity identity = FrameIdentity.readFrom(record.headers());
@@ -133,7 +145,7 @@ final class DeliveryLedger {
                 .mapToLong(Mask::appendedMs).min();
     }
 
-    DeliveryReport report(Predicate<String> streams, Map<String, Long> shedByReason) {
+    DeliveryReport report(Predicate<String> streams) {
         long fileIn = 0;
         long liveIn = 0;
         long unidentifiedIn = 0;
@@ -145,7 +157,8 @@ final class DeliveryLedger {
             if (!streams.test(frame.stream())) {
                 continue;
             }
-            boolean accounted = masked.contains(frame.position()) || deadLettered.contains(frame.position());
+            boolean accounted = masked.contains(frame.position()) || deadLettered.contains(frame.position())
+                    || shedMarked.contains(frame.position());
             if (frame.id() == null) {
                 unidentifiedIn++;
                 missingUnidentified += accounted ? 0 : 1;
@@ -174,6 +187,12 @@ final class DeliveryLedger {
                 reasons.forEach(r -> deadLetters.merge(r, 1L, Long::sum));
             }
         });
+        Map<String, Long> shedByReason = new TreeMap<>();
+        shedReasonsByStream.forEach((stream, reasons) -> {
+            if (streams.test(stream)) {
+                reasons.forEach(r -> shedByReason.merge(r, 1L, Long::sum));
+            }
+        });
         long unfinished = 0;
         for (var in : endedSessionsIn.entrySet()) {
             if (streams.test(in.getKey())) {
@@ -188,7 +207,7 @@ final class DeliveryLedger {
         var sizes = new java.util.TreeSet<String>();
         masks.stream().filter(m -> streams.test(m.stream())).forEach(m -> sizes.add(m.size()));
         return new DeliveryReport(fileIn + liveIn + unidentifiedIn, fileIn, liveIn, unidentifiedIn, masksOut, duplicates,
-                outOfOrder, wrongSize, java.util.List.copyOf(sizes), missingFile, missingLive, missingUnidentified, Map.copyOf(new TreeMap<>(shedByReason)),
+                outOfOrder, wrongSize, java.util.List.copyOf(sizes), missingFile, missingLive, missingUnidentified, Map.copyOf(shedByReason),
                 Map.copyOf(deadLetters), sessions.size(), unfinished, latency);
     }
 

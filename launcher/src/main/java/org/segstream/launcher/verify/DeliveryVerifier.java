@@ -72,8 +72,8 @@ public final class DeliveryVerifier implements AutoCloseable {
     }
 
     /** The accounting of the matching streams so far; {@code shedByReason} from the segmenter's metrics. */
-    public synchronized DeliveryReport report(Predicate<String> streams, Map<String, Long> shedByReason) {
-        return ledger.report(streams, shedByReason);
+    public synchronized DeliveryReport report(Predicate<String> streams) {
+        return ledger.report(streams);
     }
 
     @Override

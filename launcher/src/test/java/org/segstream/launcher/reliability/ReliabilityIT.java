@@ -117,7 +117,7 @@ class ReliabilityIT {
                     // one kill may just miss its batch (committed a moment before); three cannot all miss
                     .check(!FULL || restored > 0, "no kill found a frame pending in a batch")
                     .check(recoveries.stream().allMatch(ms -> ms >= 0), "no mask after a kill")
-                    .check(run.verifier.report(ALL, shed).fileFramesIn() == 2L * seconds * fps, "every frame of both files ingested");
+                    .check(run.verifier.report(ALL).fileFramesIn() == 2L * seconds * fps, "every frame of both files ingested");
             finish(run, result);
         }
     }
@@ -256,7 +256,7 @@ class ReliabilityIT {
             var result = run.result("broker kill -9 + restart, same data dir, under load", ALL, shed, List.of(recovery))
                     .check(recovery >= 0, "no mask after the restart")
                     .check(segmenterSurvived && sinkSurvived, "segmenter alive " + segmenterSurvived + ", sink alive " + sinkSurvived)
-                    .check(run.verifier.report(ALL, shed).fileFramesIn() == 2L * seconds * 10, "every frame of both files ingested once");
+                    .check(run.verifier.report(ALL).fileFramesIn() == 2L * seconds * 10, "every frame of both files ingested once");
             for (String cam : List.of("cam-a", "cam-b")) {
                 Path overlay = fileOverlay(p.outDir().resolve(cam));
                 long frames = Files.exists(overlay) ? VideoFileInfo.read(overlay).frames() : -1;
@@ -336,7 +336,7 @@ class ReliabilityIT {
             Map<String, Long> shed = p.shedByReason(ALL);
             run.stopServices();
             var result = run.result("segmenter slower than its cameras (live + fast file, 400 ms max age)", ALL, shed, List.of());
-            var fileOnly = run.verifier.report("file"::equals, Map.of());
+            var fileOnly = run.verifier.report("file"::equals);
             result.check(result.report.shed() > 0, "no live frame was shed: the segmenter kept up, the scenario proves nothing")
                     .check(fileOnly.fileFramesIn() == 500 && fileOnly.masksOut() == 500,
                             "file frames " + fileOnly.fileFramesIn() + " in, " + fileOnly.masksOut() + " masks, expected 500 each");

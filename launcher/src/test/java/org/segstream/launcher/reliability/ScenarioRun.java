@@ -35,13 +35,13 @@ final class ScenarioRun implements AutoCloseable {
     /** Masks of the matching streams read so far. */
     long masks(Predicate<String> streams) {
         verifier.catchUp();
-        return verifier.report(streams, Map.of()).masksOut();
+        return verifier.report(streams).masksOut();
     }
 
     /** Frames of the matching streams on the frames topic so far. */
     long framesIn(Predicate<String> streams) {
         verifier.catchUp();
-        return verifier.report(streams, Map.of()).framesIn();
+        return verifier.report(streams).framesIn();
     }
 
     /** Waits until {@code condition} holds; false (and a recorded problem) after {@code timeout} or when {@code mustLive} dies. */
@@ -110,7 +110,7 @@ final class ScenarioRun implements AutoCloseable {
     /** The row of the matching streams: the verifier's accounting plus every problem met on the way. */
     ScenarioResult result(String scenario, Predicate<String> streams, Map<String, Long> shed, List<Long> recoveryMs) {
         verifier.catchUp();
-        DeliveryReport report = verifier.report(streams, shed);
+        DeliveryReport report = verifier.report(streams);
         List<String> failures = new ArrayList<>(problems);
         failures.addAll(hung);
         return new ScenarioResult(scenario, report, recoveryMs, window.peaksMiB(), failures,

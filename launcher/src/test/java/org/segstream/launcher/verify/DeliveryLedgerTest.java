@@ -39,7 +39,7 @@ class DeliveryLedgerTest {
         ledger.mask(maskEnd("cam", 5), 0);
         assertTrue(ledger.settled(s -> true));
 
-        DeliveryReport report = ledger.report(s -> true, Map.of());
+        DeliveryReport report = ledger.report(s -> true);
         assertEquals(6, report.framesIn(), "5 frames and 1 poison record; end records are not frames");
         assertEquals(1, report.unidentifiedIn());
         assertEquals(4, report.masksOut());
@@ -56,16 +56,20 @@ class DeliveryLedgerTest {
     }
 
     @Test
-    void liveFramesWithoutAMaskAreGapsOnlyBeyondTheShedCount() {
+    void aShedMarkerAccountsForItsLiveFrame() {
         var ledger = new DeliveryLedger();
         for (int seq = 0; seq < 4; seq++) {
             ledger.frame(frame("cam", seq, SourceKind.LIVE, seq));
         }
         ledger.mask(mask("cam", 0, 0, T0 + 50), 0);
         ledger.mask(mask("cam", 3, 3, T0 + 60), 0);
-        assertEquals(2, ledger.report(s -> true, Map.of()).gaps());
-        DeliveryReport counted = ledger.report(s -> true, Map.of("stale", 2L));
+        assertEquals(2, ledger.report(s -> true).gaps());
+        ledger.mask(shed("cam", 1, 1, "deadline"), 0);
+        ledger.mask(shed("cam", 2, 2, "overload"), 0);
+        DeliveryReport counted = ledger.report(s -> true);
         assertEquals(0, counted.gaps());
+        assertEquals(2, counted.masksOut(), "a marker is not a mask");
+        assertEquals(Map.of("deadline", 1L, "overload", 1L), counted.shedByReason());
         assertTrue(counted.exactlyOnce());
     }
 
@@ -78,7 +82,7 @@ class DeliveryLedgerTest {
         var wrong = new ConsumerRecord<>("masks", 0, 1, T0, TimestampType.LOG_APPEND_TIME, 0, 0, "cam",
                 MaskPng.encode(new ClassMap(8, 8, new byte[64])), maskHeaders("cam", 0, 0), Optional.empty());
         ledger.mask(wrong, 0);
-        DeliveryReport report = ledger.report(s -> true, Map.of());
+        DeliveryReport report = ledger.report(s -> true);
         assertEquals(1, report.outOfOrder());
         assertEquals(1, report.wrongSize());
         assertEquals(List.of("16x8"), report.maskSizes(), "sizes as the headers give them");
@@ -119,6 +123,14 @@ class DeliveryLedgerTest {
     private static ConsumerRecord<String, byte[]> mask(String stream, long seq, long frameOffset, long appendedMs) {
         return new ConsumerRecord<>("masks", 0, seq, appendedMs, TimestampType.LOG_APPEND_TIME, 0, 0, stream,
                 MaskPng.encode(new ClassMap(16, 8, new byte[128])), maskHeaders(stream, seq, frameOffset), Optional.empty());
+    }
+
+    private static ConsumerRecord<String, byte[]> shed(String stream, long seq, long frameOffset, String reason) {
+        RecordHeaders headers = maskHeaders(stream, seq, frameOffset);
+        Headers.put(headers, Headers.KIND, "shed");
+        Headers.put(headers, Headers.SHED_REASON, reason);
+        return new ConsumerRecord<>("masks", 0, 50 + seq, T0, TimestampType.LOG_APPEND_TIME, 0, 0, stream, new byte[0], headers,
+                Optional.empty());
     }
 
     private static ConsumerRecord<String, byte[]> maskEnd(String stream, long frames) {

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * post-processing (uint8 BGR NHWC in, uint8 class map out), so Java only copies bytes.
  * One session serves every stream thread: OrtSession.run is thread-safe.
  */
-public final class SegmentationModel implements AutoCloseable {
+public final class SegmentationModel implements InferenceModel, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SegmentationModel.class);
 
     private final ModelDescriptor descriptor;
@@ -164,6 +164,7 @@ public final class SegmentationModel implements AutoCloseable {
      * any run needed: one 3840x2160 frame leaves about 4.7 GB resident. The next run allocates what it
      * needs again, so this is for after an unusually large batch, not for every one.
      */
+    @Override
     public ClassMap[] segment(ByteBuffer nhwc, int n, int height, int width, boolean releaseMemory) throws OrtException {
         long[] shape = {n, height, width, 3};
         try (OnnxTensor input = OnnxTensor.createTensor(env, nhwc, shape, OnnxJavaType.UINT8);

@@ -1,0 +1,16 @@
+package org.segstream.segmenter.model;
+
+import java.nio.ByteBuffer;
+import org.segstream.contract.ClassMap;
+
+/**
+ * What the segmenter's scheduler needs of a model: segment a batch of packed frames. {@link SegmentationModel}
+ * is the real one; tests give the scheduler a model of known speed.
+ */
+public interface InferenceModel {
+    /**
+     * Class maps of {@code n} frames of {@code height} x {@code width} packed BGR in {@code nhwc}; with
+     * {@code releaseMemory} the model gives back memory it no longer needs once the run ends.
+     */
+    ClassMap[] segment(ByteBuffer nhwc, int n, int height, int width, boolean releaseMemory) throws Exception;
+}
