@@ -1,51 +1,98 @@
 package org.segstream.launcher;
 
 import java.util.List;
+import java.util.regex.Pattern;
+import org.segstream.ingest.SourceSpec;
+import org.segstream.segmenter.model.Device;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 
-/** Option values of the command line, each error naming the option and what it takes. */
+/**
+ * Checks of command-line values that picocli's types do not make, each error naming the option and
+ * what it takes ({@link SegstreamCli.UsageException}: exit 2), and the sources' parsing.
+ */
 final class CliValues {
     private CliValues() {
     }
 
-    static String value(List<String> args, int i, String option) {
-        if (i >= args.size()) {
-            throw new SegstreamCli.UsageException(option + " needs a value");
+    static int inRange(String option, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new SegstreamCli.UsageException(option + " " + value + " is outside " + min + ".." + max);
         }
-        return args.get(i);
+        return value;
     }
 
-    static long longValue(List<String> args, int i, String option) {
-        String text = value(args, i, option);
-        try {
-            return Long.parseLong(text);
-        } catch (NumberFormatException e) {
-            throw new SegstreamCli.UsageException(option + " takes a whole number, not '" + text + "'");
+    static double inRange(String option, double value, double min, double max) {
+        if (!(value >= min && value <= max)) {
+            String shown = value == Math.rint(value) && Math.abs(value) < 1e15 ? String.valueOf((long) value) : String.valueOf(value);
+            throw new SegstreamCli.UsageException(option + " " + shown + " is outside " + min + ".." + max);
+        }
+        return value;
+    }
+
+    /** A value refused with a message of its own, complete as it is (it names the option). */
+    static final class Refused extends TypeConversionException {
+        Refused(String message) {
+            super(message);
         }
     }
 
-    static double doubleValue(List<String> args, int i, String option, double min, double max) {
-        String text = value(args, i, option);
-        try {
-            double v = Double.parseDouble(text);
-            if (!(v >= min && v <= max)) {
-                throw new SegstreamCli.UsageException(option + " " + text + " is outside " + min + ".." + max);
+    /** {@code --device auto|cpu|cuda}. */
+    static final class DeviceConverter implements ITypeConverter<Device> {
+        @Override
+        public Device convert(String value) {
+            try {
+                return Device.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
             }
-            return v;
-        } catch (NumberFormatException e) {
-            throw new SegstreamCli.UsageException(option + " takes a number, not '" + text + "'");
         }
     }
 
-    static int intValue(List<String> args, int i, String option, int min, int max) {
-        String text = value(args, i, option);
-        try {
-            int n = Integer.parseInt(text);
-            if (n < min || n > max) {
-                throw new SegstreamCli.UsageException(option + " " + n + " is outside " + min + ".." + max);
+    /** A frame size. */
+    record Size(int width, int height) {
+    }
+
+    /** {@code --size WxH}, 1x1 to 7680x4320. */
+    static final class SizeConverter implements ITypeConverter<Size> {
+        private static final Pattern SIZE = Pattern.compile("(\\d{1,5})x(\\d{1,5})");
+
+        @Override
+        public Size convert(String size) {
+            var m = SIZE.matcher(size);
+            if (m.matches()) {
+                int width = Integer.parseInt(m.group(1));
+                int height = Integer.parseInt(m.group(2));
+                if (width >= 1 && height >= 1 && width <= 7680 && height <= 4320) {
+                    return new Size(width, height);
+                }
             }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new SegstreamCli.UsageException(option + " takes a whole number, not '" + text + "'");
+            throw new Refused("--size takes WxH between 1x1 and 7680x4320, not '" + size + "'");
+        }
+    }
+
+    static void requireDistinctStreams(List<SourceSpec> sources) {
+        try {
+            SourceSpec.requireDistinctStreams(sources);
+        } catch (IllegalArgumentException e) {
+            throw new SegstreamCli.UsageException(e.getMessage());
+        }
+    }
+
+    static SourceSpec parseSource(String argument) {
+        try {
+            return SourceSpec.parse(argument);
+        } catch (IllegalArgumentException e) {
+            throw new SegstreamCli.UsageException(e.getMessage());
+        }
+    }
+
+    /** The source, or null where it does not parse ({@code run} reports those in its table and goes on). */
+    static SourceSpec parseOrNull(String argument) {
+        try {
+            return SourceSpec.parse(argument);
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 }

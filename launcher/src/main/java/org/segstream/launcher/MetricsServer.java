@@ -42,6 +42,16 @@ final class MetricsServer implements AutoCloseable {
         this.executor = executor;
     }
 
+    /** A standalone service's endpoint: SEGSTREAM_METRICS_PORT (default 9400, -1 off) on SEGSTREAM_METRICS_BIND (default 127.0.0.1). */
+    static MetricsServer forService(java.util.Map<String, String> env) throws IOException {
+        String port = env.getOrDefault("SEGSTREAM_METRICS_PORT", String.valueOf(RunOptions.DEFAULT_METRICS_PORT));
+        try {
+            return start(env.getOrDefault("SEGSTREAM_METRICS_BIND", "127.0.0.1"), Integer.parseInt(port.trim()));
+        } catch (NumberFormatException e) {
+            throw new SegstreamCli.UsageException("SEGSTREAM_METRICS_PORT is '" + port + "', expected a port number");
+        }
+    }
+
     /** Serves a new registry on {@code bind}:{@code port} (port 0 picks a free one; a negative port serves nothing). */
     static MetricsServer start(String bind, int port) throws IOException {
         var registry = new PrometheusRegistry();

@@ -48,7 +48,7 @@ final class PipelineMeasurement {
             sources.add("cam" + s + "=" + video);
         }
         var cpu = new CpuProbe();
-        var tuning = new PipelineRun.Tuning(namespace, scenario.sourceOptions(), org.segstream.segmenter.SegmenterConfig.DEFAULT_BATCH_MAX_WAIT_MS,
+        var tuning = new PipelineTuning(namespace, scenario.sourceOptions(), org.segstream.segmenter.SegmenterConfig.DEFAULT_BATCH_MAX_WAIT_MS,
                 Runtime.getRuntime().availableProcessors(), cpu);
         var options = new PipelineRun.Options(sources, outDir, run.model(), scenario.batch(), false, run.partitions(), run.device());
         // The row's topics stay until the broker stops: deleting them would put the deletion's work into the next row.
@@ -75,7 +75,7 @@ final class PipelineMeasurement {
     }
 
     /** CPU snapshots at the start of ingest and when the sink has drained (threads still alive). */
-    private static final class CpuProbe implements PipelineRun.Probe {
+    private static final class CpuProbe implements PipelineTuning.Probe {
         private CpuSampler.Snapshot start;
         private long startNanos;
         private Map<String, Double> millis = Map.of();

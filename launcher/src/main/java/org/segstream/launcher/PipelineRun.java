@@ -4,7 +4,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -25,7 +24,6 @@ import org.segstream.ingest.SourceSpec;
 import org.segstream.segmenter.SegmenterApp;
 import org.segstream.segmenter.InputSizing;
 import org.segstream.segmenter.SegmenterConfig;
-import org.segstream.segmenter.SegmenterStats;
 import org.segstream.segmenter.model.Device;
 import org.segstream.sink.LiveView;
 import org.segstream.sink.SinkApp;
@@ -41,59 +39,12 @@ import org.slf4j.LoggerFactory;
  */
 final class PipelineRun {
     private static final Logger log = LoggerFactory.getLogger(PipelineRun.class);
-    /** Give up when the sink has made no progress for this long. */
-    private static final long STALL_NANOS = 180_000_000_000L;
-
+    
     record Options(List<String> sources, Path outDir, Path model, int batchSize, boolean writeMasks, int partitions, Device device,
                    int metricsPort, int livePort, boolean annotate) {
         /** Without a metrics endpoint or live page (tests run several pipelines at once), no legend or caption. */
         Options(List<String> sources, Path outDir, Path model, int batchSize, boolean writeMasks, int partitions, Device device) {
             this(sources, outDir, model, batchSize, writeMasks, partitions, device, -1, -1, false);
-        }
-    }
-
-    /**
-     * What the benchmark varies between pipelines on one broker. A non-empty {@code namespace} gives the
-     * run its own topics and segmenter application id (so its own changelog), so runs on one broker do not
-     * see each other's records. {@link #DEFAULT} is what {@code run} and {@code demo} use.
-     */
-    record Tuning(String namespace, SourceOptions sourceOptions, long batchMaxWaitMs, int intraOpThreads, Probe probe) {
-        static final Tuning DEFAULT = new Tuning("", SourceOptions.DEFAULT, SegmenterConfig.DEFAULT_BATCH_MAX_WAIT_MS,
-                Runtime.getRuntime().availableProcessors(), Probe.NONE);
-
-        Topics topics() {
-            Topics defaults = Topics.defaults();
-            if (namespace.isEmpty()) {
-                return defaults;
-            }
-            return new Topics(inNamespace(defaults.frames()), inNamespace(defaults.masks()), inNamespace(defaults.deadLetters()),
-                    inNamespace(defaults.stats()));
-        }
-
-        String segmenterApplicationId() {
-            return namespace.isEmpty() ? SegmenterConfig.DEFAULT_APPLICATION_ID : SegmenterConfig.DEFAULT_APPLICATION_ID + "-" + namespace;
-        }
-
-        /** Each namespace's sink in its own consumer group, as each has its own segmenter application id. */
-        String sinkGroupId() {
-            return namespace.isEmpty() ? SinkConfig.DEFAULT_GROUP_ID : SinkConfig.DEFAULT_GROUP_ID + "-" + namespace;
-        }
-
-        /** "segstream.frames" becomes "segstream.NAMESPACE.frames". */
-        private String inNamespace(String topic) {
-            return topic.replaceFirst("^segstream\\.", "segstream." + namespace + ".");
-        }
-    }
-
-    /** Told when the services are up and ingest starts, and when the sink has drained every source (before anything closes). */
-    interface Probe {
-        Probe NONE = new Probe() {
-        };
-
-        default void ingestStarting() {
-        }
-
-        default void drained() {
         }
     }
 
@@ -113,54 +64,39 @@ final class PipelineRun {
      * finished and summary.json is written before the broker stops (a second signal quits at once).
      */
     static Outcome run(Options options, PrintStream out) throws Exception {
-        try (StopSignal stop = StopSignal.install()) {
+        try (ServiceLifecycle stop = ServiceLifecycle.install(
+                "stopping the sources; finishing the overlays and the summary", null)) {
             log.info("starting a Kafka broker (KRaft) on loopback");
             try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-                return runOn(broker.bootstrapServers(), options, Tuning.DEFAULT, out, stop);
+                return runOn(broker.bootstrapServers(), options, PipelineTuning.DEFAULT, out, stop);
             }
         }
     }
 
     /** Runs the pipeline against the broker at {@code bootstrapServers} (topics are created if missing). */
     static Outcome runOn(String bootstrapServers, Options options, PrintStream out) throws Exception {
-        return runOn(bootstrapServers, options, Tuning.DEFAULT, out, new StopSignal());
+        return runOn(bootstrapServers, options, PipelineTuning.DEFAULT, out, new ServiceLifecycle());
     }
 
     /** As {@link #runOn(String, Options, PrintStream)}, stopped early by {@code stop} (tests). */
-    static Outcome runOn(String bootstrapServers, Options options, PrintStream out, StopSignal stop) throws Exception {
-        return runOn(bootstrapServers, options, Tuning.DEFAULT, out, stop);
+    static Outcome runOn(String bootstrapServers, Options options, PrintStream out, ServiceLifecycle stop) throws Exception {
+        return runOn(bootstrapServers, options, PipelineTuning.DEFAULT, out, stop);
     }
 
     /** As {@link #runOn(String, Options, PrintStream)}, with the benchmark's {@code tuning}. */
-    static Outcome runOn(String bootstrapServers, Options options, Tuning tuning, PrintStream out) throws Exception {
-        return runOn(bootstrapServers, options, tuning, out, new StopSignal());
+    static Outcome runOn(String bootstrapServers, Options options, PipelineTuning tuning, PrintStream out) throws Exception {
+        return runOn(bootstrapServers, options, tuning, out, new ServiceLifecycle());
     }
 
-    private static Outcome runOn(String bootstrapServers, Options options, Tuning tuning, PrintStream out, StopSignal stop)
+    private static Outcome runOn(String bootstrapServers, Options options, PipelineTuning tuning, PrintStream out, ServiceLifecycle stop)
             throws Exception {
-        List<SourceSpec> sources = new ArrayList<>();
         List<RunSummary.Row> rows = new ArrayList<>();
-        for (String argument : options.sources()) {
-            try {
-                SourceSpec source = SourceSpec.parse(argument);
-                sources.add(tuning.sourceOptions().equals(SourceOptions.DEFAULT) ? source : source.withOptions(tuning.sourceOptions()));
-            } catch (IllegalArgumentException e) {
-                log.error("source '{}': {}", argument, e.getMessage());
-                rows.add(RunSummary.Row.unreadable(argument, argument, e.getMessage()));
-            }
-        }
+        List<SourceSpec> sources = parseSources(options.sources(), tuning, rows);
         Files.createDirectories(options.outDir());
         Topics topics = tuning.topics();
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
-            boolean files = sources.stream().anyMatch(source -> source.kind() != org.segstream.contract.SourceKind.LIVE);
-            TopicSetup.ensure(admin, topics, options.partitions(), (short) 1, TopicRetention.forRun(System.getenv(), files));
-        }
+        createTopics(bootstrapServers, topics, options.partitions(), sources);
         Path stateDir = Files.createTempDirectory("segstream-state-");
-        SegmenterConfig segmenterConfig = new SegmenterConfig(bootstrapServers, topics,
-                tuning.segmenterApplicationId(), options.model(), options.device(),
-                tuning.intraOpThreads(), options.batchSize(), tuning.batchMaxWaitMs(),
-                SegmenterConfig.DEFAULT_MAX_FRAME_AGE_MS, InputSizing.NATIVE,
-                "exactly_once_v2", 1, stateDir, SegmenterConfig.DEFAULT_MAX_PIXELS, Map.of());
+        SegmenterConfig segmenterConfig = segmenterConfig(bootstrapServers, topics, options, tuning, stateDir);
         IngestConfig ingestConfig = IngestConfig.of(bootstrapServers, topics);
         var tracker = new RunTracker();
         var latencies = new AllStreamsLatency();
@@ -175,15 +111,10 @@ final class PipelineRun {
             tuning.probe().ingestStarting();
             long started = System.currentTimeMillis();
             List<IngestResult> results = ingestAll(sources, ingestConfig, producer, new IngestMetrics(metrics.registry()), tracker, stop);
-            awaitSink(results, tracker, sink, segmenter);
+            RunAccounting.awaitSink(results, tracker, sink, segmenter);
             tuning.probe().drained();
-            rows.addAll(summaryRows(sources, results, segmenter.stats(), tracker, started, options.outDir()));
-            var model = segmenter.modelDescriptor();
-            var summary = new RunSummary(model.name(), model.version(), segmenter.device(), options.batchSize(), started,
-                    System.currentTimeMillis(), rows);
-            summary.print(out);
-            summary.write(options.outDir().resolve("summary.json"));
-            out.println("overlays and summary.json in " + options.outDir().toAbsolutePath());
+            rows.addAll(RunAccounting.rows(sources, results, segmenter.stats(), tracker, started, options.outDir()));
+            RunSummary summary = summarize(segmenter, options, started, rows, out);
             if (stop.signal() != null) {
                 log.info("stopped by SIG{}: every stream ended, overlays finished, summary written", stop.signal());
             }
@@ -196,33 +127,49 @@ final class PipelineRun {
         }
     }
 
-    /**
-     * One row a readable-or-not source, with its sessions: frames in (over every session), segmented, shed
-     * and dead-lettered by the segmenter, written by the sink, fps since the run started, latency.
-     */
-    private static List<RunSummary.Row> summaryRows(List<SourceSpec> sources, List<IngestResult> results, SegmenterStats stats,
-                                                    RunTracker tracker, long startedMillis, Path outDir) {
-        Map<String, Long> segmented = stats.segmentedByStream();
-        Map<String, Long> shed = stats.shedByStream();
-        Map<String, Long> deadLettered = stats.deadLettersByStream();
-        List<RunSummary.Row> rows = new ArrayList<>();
-        for (int i = 0; i < results.size(); i++) {
-            IngestResult r = results.get(i);
-            String stream = r.stream();
-            long written = tracker.written(stream);
-            double seconds = Math.max(0.001, (tracker.lastWriteMillis(stream) - startedMillis) / 1000.0);
-            List<RunSummary.Session> sessions = r.sessions().stream().map(s -> {
-                Path dir = tracker.sessionDir(stream, s.id());
-                String output = dir == null ? null : outDir.toAbsolutePath().relativize(dir.toAbsolutePath()).toString();
-                return new RunSummary.Session(s.id(), s.source(), s.startedMs(), s.endedMs(), s.frames(),
-                        tracker.written(stream, s.id()), s.ended(), output);
-            }).toList();
-            rows.add(new RunSummary.Row(stream, sources.get(i).redactedLocation(), r.framesSent(), segmented.getOrDefault(stream, 0L),
-                    shed.getOrDefault(stream, 0L), deadLettered.getOrDefault(stream, 0L), written,
-                    written == 0 ? 0 : written / seconds, tracker.latencyPercentile(stream, 50), tracker.latencyPercentile(stream, 99),
-                    r.error(), sessions));
+    /** Prints the table and writes summary.json. */
+    private static RunSummary summarize(SegmenterApp segmenter, Options options, long started, List<RunSummary.Row> rows,
+                                        PrintStream out) throws java.io.IOException {
+        var model = segmenter.modelDescriptor();
+        var summary = new RunSummary(model.name(), model.version(), segmenter.device(), options.batchSize(), started,
+                System.currentTimeMillis(), rows);
+        summary.print(out);
+        summary.write(options.outDir().resolve("summary.json"));
+        out.println("overlays and summary.json in " + options.outDir().toAbsolutePath());
+        return summary;
+    }
+
+    /** The sources that parse; a row of its own in {@code rows} for each that does not ({@code run} goes on without it). */
+    private static List<SourceSpec> parseSources(List<String> arguments, PipelineTuning tuning, List<RunSummary.Row> rows) {
+        List<SourceSpec> sources = new ArrayList<>();
+        for (String argument : arguments) {
+            try {
+                SourceSpec source = SourceSpec.parse(argument);
+                sources.add(tuning.sourceOptions().equals(SourceOptions.DEFAULT) ? source : source.withOptions(tuning.sourceOptions()));
+            } catch (IllegalArgumentException e) {
+                log.error("source '{}': {}", argument, e.getMessage());
+                rows.add(RunSummary.Row.unreadable(argument, argument, e.getMessage()));
+            }
         }
-        return rows;
+        return sources;
+    }
+
+    /** The run's topics, with the run's retention (frames kept without a limit while a file is among the sources). */
+    private static void createTopics(String bootstrapServers, Topics topics, int partitions, List<SourceSpec> sources)
+            throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+            boolean files = sources.stream().anyMatch(source -> source.kind() != org.segstream.contract.SourceKind.LIVE);
+            TopicSetup.ensure(admin, topics, partitions, (short) 1, TopicRetention.forRun(System.getenv(), files));
+        }
+    }
+
+    private static SegmenterConfig segmenterConfig(String bootstrapServers, Topics topics, Options options, PipelineTuning tuning,
+                                                   Path stateDir) {
+        return new SegmenterConfig(bootstrapServers, topics,
+                tuning.segmenterApplicationId(), options.model(), options.device(),
+                tuning.intraOpThreads(), options.batchSize(), tuning.batchMaxWaitMs(),
+                SegmenterConfig.DEFAULT_MAX_FRAME_AGE_MS, InputSizing.NATIVE,
+                "exactly_once_v2", 1, stateDir, SegmenterConfig.DEFAULT_MAX_PIXELS, Map.of());
     }
 
     /** The live page on loopback; a busy port costs the page, not the run. */
@@ -239,7 +186,7 @@ final class PipelineRun {
     }
 
     private static List<IngestResult> ingestAll(List<SourceSpec> sources, IngestConfig config, FrameProducer producer,
-                                                IngestMetrics metrics, RunTracker tracker, StopSignal stop) throws Exception {
+                                                IngestMetrics metrics, RunTracker tracker, ServiceLifecycle stop) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, sources.size()), r -> {
             Thread t = new Thread(r, "segstream-ingest");
             t.setDaemon(true);
@@ -267,45 +214,6 @@ final class PipelineRun {
         } finally {
             pool.shutdownNow();
         }
-    }
-
-    /** Waits until the sink has seen the end of every session that sent frames. */
-    private static void awaitSink(List<IngestResult> results, RunTracker tracker, SinkApp sink, SegmenterApp segmenter)
-            throws InterruptedException {
-        Map<String, String> waiting = new LinkedHashMap<>(); // "stream/session" -> stream
-        for (IngestResult r : results) {
-            for (var session : r.sessionsWithFrames()) {
-                waiting.put(r.stream() + "/" + session.id(), r.stream());
-            }
-        }
-        long lastReport = System.nanoTime();
-        while (!waiting.isEmpty()) {
-            waiting.keySet().removeIf(key -> tracker.hasEnded(key));
-            if (waiting.isEmpty()) {
-                return;
-            }
-            if (sink.failure() != null) {
-                throw new IllegalStateException("the sink failed: " + sink.failure().getMessage(), sink.failure());
-            }
-            if (tracker.nanosSinceProgress() > STALL_NANOS) {
-                // Where it stopped: a segmenter that never reached RUNNING or segmented nothing points at the
-                // consumer group or the model, one that segmented frames at the masks topic or the sink.
-                throw new IllegalStateException("no frame reached the sink for " + STALL_NANOS / 1_000_000_000L
-                        + " s; still waiting for " + new java.util.TreeSet<>(waiting.values()) + " (segmenter " + segmenter.state() + ", masks forwarded "
-                        + segmenter.stats().segmentedByStream() + ", frames sent " + sentByStream(results) + ")");
-            }
-            if (System.nanoTime() - lastReport > 5_000_000_000L) {
-                log.info("waiting for {}: {} frames written so far", new java.util.TreeSet<>(waiting.values()), tracker.totalWritten());
-                lastReport = System.nanoTime();
-            }
-            tracker.awaitChange(200);
-        }
-    }
-
-    private static Map<String, Long> sentByStream(List<IngestResult> results) {
-        Map<String, Long> sent = new java.util.TreeMap<>();
-        results.forEach(r -> sent.merge(r.stream(), r.framesSent(), Long::sum));
-        return sent;
     }
 
     /** Metrics on loopback only: `run` is a one-machine tool. A busy port costs the metrics, not the run. */

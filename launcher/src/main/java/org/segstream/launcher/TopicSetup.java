@@ -1,6 +1,5 @@
 package org.segstream.launcher;
 
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -102,39 +101,5 @@ final class TopicSetup {
         configs.put("max.message.bytes", MAX_MESSAGE_BYTES);
         configs.putAll(limit.configs());
         return configs;
-    }
-
-    /**
-     * {@code segstream topics [--partitions N] [--replication-factor N]}: the topics on the cluster of
-     * KAFKA_BOOTSTRAP_SERVERS (client settings and topic names from the usual variables).
-     */
-    static int command(List<String> args, PrintStream out, Map<String, String> env) throws Exception {
-        int partitions = DEFAULT_PARTITIONS;
-        int replication = 1;
-        for (int i = 0; i < args.size(); i++) {
-            switch (args.get(i)) {
-                case "--partitions" -> partitions = CliValues.intValue(args, ++i, "--partitions", 1, 10_000);
-                case "--replication-factor" -> replication = CliValues.intValue(args, ++i, "--replication-factor", 1, Short.MAX_VALUE);
-                default -> throw new SegstreamCli.UsageException("topics: unknown option '" + args.get(i) + "'");
-            }
-        }
-        String bootstrap = env.get("KAFKA_BOOTSTRAP_SERVERS");
-        if (bootstrap == null || bootstrap.isBlank()) {
-            throw new SegstreamCli.UsageException("topics needs KAFKA_BOOTSTRAP_SERVERS");
-        }
-        TopicRetention retention;
-        try {
-            retention = TopicRetention.fromEnv(env);
-        } catch (IllegalArgumentException e) {
-            throw new SegstreamCli.UsageException(e.getMessage());
-        }
-        Map<String, Object> client = new HashMap<>(KafkaClientProperties.from(env));
-        client.put("bootstrap.servers", bootstrap);
-        try (Admin admin = Admin.create(client)) {
-            for (String line : ensure(admin, Topics.fromEnv(env), partitions, (short) replication, retention)) {
-                out.println(line);
-            }
-        }
-        return 0;
     }
 }

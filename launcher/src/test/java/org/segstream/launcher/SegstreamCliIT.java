@@ -32,7 +32,7 @@ class SegstreamCliIT {
     @Test
     void usageErrorsNameTheProblem() {
         var out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-        assertEquals("unknown option --fast",
+        assertEquals("Unknown option: '--fast'",
                 assertThrows(SegstreamCli.UsageException.class, () -> SegstreamCli.run(new String[] {"run", "--fast", "x.mp4"}, out, Map.of())).getMessage());
         assertEquals("--batch-size takes a whole number, not 'four'",
                 assertThrows(SegstreamCli.UsageException.class, () -> SegstreamCli.run(new String[] {"run", "--batch-size", "four"}, out, Map.of())).getMessage());

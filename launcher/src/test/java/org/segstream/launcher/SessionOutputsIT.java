@@ -95,7 +95,7 @@ class SessionOutputsIT {
     void aCameraThatReconnectsTwiceKeepsThreeSessions(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("out");
         var camera = new LiveCamera(160, 96, 10);
-        var stop = new StopSignal();
+        var stop = new ServiceLifecycle();
         var options = new PipelineRun.Options(List.of("door=" + camera.url()), out, PipelineEndToEndIT.MODEL, 4, true, 2, Device.CPU);
         var run = CompletableFuture.supplyAsync(() -> {
             try {

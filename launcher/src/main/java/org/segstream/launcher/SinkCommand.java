@@ -1,0 +1,39 @@
+package org.segstream.launcher;
+
+import java.util.concurrent.Callable;
+import org.segstream.sink.LiveView;
+import org.segstream.sink.SinkApp;
+import org.segstream.sink.SinkConfig;
+import org.segstream.sink.SinkListener;
+import picocli.CommandLine.Command;
+
+/** {@code segstream sink}: the sink alone against an external cluster, configured by the environment. */
+@Command(name = "sink", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class, sortOptions = false,
+        header = "the sink alone against an external cluster (environment variables)",
+        description = {"The sink alone against an external cluster (masks and frames to overlay video and mask files,",
+                "the live page), configured by environment variables: KAFKA_BOOTSTRAP_SERVERS (required), SEGSTREAM_OUT_DIR,",
+                "SEGSTREAM_WRITE_MASKS, SEGSTREAM_LIVE_PORT, SEGSTREAM_METRICS_PORT, ... (README.md lists them all)."},
+        footer = {"", "Runs until SIGTERM/SIGINT (finishes the open files, exits 143/130) or until its health fails"
+                + " (/-/healthy 503, exit 1)."})
+final class SinkCommand implements Callable<Integer> {
+    private final CliContext context;
+
+    SinkCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        var env = context.env();
+        SinkConfig config = SinkConfig.fromEnv(env, KafkaClientProperties.from(env));
+        try (var lifecycle = ServiceLifecycle.install("stopping the sink; finishing the open files", null);
+             MetricsServer metrics = MetricsServer.forService(env);
+             LiveView live = config.live().port() < 0 ? null : LiveView.start(config.live(), config.limits());
+             SinkApp app = SinkApp.start(config, live == null ? SinkListener.NONE : live, metrics.registry())) {
+            MetricsServer.HealthCheck health = () -> app.healthy() ? null
+                    : "sink stopped" + (app.failure() == null ? "" : ": " + app.failure());
+            metrics.addHealthCheck(health);
+            return lifecycle.awaitStop("the sink", health);
+        }
+    }
+}
