@@ -123,8 +123,6 @@ public final class SegmenterApp implements AutoCloseable {
         props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "none");
         // The pending-frames store's cache (see SegmenterTopology): room for a few full batches of large frames.
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 64L * 1024 * 1024);
-        // Kafka 4.4 warns at every start unless this is set; the segmenter has no global store, so it changes nothing.
-        props.put("processing.exception.handler.global.enabled", true);
         for (Map.Entry<String, Object> entry : config.kafka().entrySet()) {
             props.put(entry.getKey(), entry.getValue());
         }
