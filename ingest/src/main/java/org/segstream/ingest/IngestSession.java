@@ -81,7 +81,7 @@ final class IngestSession {
         // call may go without a frame, whatever blocks it (network silence, undecodable data, a hung device).
         try (var watchdog = new DecoderWatchdog(input, readTimeout)) {
             VideoDecoder decoder = watchdog.open(() -> VideoDecoder.open(input, config.maxPixels(), readTimeout.toNanos() / 1000),
-                    readTimeout.plus(VideoDecoder.MAX_PROBE));
+                    readTimeout.plus(DecoderOptions.MAX_PROBE));
             opened = true;
             publishFrames(watchdog, decoder);
             ended = stopping() ? SessionReport.STOPPED : SessionReport.END_OF_INPUT;
