@@ -37,10 +37,10 @@ import org.slf4j.LoggerFactory;
  * loopback), the segmenter and the sink in this JVM, one ingest job per source; waits until every
  * readable source has ended and each of its frames has left the sink, then prints the summary.
  */
-final class PipelineRun {
+public final class PipelineRun {
     private static final Logger log = LoggerFactory.getLogger(PipelineRun.class);
     
-    record Options(List<String> sources, Path outDir, Path model, int batchSize, boolean writeMasks, int partitions, Device device,
+    public record Options(List<String> sources, Path outDir, Path model, int batchSize, boolean writeMasks, int partitions, Device device,
                    int metricsPort, int livePort, boolean annotate) {
         /** Without a metrics endpoint or live page (tests run several pipelines at once), no legend or caption. */
         Options(List<String> sources, Path outDir, Path model, int batchSize, boolean writeMasks, int partitions, Device device) {
@@ -52,7 +52,7 @@ final class PipelineRun {
      * The outcome: the summary, whether any source could be read, the end-to-end latency of every frame
      * written, and the signal that stopped the run early (null: none).
      */
-    record Outcome(RunSummary summary, boolean anySourceRead, AllStreamsLatency latencies, String stoppedBy) {
+    public record Outcome(RunSummary summary, boolean anySourceRead, AllStreamsLatency latencies, String stoppedBy) {
     }
 
     private PipelineRun() {
@@ -84,7 +84,7 @@ final class PipelineRun {
     }
 
     /** As {@link #runOn(String, Options, PrintStream)}, with the benchmark's {@code tuning}. */
-    static Outcome runOn(String bootstrapServers, Options options, PipelineTuning tuning, PrintStream out) throws Exception {
+    public static Outcome runOn(String bootstrapServers, Options options, PipelineTuning tuning, PrintStream out) throws Exception {
         return runOn(bootstrapServers, options, tuning, out, new ServiceLifecycle());
     }
 

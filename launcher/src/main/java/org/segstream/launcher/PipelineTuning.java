@@ -10,8 +10,8 @@ import org.segstream.sink.SinkConfig;
  * run its own topics and segmenter application id (so its own changelog), so runs on one broker do not
  * see each other's records. {@link #DEFAULT} is what {@code run} and {@code demo} use.
  */
-record PipelineTuning(String namespace, SourceOptions sourceOptions, long batchMaxWaitMs, int intraOpThreads, Probe probe) {
-    static final PipelineTuning DEFAULT = new PipelineTuning("", SourceOptions.DEFAULT, SegmenterConfig.DEFAULT_BATCH_MAX_WAIT_MS,
+public record PipelineTuning(String namespace, SourceOptions sourceOptions, long batchMaxWaitMs, int intraOpThreads, Probe probe) {
+    public static final PipelineTuning DEFAULT = new PipelineTuning("", SourceOptions.DEFAULT, SegmenterConfig.DEFAULT_BATCH_MAX_WAIT_MS,
             Runtime.getRuntime().availableProcessors(), Probe.NONE);
 
     Topics topics() {
@@ -38,7 +38,7 @@ record PipelineTuning(String namespace, SourceOptions sourceOptions, long batchM
     }
 
     /** Told when the services are up and ingest starts, and when the sink has drained every source (before anything closes). */
-    interface Probe {
+    public interface Probe {
         Probe NONE = new Probe() {
         };
 

@@ -124,14 +124,14 @@ public final class SegstreamCli {
     }
 
     /** A command line segstream cannot run: one line saying what is wrong; exit status 2. */
-    static final class UsageException extends RuntimeException {
+    public static final class UsageException extends RuntimeException {
         private final String command;
 
-        UsageException(String message) {
+        public UsageException(String message) {
             this(message, null);
         }
 
-        UsageException(String message, String command) {
+        public UsageException(String message, String command) {
             super(message);
             this.command = command;
         }

@@ -39,6 +39,7 @@ import org.segstream.scenes.TestPattern;
 import org.segstream.scenes.street.SynthClip;
 import org.segstream.segmenter.model.Device;
 import org.segstream.video.VideoFileInfo;
+import org.segstream.verify.DemoScore;
 
 /**
  * The walking skeleton, end to end on a real broker: generated lossless clips (one of odd size) and

@@ -35,7 +35,7 @@ import org.segstream.video.VideoFileInfo;
 /**
  * Fault injection, after Kafka's TransactionsTest and StreamsEosTest: real broker, real services in
  * their own JVMs, every frame stamped with its identity at ingest; break something, then count with
- * a read_committed verifier ({@link org.segstream.launcher.verify.DeliveryVerifier}).
+ * a read_committed verifier ({@link org.segstream.verify.DeliveryVerifier}).
  *
  * <p>{@code ./mvnw verify} runs the short version (one kill of each service, a poison record, a
  * truncated mp4). {@code -Dsegstream.reliability=full} (profile {@code reliability}) runs every
