@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.segstream.launcher.CliContext;
 import org.segstream.launcher.CliValues;
+import org.segstream.launcher.CommandProvider;
 import org.segstream.launcher.PipelineOptions;
 import org.segstream.launcher.SegstreamCli;
 import org.segstream.launcher.VersionInfo;
@@ -49,6 +50,14 @@ final class BenchCommand implements Callable<Integer> {
 
     BenchCommand(CliContext context) {
         this.context = context;
+    }
+
+    /** Adds {@code bench} to {@code ./segstream} wherever this jar is on the classpath. */
+    public static final class Provider implements CommandProvider {
+        @Override
+        public Object command(CliContext context) {
+            return new BenchCommand(context);
+        }
     }
 
     @Override

@@ -6,10 +6,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.segstream.contract.BgrImage;
+import org.segstream.contract.FrameIdentity;
 import org.segstream.launcher.PipelineRun;
-import org.segstream.launcher.PipelineTuning;
+import org.segstream.launcher.RunListener;
 import org.segstream.launcher.RunOptions;
 import org.segstream.launcher.RunSummary;
+import org.segstream.sink.FrameTimeline;
 
 /**
  * Runs one {@link BenchScenario} through the whole pipeline on an already running broker, in its own
@@ -51,12 +54,11 @@ final class PipelineMeasurement {
         for (int s = 1; s <= scenario.streams(); s++) {
             sources.add("cam" + s + "=" + video);
         }
-        var cpu = new CpuProbe();
-        var tuning = new PipelineTuning(namespace, scenario.sourceOptions(), org.segstream.segmenter.SegmenterConfig.DEFAULT_BATCH_MAX_WAIT_MS,
-                Runtime.getRuntime().availableProcessors(), cpu);
-        var options = new PipelineRun.Options(sources, outDir, run.model(), scenario.batch(), false, run.partitions(), run.device());
+        var probe = new RowProbe();
+        var options = new PipelineRun.Options(sources, outDir, run.model(), scenario.batch(), false, run.partitions(), run.device(),
+                -1, -1, false, namespace, scenario.sourceOptions());
         // The row's topics stay until the broker stops: deleting them would put the deletion's work into the next row.
-        PipelineRun.Outcome outcome = PipelineRun.runOn(bootstrapServers, options, tuning, new PrintStream(OutputStream.nullOutputStream()));
+        PipelineRun.Outcome outcome = PipelineRun.runOn(bootstrapServers, options, new PrintStream(OutputStream.nullOutputStream()), probe);
         long in = 0;
         long written = 0;
         double seconds = 0.001;
@@ -72,14 +74,18 @@ final class PipelineMeasurement {
         }
         // Only the light-load rows (the latency target, 20 s by default) leave out their start; the others are backlog or too short.
         long warmup = scenario.pacing().sampleFps() > 0 ? LATENCY_WARMUP_MS : 0;
-        var steady = outcome.latencies().sinceStart(warmup, true);
-        var startup = outcome.latencies().sinceStart(warmup, false);
-        return new Result(scenario, in, written, cpu.wallSeconds(), written / seconds, steady.percentile(50),
-                steady.percentile(95), steady.percentile(99), steady.split(), startup.frames(), startup.percentile(100), cpu.millis());
+        var steady = probe.latencies.sinceStart(warmup, true);
+        var startup = probe.latencies.sinceStart(warmup, false);
+        return new Result(scenario, in, written, probe.wallSeconds(), written / seconds, steady.percentile(50),
+                steady.percentile(95), steady.percentile(99), steady.split(), startup.frames(), startup.percentile(100), probe.millis());
     }
 
-    /** CPU snapshots at the start of ingest and when the sink has drained (threads still alive). */
-    private static final class CpuProbe implements PipelineTuning.Probe {
+    /**
+     * CPU snapshots at the start of ingest and when the sink has drained (threads still alive), and the latency of
+     * every frame the sink wrote.
+     */
+    private static final class RowProbe implements RunListener {
+        private final AllStreamsLatency latencies = new AllStreamsLatency();
         private CpuSampler.Snapshot start;
         private long startNanos;
         private Map<String, Double> millis = Map.of();
@@ -89,6 +95,11 @@ final class PipelineMeasurement {
         public void ingestStarting() {
             startNanos = System.nanoTime();
             start = CpuSampler.take();
+        }
+
+        @Override
+        public void frameWritten(FrameIdentity frame, BgrImage overlay, FrameTimeline timeline) {
+            latencies.frameWritten(frame, overlay, timeline);
         }
 
         @Override
