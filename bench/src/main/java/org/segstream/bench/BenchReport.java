@@ -16,40 +16,8 @@ final class BenchReport {
     static final double THROUGHPUT_TARGET = 0.90;
     static final long LATENCY_SLACK_MS = 100;
 
-    /** What to do about a stage that eats the pipeline's difference to the bare model. */
-    private static final Map<String, String> PLANS = Map.of(
-            "idle cores", "the cores idle while the stream thread does everything else between two session.run calls "
-                    + "(JPEG decode of the next frames, PNG encode of the last masks, changelog writes, the EOS commit): "
-                    + "decode admitted frames and encode finished masks on a helper thread so that session.run is called "
-                    + "back to back",
-            "broker process", "every frame crosses the broker three times (frames topic, the pending-frames changelog, "
-                    + "the sink's fetch): keep only (partition, offset) in the changelog and re-read the frame on restore",
-            "sink", "the sink decodes every frame's JPEG again and encodes H.264 on one thread: hand the overlay to an "
-                    + "encoder thread per stream, and skip the blend where nobody watches",
-            "ingest", "H.264 decode plus JPEG encode per frame: lower JPEG quality, or let FFmpeg's decoder use its own threads "
-                    + "only when cores are idle",
-            "segmenter thread", "JPEG decode, PNG encode and Kafka Streams run on the thread that calls session.run, and "
-                    + "inference itself runs slower than alone (contention): move decode and encode to a helper thread",
-            "onnxruntime pool", "ONNX Runtime's pool threads are preempted by the other stages (a parallel-for waits for its "
-                    + "slowest thread): fewer intra-op threads than cores when the other stages are busy",
-            "kafka clients", "producer/consumer work per record: larger batches (linger.ms) for frames and masks",
-            "jvm gc+jit", "allocation per frame (a new byte[] per decode, per mask, per overlay): reuse buffers",
-            "other threads", "unattributed threads: look at the per-thread table");
-
-    /** What to do about a stage where the slowest frames spend their latency ({@link FrameTimeline#STAGES}). */
-    private static final Map<String, String> LATENCY_PLANS = Map.of(
-            "ingest", "H.264 decode and JPEG encode on the ingest thread compete with inference for the two cores: "
-                    + "give ingest a higher priority than the model's pool, or lower the JPEG quality",
-            "frames topic", "the frame waits in the stream thread's fetched records while inference runs on earlier ones "
-                    + "(queueing at the cores' limit), or in the producer's linger: fewer frames in flight at light load, "
-                    + "or a second stream thread once there is more than one core per thread",
-            "segmenter", "inference slowed by the other stages sharing the cores (a partial batch already runs at once "
-                    + "when the next frame cannot come within the batch wait): run ingest and the sink on other cores or "
-                    + "machines (they are separate services in the compose stack), or a batch of 1 at light load",
-            "commit + masks topic", "the exactly_once_v2 transaction commit before the read_committed sink sees the mask: "
-                    + "at_least_once (the sink drops duplicates by sequence number) where a frame may be segmented twice",
-            "sink", "frame fetch, JPEG and PNG decode, blend and H.264 encode run on the sink's one thread: give each "
-                    + "stream's encoder its own thread");
+    /** Where the plans for each stage are written down. */
+    static final String PLANS = "docs/BENCHMARKS.md, \"What to do about a stage\"";
 
     private BenchReport() {
     }
@@ -77,7 +45,7 @@ final class BenchReport {
 
     static String computeTable(List<ModelCompute> rows) {
         var sb = new StringBuilder("| model | width | geometry | GMAC / 640x360 frame | fps (batch 1) | source |\n|---|---:|---|---:|---:|---|\n");
-        for (ModelCompute r : rows) {
+        for (ModelCompute r : rows) { // the full width's quoted figures: docs/BENCHMARKS.md, "Model compute"
             sb.append(String.format(Locale.ROOT, "| %s | %.3f | %s | %.2f | %.2f | %s |%n", r.model(), r.width(),
                     r.pad100() ? "pad 100 (paper)" : "no pad (same padding)", r.gmac(), r.fps(), r.measured()));
         }
@@ -147,10 +115,6 @@ final class BenchReport {
                 r.latencyByStage().slowestMean()[worst], Arrays.stream(r.latencyByStage().slowestEndToEnd()).average().orElse(-1));
     }
 
-    private static String slowestStageName(PipelineMeasurement.Result r) {
-        return FrameTimeline.STAGES.get(slowestStageIndex(r));
-    }
-
     private static int slowestStageIndex(PipelineMeasurement.Result r) {
         double[] mean = r.latencyByStage().slowestMean();
         int worst = 0;
@@ -174,8 +138,8 @@ final class BenchReport {
             var worst = overhead.entrySet().stream().max(Comparator.comparingDouble(Map.Entry::getValue)).orElseThrow();
             sb.append(String.format(Locale.ROOT, "  each frame takes %.0f ms longer than in the bare session; core-ms per frame "
                     + "beyond the bare session's (idle includes CPU taken by other processes on a shared machine): %s.%n", lostMillis, describe(overhead)));
-            sb.append(String.format(Locale.ROOT, "  The difference goes to: **%s** (%.0f core-ms / frame). Plan: %s.%n", worst.getKey(),
-                    worst.getValue(), PLANS.get(worst.getKey())));
+            sb.append(String.format(Locale.ROOT, "  The difference goes to: **%s** (%.0f core-ms / frame); plans by stage: %s.%n",
+                    worst.getKey(), worst.getValue(), PLANS));
         }
         return sb.toString();
     }
@@ -212,8 +176,8 @@ final class BenchReport {
                 light.framesWritten() - light.startupFrames(), PipelineMeasurement.LATENCY_WARMUP_MS / 1000, limit, bare.batch(),
                 bare.batchMillis(), LATENCY_SLACK_MS, met ? "MET" : "MISSED", light.startupFrames(), light.startupMaxMs()));
         if (!met) {
-            sb.append(String.format(Locale.ROOT, "  The difference is %d ms; the slowest 1 %% of frames spend most of theirs in: **%s**. "
-                    + "Plan: %s.%n", light.p99() - limit, slowestStage(light), LATENCY_PLANS.get(slowestStageName(light))));
+            sb.append(String.format(Locale.ROOT, "  The difference is %d ms; the slowest 1 %% of frames spend most of theirs in: **%s**; "
+                    + "plans by stage: %s.%n", light.p99() - limit, slowestStage(light), PLANS));
         }
         return sb.toString();
     }

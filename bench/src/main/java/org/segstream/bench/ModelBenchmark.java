@@ -15,14 +15,12 @@ import org.segstream.segmenter.model.SegmentationModel;
 
 /**
  * Throughput of models on the CPU, as the segmenter runs them (SegmentationModel.segment, batch 1).
- * Not a test: a main for the model card's measurements (tools/model/README.md), run from the
- * test classpath, e.g.
+ * A main for the model card's measurements (tools/model/README.md), e.g.
  *
  * <pre>
- * ./mvnw -q -pl segmenter -am test-compile
- * ./mvnw -q -pl segmenter dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
- * nice -n 10 java -cp segmenter/target/test-classes:segmenter/target/classes:$(cat /tmp/cp.txt) \
- *     org.segstream.segmenter.model.ModelBenchmark [--size 640x360] [--threads 2] [--warmup 3] [--runs 10] a.json b.json ...
+ * ./mvnw -q -pl bench -am package -DskipTests
+ * nice -n 10 java -cp 'bench/target/bench.jar:bench/target/lib/*' \
+ *     org.segstream.bench.ModelBenchmark [--size 640x360] [--threads 2] [--warmup 3] [--runs 10] a.json b.json ...
  * </pre>
  *
  * All models are loaded first and then run in turn, one frame each, so that load from other

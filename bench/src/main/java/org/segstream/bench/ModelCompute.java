@@ -15,16 +15,6 @@ import org.segstream.segmenter.model.SegmentationModel;
  */
 record ModelCompute(String model, double width, boolean pad100, double gmac, double fps, String measured) {
 
-    /**
-     * Rows measured on this machine on 2026-11-22 by the segmenter's ModelBenchmark (tools/model/README.md,
-     * "Pad-100 versus no-pad"): the full-width model is 538 MB and not exported by the benchmark.
-     */
-    static final List<ModelCompute> QUOTED_FULL_WIDTH = List.of(
-            new ModelCompute("fcn8s full (random weights)", 1.0, false, 99.76, 0.97,
-                    "quoted: tools/model/README.md, 2026-11-22, batch 1, median of 10 frames, shared machine"),
-            new ModelCompute("fcn8s full (random weights)", 1.0, true, 174.50, 0.56,
-                    "quoted: tools/model/README.md, 2026-11-22, batch 1, median of 10 frames, shared machine"));
-
     /** Measures another model: batch 1 over at most 24 frames, after a warm-up. */
     static ModelCompute measure(Path descriptorFile, Device device, List<BgrImage> frames) throws Exception {
         ModelDescriptor descriptor = ModelDescriptor.read(descriptorFile);
