@@ -21,11 +21,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.segstream.broker.EmbeddedKafkaBroker;
 import org.segstream.contract.BgrImage;
 import org.segstream.contract.ClassMap;
 import org.segstream.contract.FrameIdentity;
@@ -40,8 +38,9 @@ import org.segstream.scenes.TestPattern;
 import org.segstream.scenes.street.SynthClip;
 import org.segstream.segmenter.model.Device;
 import org.segstream.sink.FrameTimeline;
-import org.segstream.video.VideoFileInfo;
+import org.segstream.testsupport.KafkaBrokerExtension;
 import org.segstream.verify.DemoScore;
+import org.segstream.video.VideoFileInfo;
 
 /**
  * The walking skeleton, end to end on a real broker: generated lossless clips (one of odd size) and
@@ -49,17 +48,8 @@ import org.segstream.verify.DemoScore;
  */
 class PipelineEndToEndIT {
     static final Path MODEL = Path.of("..", "models", "fcn8s-slim.json");
-    static EmbeddedKafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
+    @RegisterExtension
+    static final KafkaBrokerExtension broker = new KafkaBrokerExtension();
 
     @Test
     void everyFrameComesOutExactlyOnceInOrderWithAMaskOfItsSize(@TempDir Path dir) throws Exception {
