@@ -1,4 +1,4 @@
-package org.segstream.launcher;
+package org.segstream.sink;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
