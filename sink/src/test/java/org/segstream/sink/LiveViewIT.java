@@ -15,12 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.segstream.broker.EmbeddedKafkaBroker;
@@ -33,9 +31,7 @@ import org.segstream.ingest.IngestConfig;
 import org.segstream.scenes.TestPattern;
 import org.segstream.segmenter.SegmenterApp;
 import org.segstream.segmenter.SegmenterConfig;
-import org.segstream.sink.LiveView;
-import org.segstream.sink.SinkApp;
-import org.segstream.sink.SinkConfig;
+import org.segstream.testsupport.TestTopics;
 
 /**
  * The sink's live page in a real headless Chromium (Debian's package): it loads, a stream's picture
@@ -53,9 +49,7 @@ class LiveViewIT {
         assertTrue(Files.isExecutable(CHROMIUM), "Chromium is missing: apt-get install chromium");
         Topics topics = Topics.defaults();
         try (var broker = EmbeddedKafkaBroker.start()) {
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-                TopicSetup.ensure(admin, topics, 1, (short) 1);
-            }
+            TestTopics.create(broker.bootstrapServers(), topics, 1);
             var segmenterConfig = SegmenterConfig.of(broker.bootstrapServers(), topics, Path.of("..", "models", "fcn8s-slim.json"),
                     dir.resolve("state"));
             AtomicBoolean filming = new AtomicBoolean(true);

@@ -12,7 +12,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.segstream.broker.EmbeddedKafkaBroker;
@@ -25,9 +24,7 @@ import org.segstream.ingest.IngestConfig;
 import org.segstream.scenes.TestPattern;
 import org.segstream.segmenter.SegmenterApp;
 import org.segstream.segmenter.SegmenterConfig;
-import org.segstream.sink.SinkApp;
-import org.segstream.sink.SinkConfig;
-import org.segstream.sink.SinkListener;
+import org.segstream.testsupport.TestTopics;
 
 /**
  * Recordings retention while a camera runs: the sink deletes the oldest finished segments once the
@@ -42,9 +39,7 @@ class RecordingRetentionIT {
         Topics topics = Topics.defaults();
         Path out = dir.resolve("out");
         try (var broker = EmbeddedKafkaBroker.start()) {
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-                TopicSetup.ensure(admin, topics, 1, (short) 1);
-            }
+            TestTopics.create(broker.bootstrapServers(), topics, 1);
             SinkConfig sinkConfig = SinkConfig.fromEnv(Map.of("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
                     "SEGSTREAM_OUT_DIR", out.toString(), "SEGSTREAM_SEGMENT_SECONDS", "1",
                     "SEGSTREAM_RETENTION_MAX_GB", String.valueOf(LIMIT_BYTES / 1e9)), Map.of());
