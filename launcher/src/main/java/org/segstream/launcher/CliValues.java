@@ -11,18 +11,18 @@ import picocli.CommandLine.TypeConversionException;
  * Checks of command-line values that picocli's types do not make, each error naming the option and
  * what it takes ({@link SegstreamCli.UsageException}: exit 2), and the sources' parsing.
  */
-final class CliValues {
+public final class CliValues {
     private CliValues() {
     }
 
-    static int inRange(String option, int value, int min, int max) {
+    public static int inRange(String option, int value, int min, int max) {
         if (value < min || value > max) {
             throw new SegstreamCli.UsageException(option + " " + value + " is outside " + min + ".." + max);
         }
         return value;
     }
 
-    static double inRange(String option, double value, double min, double max) {
+    public static double inRange(String option, double value, double min, double max) {
         if (!(value >= min && value <= max)) {
             String shown = value == Math.rint(value) && Math.abs(value) < 1e15 ? String.valueOf((long) value) : String.valueOf(value);
             throw new SegstreamCli.UsageException(option + " " + shown + " is outside " + min + ".." + max);

@@ -37,22 +37,31 @@ import org.slf4j.LoggerFactory;
  * loopback), the segmenter and the sink in this JVM, one ingest job per source; waits until every
  * readable source has ended and each of its frames has left the sink, then prints the summary.
  */
-final class PipelineRun {
+public final class PipelineRun {
     private static final Logger log = LoggerFactory.getLogger(PipelineRun.class);
     
-    record Options(List<String> sources, Path outDir, Path model, int batchSize, boolean writeMasks, int partitions, Device device,
-                   int metricsPort, int livePort, boolean annotate) {
+    /**
+     * What to run. {@code namespace} (empty: none) gives the run topics, a segmenter application id and a sink
+     * group of its own ("segstream.NAMESPACE.frames", ...), so several runs share one broker without seeing each
+     * other's records; {@code sourceDefaults} are the options every source is read with (as a streams file's
+     * {@code default.*}).
+     */
+    public record Options(List<String> sources, Path outDir, Path model, int batchSize, boolean writeMasks, int partitions, Device device,
+                          int metricsPort, int livePort, boolean annotate, String namespace, SourceOptions sourceDefaults) {
+        public Options(List<String> sources, Path outDir, Path model, int batchSize, boolean writeMasks, int partitions, Device device,
+                       int metricsPort, int livePort, boolean annotate) {
+            this(sources, outDir, model, batchSize, writeMasks, partitions, device, metricsPort, livePort, annotate, "",
+                    SourceOptions.DEFAULT);
+        }
+
         /** Without a metrics endpoint or live page (tests run several pipelines at once), no legend or caption. */
-        Options(List<String> sources, Path outDir, Path model, int batchSize, boolean writeMasks, int partitions, Device device) {
+        public Options(List<String> sources, Path outDir, Path model, int batchSize, boolean writeMasks, int partitions, Device device) {
             this(sources, outDir, model, batchSize, writeMasks, partitions, device, -1, -1, false);
         }
     }
 
-    /**
-     * The outcome: the summary, whether any source could be read, the end-to-end latency of every frame
-     * written, and the signal that stopped the run early (null: none).
-     */
-    record Outcome(RunSummary summary, boolean anySourceRead, AllStreamsLatency latencies, String stoppedBy) {
+    /** The outcome: the summary, whether any source could be read, and the signal that stopped the run early (null: none). */
+    public record Outcome(RunSummary summary, boolean anySourceRead, String stoppedBy) {
     }
 
     private PipelineRun() {
@@ -68,57 +77,57 @@ final class PipelineRun {
                 "stopping the sources; finishing the overlays and the summary", null)) {
             log.info("starting a Kafka broker (KRaft) on loopback");
             try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-                return runOn(broker.bootstrapServers(), options, PipelineTuning.DEFAULT, out, stop);
+                return runOn(broker.bootstrapServers(), options, out, stop, RunListener.NONE);
             }
         }
     }
 
     /** Runs the pipeline against the broker at {@code bootstrapServers} (topics are created if missing). */
     static Outcome runOn(String bootstrapServers, Options options, PrintStream out) throws Exception {
-        return runOn(bootstrapServers, options, PipelineTuning.DEFAULT, out, new ServiceLifecycle());
+        return runOn(bootstrapServers, options, out, new ServiceLifecycle(), RunListener.NONE);
     }
 
     /** As {@link #runOn(String, Options, PrintStream)}, stopped early by {@code stop} (tests). */
     static Outcome runOn(String bootstrapServers, Options options, PrintStream out, ServiceLifecycle stop) throws Exception {
-        return runOn(bootstrapServers, options, PipelineTuning.DEFAULT, out, stop);
+        return runOn(bootstrapServers, options, out, stop, RunListener.NONE);
     }
 
-    /** As {@link #runOn(String, Options, PrintStream)}, with the benchmark's {@code tuning}. */
-    static Outcome runOn(String bootstrapServers, Options options, PipelineTuning tuning, PrintStream out) throws Exception {
-        return runOn(bootstrapServers, options, tuning, out, new ServiceLifecycle());
+    /** As {@link #runOn(String, Options, PrintStream)}, watched by {@code listener} (the benchmark measures through it). */
+    public static Outcome runOn(String bootstrapServers, Options options, PrintStream out, RunListener listener) throws Exception {
+        return runOn(bootstrapServers, options, out, new ServiceLifecycle(), listener);
     }
 
-    private static Outcome runOn(String bootstrapServers, Options options, PipelineTuning tuning, PrintStream out, ServiceLifecycle stop)
+    private static Outcome runOn(String bootstrapServers, Options options, PrintStream out, ServiceLifecycle stop, RunListener watcher)
             throws Exception {
         List<RunSummary.Row> rows = new ArrayList<>();
-        List<SourceSpec> sources = parseSources(options.sources(), tuning, rows);
+        List<SourceSpec> sources = parseSources(options.sources(), options.sourceDefaults(), rows);
         Files.createDirectories(options.outDir());
-        Topics topics = tuning.topics();
+        var names = new RunNamespace(options.namespace());
+        Topics topics = names.topics();
         createTopics(bootstrapServers, topics, options.partitions(), sources);
         Path stateDir = Files.createTempDirectory("segstream-state-");
-        SegmenterConfig segmenterConfig = segmenterConfig(bootstrapServers, topics, options, tuning, stateDir);
+        SegmenterConfig segmenterConfig = segmenterConfig(bootstrapServers, topics, options, names.segmenterApplicationId(), stateDir);
         IngestConfig ingestConfig = IngestConfig.of(bootstrapServers, topics);
         var tracker = new RunTracker();
-        var latencies = new AllStreamsLatency();
         LiveView live = startLiveView(options.livePort());
-        SinkListener listener = live == null ? SinkListener.all(tracker, latencies) : SinkListener.all(tracker, latencies, live);
+        SinkListener listener = live == null ? SinkListener.all(tracker, watcher) : SinkListener.all(tracker, watcher, live);
         try (MetricsServer metrics = startMetrics(options.metricsPort());
              SegmenterApp segmenter = SegmenterApp.start(segmenterConfig, metrics.registry());
              SinkApp sink = SinkApp.start(SinkConfig.of(bootstrapServers, topics, options.outDir(), options.writeMasks())
-                     .withGroupId(tuning.sinkGroupId()).withAnnotations(options.annotate(), options.annotate()), listener,
+                     .withGroupId(names.sinkGroupId()).withAnnotations(options.annotate(), options.annotate()), listener,
                      metrics.registry());
              FrameProducer producer = new FrameProducer(ingestConfig)) {
-            tuning.probe().ingestStarting();
+            watcher.ingestStarting();
             long started = System.currentTimeMillis();
             List<IngestResult> results = ingestAll(sources, ingestConfig, producer, new IngestMetrics(metrics.registry()), tracker, stop);
             RunAccounting.awaitSink(results, tracker, sink, segmenter);
-            tuning.probe().drained();
+            watcher.drained();
             rows.addAll(RunAccounting.rows(sources, results, segmenter.stats(), tracker, started, options.outDir()));
             RunSummary summary = summarize(segmenter, options, started, rows, out);
             if (stop.signal() != null) {
                 log.info("stopped by SIG{}: every stream ended, overlays finished, summary written", stop.signal());
             }
-            return new Outcome(summary, results.stream().anyMatch(r -> r.framesSent() > 0), latencies, stop.signal());
+            return new Outcome(summary, results.stream().anyMatch(r -> r.framesSent() > 0), stop.signal());
         } finally {
             if (live != null) {
                 live.close();
@@ -140,12 +149,12 @@ final class PipelineRun {
     }
 
     /** The sources that parse; a row of its own in {@code rows} for each that does not ({@code run} goes on without it). */
-    private static List<SourceSpec> parseSources(List<String> arguments, PipelineTuning tuning, List<RunSummary.Row> rows) {
+    private static List<SourceSpec> parseSources(List<String> arguments, SourceOptions defaults, List<RunSummary.Row> rows) {
         List<SourceSpec> sources = new ArrayList<>();
         for (String argument : arguments) {
             try {
                 SourceSpec source = SourceSpec.parse(argument);
-                sources.add(tuning.sourceOptions().equals(SourceOptions.DEFAULT) ? source : source.withOptions(tuning.sourceOptions()));
+                sources.add(defaults.equals(SourceOptions.DEFAULT) ? source : source.withOptions(defaults));
             } catch (IllegalArgumentException e) {
                 log.error("source '{}': {}", argument, e.getMessage());
                 rows.add(RunSummary.Row.unreadable(argument, argument, e.getMessage()));
@@ -163,11 +172,11 @@ final class PipelineRun {
         }
     }
 
-    private static SegmenterConfig segmenterConfig(String bootstrapServers, Topics topics, Options options, PipelineTuning tuning,
+    private static SegmenterConfig segmenterConfig(String bootstrapServers, Topics topics, Options options, String applicationId,
                                                    Path stateDir) {
         return new SegmenterConfig(bootstrapServers, topics,
-                tuning.segmenterApplicationId(), options.model(), options.device(),
-                tuning.intraOpThreads(), options.batchSize(), tuning.batchMaxWaitMs(),
+                applicationId, options.model(), options.device(),
+                Runtime.getRuntime().availableProcessors(), options.batchSize(), SegmenterConfig.DEFAULT_BATCH_MAX_WAIT_MS,
                 SegmenterConfig.DEFAULT_MAX_FRAME_AGE_MS, InputSizing.NATIVE,
                 "exactly_once_v2", 1, stateDir, SegmenterConfig.DEFAULT_MAX_PIXELS, Map.of());
     }

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,7 +19,8 @@ import picocli.CommandLine.ParseResult;
  * The {@code ./segstream} command: picocli parses the command line into one of the commands below, each a
  * class of its own ({@link RunCommand} → {@link PipelineRun} for {@code run}; {@link IngestCommand},
  * {@link SegmenterCommand}, {@link SinkCommand} for the standalone services, which stop through
- * {@link ServiceLifecycle}), then calls it. Usage errors are {@link UsageException}s: one line, exit 2.
+ * {@link ServiceLifecycle}), then calls it; commands of other jars on the classpath ({@link CommandProvider}: the
+ * bench) come last. Usage errors are {@link UsageException}s: one line, exit 2.
  */
 @Command(name = "segstream", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
         description = "Streaming video semantic segmentation on Apache Kafka.",
@@ -49,7 +51,7 @@ public final class SegstreamCli {
      * Runs the command of {@code args} and returns its exit status; {@code --help}, {@code --version} and
      * {@code help [COMMAND]} print to {@code out} and start nothing. Throws {@link UsageException} on a usage error.
      */
-    static int run(String[] args, PrintStream out, Map<String, String> env) throws Exception {
+    public static int run(String[] args, PrintStream out, Map<String, String> env) throws Exception {
         var writer = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
         CommandLine cli = commandLine(new CliContext(out, env, home()), writer);
         try {
@@ -81,8 +83,11 @@ public final class SegstreamCli {
         CommandLine cli = new CommandLine(new SegstreamCli());
         for (Object command : List.of(new DemoCommand(context), new RunCommand(context), new SynthCommand(context),
                 new IngestCommand(context), new SegmenterCommand(context), new SinkCommand(context),
-                new TopicsCommand(context), new VerifyCommand(context), new BenchCommand(context))) {
+                new TopicsCommand(context), new VerifyCommand(context))) {
             cli.addSubcommand(command);
+        }
+        for (CommandProvider provider : ServiceLoader.load(CommandProvider.class)) {
+            cli.addSubcommand(provider.command(context));
         }
         // After the subcommands: each setting applies to the whole tree as it is when set.
         cli.setOut(out);
@@ -124,20 +129,20 @@ public final class SegstreamCli {
     }
 
     /** A command line segstream cannot run: one line saying what is wrong; exit status 2. */
-    static final class UsageException extends RuntimeException {
+    public static final class UsageException extends RuntimeException {
         private final String command;
 
-        UsageException(String message) {
+        public UsageException(String message) {
             this(message, null);
         }
 
-        UsageException(String message, String command) {
+        public UsageException(String message, String command) {
             super(message);
             this.command = command;
         }
 
         /** The command whose --help explains it ("segstream run"), or null where it is not known yet. */
-        String command() {
+        public String command() {
             return command;
         }
     }

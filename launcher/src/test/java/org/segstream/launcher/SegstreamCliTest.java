@@ -43,7 +43,7 @@ class SegstreamCliTest {
     static List<List<String>> commands() {
         return List.of(List.of("demo", "--annotate"), List.of("run", "--batch-size"), List.of("synth", "--seconds"),
                 List.of("ingest", "--config"), List.of("segmenter", "KAFKA_BOOTSTRAP_SERVERS"), List.of("sink", "SEGSTREAM_OUT_DIR"),
-                List.of("topics", "--replication-factor"), List.of("verify", "--streams"), List.of("bench", "--no-scaling"));
+                List.of("topics", "--replication-factor"), List.of("verify", "--streams"));
     }
 
     @ParameterizedTest
@@ -52,7 +52,7 @@ class SegstreamCliTest {
         Path out = dir.resolve("out");
         // Options that would start something (an output folder, a source) next to --help: nothing may happen.
         String[] args = switch (command.get(0)) {
-            case "run", "demo", "synth", "bench" -> new String[] {command.get(0), "--out", out.toString(), "--help"};
+            case "run", "demo", "synth" -> new String[] {command.get(0), "--out", out.toString(), "--help"};
             case "ingest" -> new String[] {command.get(0), "cam=" + dir.resolve("cam.mp4"), "--help"};
             default -> new String[] {command.get(0), "--help"};
         };
@@ -105,7 +105,6 @@ class SegstreamCliTest {
         assertRefused("--partitions 0 is outside 1..10000", "topics", "--partitions", "0");
         assertRefused("Invalid value for option '--device': device 'gpu' is not one of auto, cpu, cuda", "run", "--device", "gpu", "a.mp4");
         assertRefused("Unmatched argument at index 1: 'now'", "sink", "now");
-        assertRefused("bench takes no sources (it renders its own clip): [a.mp4]", "bench", "a.mp4");
     }
 
     @Test
