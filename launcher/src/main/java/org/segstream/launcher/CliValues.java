@@ -1,9 +1,11 @@
 package org.segstream.launcher;
 
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.segstream.ingest.SourceSpec;
 import org.segstream.segmenter.model.Device;
+import org.segstream.service.MetricsServer;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -28,6 +30,15 @@ public final class CliValues {
             throw new SegstreamCli.UsageException(option + " " + shown + " is outside " + min + ".." + max);
         }
         return value;
+    }
+
+    /** A standalone service's metrics endpoint from SEGSTREAM_METRICS_PORT/_BIND; a port that is no number is a usage error. */
+    static MetricsServer.Endpoint metricsEndpoint(Map<String, String> env) {
+        try {
+            return MetricsServer.Endpoint.fromEnv(env);
+        } catch (IllegalArgumentException e) {
+            throw new SegstreamCli.UsageException(e.getMessage());
+        }
     }
 
     /** A value refused with a message of its own, complete as it is (it names the option). */

@@ -16,6 +16,9 @@ import org.segstream.ingest.IngestResult;
 import org.segstream.ingest.Reconnect;
 import org.segstream.ingest.SourceSpec;
 import org.segstream.ingest.StreamsConfig;
+import org.segstream.service.KafkaClientProperties;
+import org.segstream.service.MetricsServer;
+import org.segstream.service.ServiceLifecycle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -54,7 +57,7 @@ final class IngestCommand implements Callable<Integer> {
         ExecutorService pool = Executors.newFixedThreadPool(specs.size());
         // Ctrl-C / SIGTERM: every job ends its session (end record sent, producer flushed), then the process exits.
         try (var lifecycle = ServiceLifecycle.install("ending every session with its end record", STOP_DEADLINE);
-             MetricsServer metrics = MetricsServer.forService(context.env());
+             MetricsServer metrics = MetricsServer.start(CliValues.metricsEndpoint(context.env()));
              var producer = new FrameProducer(config)) {
             var ingestMetrics = new IngestMetrics(metrics.registry());
             List<Future<IngestResult>> jobs = new ArrayList<>();

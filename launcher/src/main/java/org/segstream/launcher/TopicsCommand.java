@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.segstream.contract.Topics;
+import org.segstream.service.KafkaClientProperties;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 import org.segstream.contract.Topics;
+import org.segstream.service.KafkaClientProperties;
 import org.segstream.verify.DeliveryVerifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

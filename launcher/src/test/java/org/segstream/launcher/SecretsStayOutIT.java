@@ -57,7 +57,7 @@ class SecretsStayOutIT {
         try (var broker = EmbeddedKafkaBroker.start()) {
             String camera = "rtsp://admin:" + PASSWORD + "@127.0.0.1:" + closedPort() + "/stream1?token=" + TOKEN;
             Path log = dir.resolve("ingest.log");
-            try (var ingest = ServiceProcess.start("ingest", List.of("door=" + camera),
+            try (var ingest = CliProcess.start("ingest", List.of("door=" + camera),
                     Map.of("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(), "SEGSTREAM_METRICS_PORT", "-1"), log)) {
                 long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
                 // A camera that is not up yet is retried with backoff: wait for a few reconnects to be logged.

@@ -22,6 +22,7 @@ import org.segstream.launcher.PipelineEndToEndIT.StreamFiles;
 import org.segstream.launcher.reliability.LiveCamera;
 import org.segstream.scenes.TestClips;
 import org.segstream.segmenter.model.Device;
+import org.segstream.service.ServiceLifecycle;
 import org.segstream.testsupport.KafkaBrokerExtension;
 
 /**

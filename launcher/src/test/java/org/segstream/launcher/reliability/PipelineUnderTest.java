@@ -13,7 +13,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.segstream.broker.EmbeddedKafkaBroker;
 import org.segstream.contract.Topics;
-import org.segstream.launcher.ServiceProcess;
+import org.segstream.launcher.CliProcess;
+import org.segstream.testsupport.ServiceProcess;
 
 /**
  * One scenario's pipeline on the shared broker: topics of its own (the masks topic stamped with
@@ -107,7 +108,7 @@ final class PipelineUnderTest implements AutoCloseable {
     ServiceProcess restartSegmenter() throws IOException {
         segmenterMetricsPort = freePort();
         segmenterEnv.put("SEGSTREAM_METRICS_PORT", String.valueOf(segmenterMetricsPort));
-        segmenter = ServiceProcess.start("segmenter", segmenterEnv, dir.resolve("segmenter-" + (++started) + ".log"));
+        segmenter = CliProcess.start("segmenter", segmenterEnv, dir.resolve("segmenter-" + (++started) + ".log"));
         return segmenter;
     }
 
@@ -152,7 +153,7 @@ final class PipelineUnderTest implements AutoCloseable {
     ServiceProcess restartSink() throws IOException {
         sinkMetricsPort = freePort();
         sinkEnv.put("SEGSTREAM_METRICS_PORT", String.valueOf(sinkMetricsPort));
-        sink = ServiceProcess.start("sink", sinkEnv, dir.resolve("sink-" + (++started) + ".log"));
+        sink = CliProcess.start("sink", sinkEnv, dir.resolve("sink-" + (++started) + ".log"));
         return sink;
     }
 
@@ -170,7 +171,7 @@ final class PipelineUnderTest implements AutoCloseable {
         Path config = Files.write(dir.resolve(label + ".properties"), lines);
         Map<String, String> env = common();
         env.put("SEGSTREAM_METRICS_PORT", "-1");
-        var ingest = ServiceProcess.start("ingest", List.of("--config", config.toString()), env, dir.resolve("ingest-" + label + ".log"));
+        var ingest = CliProcess.start("ingest", List.of("--config", config.toString()), env, dir.resolve("ingest-" + label + ".log"));
         ingests.add(ingest);
         return ingest;
     }

@@ -1,4 +1,4 @@
-package org.segstream.launcher;
+package org.segstream.service;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,13 +23,32 @@ import org.slf4j.LoggerFactory;
  * Health is the services' own: 200 while every registered {@link HealthCheck} is fine, 503 with the
  * reason once one is not (a dead stream thread, a sink loop that stopped).
  */
-final class MetricsServer implements AutoCloseable {
+public final class MetricsServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MetricsServer.class);
+
+    /** Where a process serves its metrics when nothing else is said (loopback only). */
+    public static final int DEFAULT_PORT = 9400;
 
     /** One service's health: null while healthy, else one line saying what is wrong. */
     @FunctionalInterface
-    interface HealthCheck {
+    public interface HealthCheck {
         String problem();
+    }
+
+    /** Where to serve: {@code bind}:{@code port} (port 0 picks a free one; a negative port serves nothing). */
+    public record Endpoint(String bind, int port) {
+        /**
+         * A standalone service's endpoint: SEGSTREAM_METRICS_PORT (default 9400, -1 off) on SEGSTREAM_METRICS_BIND
+         * (default 127.0.0.1). A port that is no number is refused with an {@link IllegalArgumentException} naming it.
+         */
+        public static Endpoint fromEnv(Map<String, String> env) {
+            String port = env.getOrDefault("SEGSTREAM_METRICS_PORT", String.valueOf(DEFAULT_PORT));
+            try {
+                return new Endpoint(env.getOrDefault("SEGSTREAM_METRICS_BIND", "127.0.0.1"), Integer.parseInt(port.trim()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("SEGSTREAM_METRICS_PORT is '" + port + "', expected a port number");
+            }
+        }
     }
 
     private final PrometheusRegistry registry;
@@ -42,18 +62,13 @@ final class MetricsServer implements AutoCloseable {
         this.executor = executor;
     }
 
-    /** A standalone service's endpoint: SEGSTREAM_METRICS_PORT (default 9400, -1 off) on SEGSTREAM_METRICS_BIND (default 127.0.0.1). */
-    static MetricsServer forService(java.util.Map<String, String> env) throws IOException {
-        String port = env.getOrDefault("SEGSTREAM_METRICS_PORT", String.valueOf(RunOptions.DEFAULT_METRICS_PORT));
-        try {
-            return start(env.getOrDefault("SEGSTREAM_METRICS_BIND", "127.0.0.1"), Integer.parseInt(port.trim()));
-        } catch (NumberFormatException e) {
-            throw new SegstreamCli.UsageException("SEGSTREAM_METRICS_PORT is '" + port + "', expected a port number");
-        }
+    /** Serves a new registry on {@code endpoint}. */
+    public static MetricsServer start(Endpoint endpoint) throws IOException {
+        return start(endpoint.bind(), endpoint.port());
     }
 
     /** Serves a new registry on {@code bind}:{@code port} (port 0 picks a free one; a negative port serves nothing). */
-    static MetricsServer start(String bind, int port) throws IOException {
+    public static MetricsServer start(String bind, int port) throws IOException {
         var registry = new PrometheusRegistry();
         JvmMetrics.builder().register(registry);
         if (port < 0) {
@@ -75,17 +90,17 @@ final class MetricsServer implements AutoCloseable {
         return server;
     }
 
-    PrometheusRegistry registry() {
+    public PrometheusRegistry registry() {
         return registry;
     }
 
     /** Adds a service's health to {@code /-/healthy}. */
-    void addHealthCheck(HealthCheck check) {
+    public void addHealthCheck(HealthCheck check) {
         checks.add(check);
     }
 
     /** The first problem any registered service reports, or null while all are healthy. */
-    String problem() {
+    public String problem() {
         for (HealthCheck check : checks) {
             String problem = check.problem();
             if (problem != null) {
@@ -96,7 +111,7 @@ final class MetricsServer implements AutoCloseable {
     }
 
     /** The port served, or -1 when metrics are not served. */
-    int port() {
+    public int port() {
         return server == null ? -1 : server.getAddress().getPort();
     }
 

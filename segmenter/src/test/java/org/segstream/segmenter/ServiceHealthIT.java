@@ -1,4 +1,4 @@
-package org.segstream.launcher;
+package org.segstream.segmenter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,9 +14,13 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.segstream.broker.EmbeddedKafkaBroker;
 import org.segstream.contract.Topics;
+import org.segstream.service.ServiceLifecycle;
+import org.segstream.testsupport.KafkaBrokerExtension;
+import org.segstream.testsupport.ServiceProcess;
+import org.segstream.testsupport.TestTopics;
 
 /**
  * Health tells the truth: a standalone segmenter whose stream threads die (here: its input topic is
@@ -24,27 +28,27 @@ import org.segstream.contract.Topics;
  * restarts it, instead of a process that answers 200 while doing nothing.
  */
 class ServiceHealthIT {
+    @RegisterExtension
+    static final KafkaBrokerExtension broker = new KafkaBrokerExtension();
 
     @Test
     void aSegmenterWhoseStreamsDieSays503AndExitsNonZero(@TempDir Path dir) throws Exception {
         Topics topics = Topics.defaults();
-        try (var broker = EmbeddedKafkaBroker.start()) {
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-                TopicSetup.ensure(admin, topics, 1, (short) 1);
-                int port = freePort();
-                Map<String, String> env = new java.util.HashMap<>(SegmenterCrashIT.segmenterEnv(broker.bootstrapServers(), dir.resolve("state")));
-                env.put("SEGSTREAM_METRICS_PORT", String.valueOf(port));
-                try (var segmenter = ServiceProcess.start("segmenter", env, dir.resolve("segmenter.log"))) {
-                    URI health = URI.create("http://127.0.0.1:" + port + "/-/healthy");
-                    awaitStatus(health, 200, segmenter);
+        TestTopics.create(broker.bootstrapServers(), topics, 1);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            int port = freePort();
+            Map<String, String> env = SegmenterCrashIT.segmenterEnv(broker.bootstrapServers(), dir.resolve("state"));
+            env.put("SEGSTREAM_METRICS_PORT", String.valueOf(port));
+            try (var segmenter = StandaloneSegmenter.start(env, dir.resolve("segmenter.log"))) {
+                URI health = URI.create("http://127.0.0.1:" + port + "/-/healthy");
+                awaitStatus(health, 200, segmenter);
 
-                    admin.deleteTopics(List.of(topics.frames())).all().get();
-                    HttpResponse<String> unhealthy = awaitStatus(health, 503, segmenter);
-                    assertTrue(unhealthy.body().contains("segmenter"), unhealthy.body());
-                    assertEquals(ServiceLifecycle.UNHEALTHY_EXIT, segmenter.waitForExit(Duration.ofSeconds(60)),
-                            "the process exits for its supervisor; log:\n" + segmenter.log());
-                    assertTrue(segmenter.log().contains("exiting with 1 so that a supervisor restarts it"), segmenter.log());
-                }
+                admin.deleteTopics(List.of(topics.frames())).all().get();
+                HttpResponse<String> unhealthy = awaitStatus(health, 503, segmenter);
+                assertTrue(unhealthy.body().contains("segmenter"), unhealthy.body());
+                assertEquals(ServiceLifecycle.UNHEALTHY_EXIT, segmenter.waitForExit(Duration.ofSeconds(60)),
+                        "the process exits for its supervisor; log:\n" + segmenter.log());
+                assertTrue(segmenter.log().contains("exiting with 1 so that a supervisor restarts it"), segmenter.log());
             }
         }
     }

@@ -1,4 +1,4 @@
-package org.segstream.launcher;
+package org.segstream.segmenter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -16,6 +16,7 @@ import org.segstream.contract.FrameIdentity;
 import org.segstream.contract.RecordKind;
 import org.segstream.contract.StreamEnd;
 import org.segstream.contract.Topics;
+import org.segstream.testsupport.ServiceProcess;
 
 /** A read_committed reader of the masks topic that keeps everything it saw, in order. */
 final class MaskVerifier implements AutoCloseable {

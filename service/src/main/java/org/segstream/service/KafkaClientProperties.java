@@ -1,4 +1,4 @@
-package org.segstream.launcher;
+package org.segstream.service;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -15,13 +15,13 @@ import java.util.Properties;
  * then from KAFKA_CLIENT_* variables (KAFKA_CLIENT_SECURITY_PROTOCOL=SASL_SSL becomes
  * security.protocol=SASL_SSL). Values are never logged.
  */
-final class KafkaClientProperties {
+public final class KafkaClientProperties {
     private static final String PREFIX = "KAFKA_CLIENT_";
 
     private KafkaClientProperties() {
     }
 
-    static Map<String, Object> from(Map<String, String> env) throws IOException {
+    public static Map<String, Object> from(Map<String, String> env) throws IOException {
         Map<String, Object> props = new HashMap<>();
         String file = env.get("SEGSTREAM_KAFKA_CONFIG");
         if (file != null && !file.isBlank()) {

@@ -1,4 +1,4 @@
-package org.segstream.launcher;
+package org.segstream.testsupport;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** A segstream service in its own JVM (as in production), so tests can kill it with SIGKILL. */
+/**
+ * A segstream service in its own JVM (as in production), so tests can stop it with SIGTERM or kill it with SIGKILL:
+ * any main class on the test's classpath ({@code SegmenterMain}, {@code SinkMain}, the launcher's CLI).
+ */
 public final class ServiceProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
@@ -19,15 +22,19 @@ public final class ServiceProcess implements AutoCloseable {
         this.log = log;
     }
 
-    public static ServiceProcess start(String service, Map<String, String> env, Path log) throws IOException {
-        return start(service, List.of(), env, log);
+    /** {@code mainClass} with no arguments: a service configured by its environment. */
+    public static ServiceProcess start(Class<?> mainClass, Map<String, String> env, Path log) throws IOException {
+        return start(mainClass.getName(), List.of(), env, log);
     }
 
-    /** {@code ./segstream SERVICE ARGS...} with {@code env} added to this JVM's environment, output appended to {@code log}. */
-    public static ServiceProcess start(String service, List<String> args, Map<String, String> env, Path log) throws IOException {
+    /**
+     * {@code java MAIN ARGS...} on this JVM's classpath, with {@code env} added to this JVM's environment, output
+     * appended to {@code log}.
+     */
+    public static ServiceProcess start(String mainClass, List<String> args, Map<String, String> env, Path log) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx1g", "-Djava.awt.headless=true",
-                "-cp", System.getProperty("java.class.path"), SegstreamCli.class.getName(), service));
+                "-cp", System.getProperty("java.class.path"), mainClass));
         command.addAll(args);
         var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);

@@ -1,4 +1,4 @@
-package org.segstream.launcher;
+package org.segstream.segmenter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,8 +12,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.segstream.broker.EmbeddedKafkaBroker;
 import org.segstream.contract.FrameIdentity;
 import org.segstream.contract.JpegCodec;
 import org.segstream.contract.SourceKind;
@@ -22,7 +22,9 @@ import org.segstream.contract.Topics;
 import org.segstream.ingest.FrameProducer;
 import org.segstream.ingest.IngestConfig;
 import org.segstream.scenes.TestPattern;
-import org.segstream.segmenter.SegmenterConfig;
+import org.segstream.testsupport.KafkaBrokerExtension;
+import org.segstream.testsupport.ServiceProcess;
+import org.segstream.testsupport.TestTopics;
 
 /**
  * Two segmenter instances (separate JVMs, one consumer group) share the partitions; killing one
@@ -32,20 +34,21 @@ class SegmenterScaleOutIT {
     static final int STREAMS = 4;
     static final int FRAMES = 40;
     static final Topics TOPICS = Topics.defaults();
+    @RegisterExtension
+    static final KafkaBrokerExtension broker = new KafkaBrokerExtension();
 
     @Test
     void twoInstancesSharePartitionsAndTheSurvivorTakesOverWithoutLoss(@TempDir Path dir) throws Exception {
-        try (var broker = EmbeddedKafkaBroker.start();
-             var cameras = new FrameProducer(IngestConfig.of(broker.bootstrapServers(), TOPICS));
+        TestTopics.create(broker.bootstrapServers(), TOPICS, 4);
+        try (var cameras = new FrameProducer(IngestConfig.of(broker.bootstrapServers(), TOPICS));
              Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-            TopicSetup.ensure(admin, TOPICS, 4, (short) 1);
             Map<String, String> envA = SegmenterCrashIT.segmenterEnv(broker.bootstrapServers(), dir.resolve("state-a"));
             Map<String, String> envB = SegmenterCrashIT.segmenterEnv(broker.bootstrapServers(), dir.resolve("state-b"));
             envA.put("SEGSTREAM_BATCH_MAX_WAIT_MS", "100");
             envB.put("SEGSTREAM_BATCH_MAX_WAIT_MS", "100");
             var verifier = new MaskVerifier(broker.bootstrapServers(), TOPICS);
-            try (ServiceProcess a = ServiceProcess.start("segmenter", envA, dir.resolve("a.log"));
-                 ServiceProcess b = ServiceProcess.start("segmenter", envB, dir.resolve("b.log"))) {
+            try (ServiceProcess a = StandaloneSegmenter.start(envA, dir.resolve("a.log"));
+                 ServiceProcess b = StandaloneSegmenter.start(envB, dir.resolve("b.log"))) {
                 int sent = 0;
                 for (; sent < FRAMES / 2; sent++) {
                     sendTick(cameras, sent);

@@ -1,0 +1,24 @@
+package org.segstream.launcher;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.segstream.testsupport.ServiceProcess;
+
+/** {@code ./segstream COMMAND ARGS...} in a JVM of its own: {@link SegstreamCli} as a {@link ServiceProcess}. */
+public final class CliProcess {
+    private CliProcess() {
+    }
+
+    public static ServiceProcess start(String command, Map<String, String> env, Path log) throws IOException {
+        return start(command, List.of(), env, log);
+    }
+
+    public static ServiceProcess start(String command, List<String> args, Map<String, String> env, Path log) throws IOException {
+        List<String> commandLine = new ArrayList<>(List.of(command));
+        commandLine.addAll(args);
+        return ServiceProcess.start(SegstreamCli.class.getName(), commandLine, env, log);
+    }
+}
