@@ -35,31 +35,22 @@ final class MaskVerifier implements AutoCloseable {
         consumer.subscribe(List.of(topics.masks()));
     }
 
-    void awaitAtLeast(int count, Duration timeout, ServiceProcess segmenter) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (masks < count) {
-            check(deadline, segmenter, count + " masks");
+    void awaitAtLeast(int count, Duration timeout, ServiceProcess segmenter) {
+        segmenter.awaitWhileAlive(count + " masks", timeout, () -> {
             poll();
-        }
+            return masks >= count;
+        });
     }
 
     int masks() {
         return masks;
     }
 
-    void awaitEnds(int count, Duration timeout, ServiceProcess segmenter) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (ends < count) {
-            check(deadline, segmenter, count + " end records");
+    void awaitEnds(int count, Duration timeout, ServiceProcess segmenter) {
+        segmenter.awaitWhileAlive(count + " end records", timeout, () -> {
             poll();
-        }
-    }
-
-    private void check(long deadline, ServiceProcess segmenter, String what) throws Exception {
-        if (System.nanoTime() > deadline || !segmenter.alive()) {
-            throw new AssertionError("waiting for " + what + " (have " + masks + " masks, " + ends + " ends); segmenter "
-                    + (segmenter.alive() ? "alive" : "dead") + ", its log:\n" + segmenter.log());
-        }
+            return ends >= count;
+        });
     }
 
     private void poll() {

@@ -15,7 +15,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -28,6 +27,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -129,8 +129,12 @@ class SegmenterHostileInputIT {
             try (ServiceProcess segmenter = StandaloneSegmenter.start(env, dir.resolve("segmenter-2.log"))) {
                 sendGood(plain, 48, 8);
                 await(masks, maskRecords, 57, segmenter, "57 masks after the restart");
-                Thread.sleep(2000);
-                deadLetters.poll(Duration.ofMillis(500)).forEach(deadRecords::add);
+                // For a few seconds after the new masks: no record of before fails again.
+                Awaitility.await("no dead letter again after the restart").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
+                        .pollInSameThread().until(() -> {
+                            deadLetters.poll(Duration.ofMillis(100)).forEach(deadRecords::add);
+                            return deadRecords.size() == hostile.size();
+                        });
                 assertEquals(hostile.size(), deadRecords.size(), "no dead letter again after the restart");
                 assertTrue(segmenter.alive());
             }
@@ -184,20 +188,11 @@ class SegmenterHostileInputIT {
     }
 
     static void await(KafkaConsumer<String, byte[]> consumer, List<ConsumerRecord<String, byte[]>> into, int count, ServiceProcess segmenter,
-                      String what) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-        Consumer<ConsumerRecord<String, byte[]>> add = into::add;
-        while (into.size() < count) {
-            if (System.nanoTime() > deadline || !segmenter.alive()) {
-                throw new AssertionError("waiting for " + what + " (have " + into.size() + "); segmenter "
-                        + (segmenter.alive() ? "alive" : "dead") + ", its log:\n" + tail(segmenter.log()));
-            }
-            consumer.poll(Duration.ofMillis(500)).forEach(add);
-        }
-    }
-
-    static String tail(String log) {
-        return log.length() > 20_000 ? log.substring(log.length() - 20_000) : log;
+                      String what) {
+        segmenter.awaitWhileAlive(what, Duration.ofSeconds(180), () -> {
+            consumer.poll(Duration.ofMillis(500)).forEach(into::add);
+            return into.size() >= count;
+        });
     }
 
     static KafkaProducer<String, byte[]> producer(String bootstrap, String compression) {

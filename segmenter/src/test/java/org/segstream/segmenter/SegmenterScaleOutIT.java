@@ -11,6 +11,7 @@ import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,19 +84,19 @@ class SegmenterScaleOutIT {
     }
 
     /** The client ids of the group members that own at least one partition, once there are two. */
-    private static Set<String> awaitTwoMembersWithPartitions(Admin admin) throws Exception {
+    private static Set<String> awaitTwoMembersWithPartitions(Admin admin) {
+        return Awaitility.await("two group members with partitions").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> membersWithPartitions(admin), owners -> owners.size() >= 2);
+    }
+
+    private static Set<String> membersWithPartitions(Admin admin) throws Exception {
         Set<String> owners = new HashSet<>();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (owners.size() < 2 && System.nanoTime() < deadline) {
-            owners.clear();
-            ConsumerGroupDescription group = admin.describeConsumerGroups(java.util.List.of(SegmenterConfig.DEFAULT_APPLICATION_ID))
-                    .all().get().get(SegmenterConfig.DEFAULT_APPLICATION_ID);
-            for (MemberDescription member : group.members()) {
-                if (!member.assignment().topicPartitions().isEmpty()) {
-                    owners.add(member.clientId());
-                }
+        ConsumerGroupDescription group = admin.describeConsumerGroups(java.util.List.of(SegmenterConfig.DEFAULT_APPLICATION_ID))
+                .all().get().get(SegmenterConfig.DEFAULT_APPLICATION_ID);
+        for (MemberDescription member : group.members()) {
+            if (!member.assignment().topicPartitions().isEmpty()) {
+                owners.add(member.clientId());
             }
-            Thread.sleep(500);
         }
         return owners;
     }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -54,24 +55,18 @@ class ServiceHealthIT {
     }
 
     /** Polls until the endpoint answers {@code status} (while the process lives, or has just answered it). */
-    private static HttpResponse<String> awaitStatus(URI uri, int status, ServiceProcess service) throws Exception {
+    private static HttpResponse<String> awaitStatus(URI uri, int status, ServiceProcess service) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        String last = "no answer";
-        while (System.nanoTime() < deadline && service.alive()) {
+        var answered = new AtomicReference<HttpResponse<String>>();
+        service.awaitWhileAlive(status + " from " + uri, Duration.ofSeconds(120), () -> {
             try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == status) {
-                    return response;
-                }
-                last = response.statusCode() + " " + response.body();
+                answered.set(http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()));
             } catch (java.io.IOException notYet) {
-                last = notYet.toString();
+                return false;
             }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("never " + status + " from " + uri + " (last: " + last + "); log:\n" + service.log());
+            return answered.get().statusCode() == status;
+        });
+        return answered.get();
     }
 
     private static int freePort() throws Exception {

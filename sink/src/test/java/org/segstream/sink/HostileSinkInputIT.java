@@ -23,8 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
@@ -36,6 +34,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -153,7 +152,9 @@ class HostileSinkInputIT {
             assertTrue(flooded.metricsBytes() < 300_000, "/metrics: " + flooded.metricsBytes() + " bytes");
 
             // 5. Nothing more comes for the idle timeout: every open session is closed as incomplete, the commit moves on.
-            Thread.sleep(IDLE.plusSeconds(3).toMillis());
+            // Not looked at before the idle timeout has passed; then as long as the machine needs to close the files.
+            Awaitility.await("every idle session closed").pollDelay(IDLE).atMost(IDLE.plusSeconds(60)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> partFiles(out) == 0);
             Figures idle = measure("after " + IDLE.toSeconds() + " s idle", metrics.port(), live.port());
             assertEquals(0, idle.openOverlays(out), "every never-ending session is finalised");
             assertTrue(Files.exists(out.resolve("flood-0000/s1/INCOMPLETE")), "and says so");
@@ -202,7 +203,8 @@ class HostileSinkInputIT {
         }
         long left = System.nanoTime();
         // The keep-alive (every 2 s) notices a gone viewer; the bound is generous because the machine is shared.
-        await(() -> viewerThreads() == 0, Duration.ofSeconds(40), "viewer threads end once the viewers are gone");
+        Awaitility.await("viewer threads end once the viewers are gone").atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(100))
+                .until(() -> viewerThreads() == 0);
         double back = (System.nanoTime() - left) / 1e9;
         report.append(String.format("%d MJPEG viewers: answers %s; threads %d -> %d at the peak (%d live-view threads) -> %d %.1f s"
                         + " after they left (live-view threads 0)%n", MJPEG_CLIENTS, statuses, baseline.threads(), peakThreads, peakViewers,
@@ -215,12 +217,17 @@ class HostileSinkInputIT {
     /** What the process holds at a moment. */
     record Figures(long rssKb, long fds, long threads, long metricsBytes, long streamSeries, long trackedStreams, long pageStreams) {
         long openOverlays(Path out) throws IOException {
-            if (!Files.isDirectory(out)) {
-                return 0;
-            }
-            try (Stream<Path> files = Files.walk(out)) {
-                return files.filter(p -> p.getFileName().toString().endsWith(".part")).count();
-            }
+            return partFiles(out);
+        }
+    }
+
+    /** Files the sink has open (written under a .part name until finalised) anywhere below {@code out}. */
+    static long partFiles(Path out) throws IOException {
+        if (!Files.isDirectory(out)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(out)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".part")).count();
         }
     }
 
@@ -301,23 +308,22 @@ class HostileSinkInputIT {
             sent.add(probe);
         }
         producer.flush();
-        await(() -> ended.containsAll(sent) || !sink.healthy(), Duration.ofSeconds(180), "the sink reads up to the probes");
+        Awaitility.await("the sink reads up to the probes").atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(100))
+                .until(() -> ended.containsAll(sent) || !sink.healthy());
     }
 
-    private static void awaitCommittedToEnd(Admin admin, String group) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (true) {
-            Map<TopicPartition, Long> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
-                    .entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
-            Map<TopicPartition, OffsetSpec> latest = committed.keySet().stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()));
-            var ends = admin.listOffsets(latest).all().get();
-            boolean atEnd = !committed.isEmpty() && committed.entrySet().stream().allMatch(e -> e.getValue() == ends.get(e.getKey()).offset());
-            if (atEnd) {
-                return;
-            }
-            assertTrue(System.nanoTime() < deadline, "committed " + committed + ", ends " + ends);
-            Thread.sleep(500);
-        }
+    private static void awaitCommittedToEnd(Admin admin, String group) {
+        Awaitility.await("the sink's commits reach the end of the masks topic").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                    Map<TopicPartition, Long> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
+                            .entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+                    Map<TopicPartition, OffsetSpec> latest = committed.keySet().stream()
+                            .collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()));
+                    var ends = admin.listOffsets(latest).all().get();
+                    boolean atEnd = !committed.isEmpty()
+                            && committed.entrySet().stream().allMatch(e -> e.getValue() == ends.get(e.getKey()).offset());
+                    assertTrue(atEnd, "committed " + committed + ", ends " + ends);
+                });
     }
 
     /** The folder name the sink gives a stream id (docs/topics.md, "Folder names"). */
@@ -373,13 +379,5 @@ class HostileSinkInputIT {
             }
         }
         return line.toString();
-    }
-
-    static void await(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "timed out waiting: " + what);
-            TimeUnit.MILLISECONDS.sleep(100);
-        }
     }
 }

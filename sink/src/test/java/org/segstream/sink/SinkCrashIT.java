@@ -9,7 +9,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,20 +56,21 @@ class SinkCrashIT {
             env.put("SEGSTREAM_METRICS_PORT", "0");
             env.put("KAFKA_CLIENT_SESSION_TIMEOUT_MS", "6000");
             Path streamDir = out.resolve("cam").resolve("s1"); // the session's folder
-            int seq = 0;
+            var sent = new AtomicInteger();
             try (var sink = ServiceProcess.start(SinkMain.class, env, dir.resolve("sink-1.log"))) {
-                long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-                // A live camera at 10 fps until the sink has finished two segments and is inside the third.
-                while (!(finalFiles(streamDir).size() >= 2 && partFiles(streamDir) == 1)) {
-                    assertTrue(System.nanoTime() < deadline && sink.alive(), "sink progress; log:\n" + sink.log());
-                    if (seq < FRAMES) {
-                        send(camera, seq++);
-                    } else {
-                        Thread.sleep(20);
+                // A live camera, a frame a poll, until the sink has finished two segments and is inside the third.
+                sink.awaitWhileAlive("two segments finished and the third open", Duration.ofSeconds(120), () -> {
+                    if (finalFiles(streamDir).size() >= 2 && partFiles(streamDir) == 1) {
+                        return true;
                     }
-                }
+                    if (sent.get() < FRAMES) {
+                        send(camera, sent.getAndIncrement());
+                    }
+                    return false;
+                });
                 sink.kill();
             }
+            int seq = sent.get();
             assertTrue(partFiles(streamDir) == 1, "killed with a segment half written");
             while (seq < FRAMES) {
                 send(camera, seq++);
@@ -75,12 +78,11 @@ class SinkCrashIT {
             camera.sendEnd(new StreamEnd("cam", "s1", FRAMES));
             camera.flush();
             try (var sink = ServiceProcess.start(SinkMain.class, env, dir.resolve("sink-2.log"))) {
-                long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-                while (finalFiles(streamDir).size() < FRAMES / PER_SEGMENT || partFiles(streamDir) > 0) {
-                    assertTrue(System.nanoTime() < deadline && sink.alive(), "sink finishing; log:\n" + sink.log());
-                    Thread.sleep(200);
-                }
-                Thread.sleep(1000); // nothing else may appear
+                sink.awaitWhileAlive("every segment finished", Duration.ofSeconds(120),
+                        () -> finalFiles(streamDir).size() >= FRAMES / PER_SEGMENT && partFiles(streamDir) == 0);
+                // nothing else may appear
+                Awaitility.await("no further segment").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+                        .until(() -> finalFiles(streamDir).size() == FRAMES / PER_SEGMENT && partFiles(streamDir) == 0);
             }
         }
         List<Path> files = finalFiles(out.resolve("cam/s1"));

@@ -4,10 +4,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 /**
  * A segstream service in its own JVM (as in production), so tests can stop it with SIGTERM or kill it with SIGKILL:
@@ -52,7 +57,7 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /** Waits for the process to end by itself; returns its exit code. */
-    public int waitForExit(java.time.Duration timeout) throws InterruptedException {
+    public int waitForExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError("the service did not exit within " + timeout);
         }
@@ -69,8 +74,33 @@ public final class ServiceProcess implements AutoCloseable {
         return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
     }
 
+    /**
+     * Waits until {@code condition} holds, evaluated on the calling thread (it may poll a consumer) for at most
+     * {@code timeout}; fails at once if the process ends first. Either failure shows the end of the process's log.
+     */
+    public void awaitWhileAlive(String what, Duration timeout, Callable<Boolean> condition) {
+        try {
+            Awaitility.await(what).atMost(timeout).pollInSameThread().pollInterval(Duration.ofMillis(200))
+                    .failFast("the process ended", () -> !process.isAlive())
+                    .until(condition);
+        } catch (ConditionTimeoutException | TerminalFailureException e) {
+            throw new AssertionError("waiting for " + what + ": " + e.getMessage() + "; process "
+                    + (process.isAlive() ? "alive" : "ended") + ", its log:\n" + logTail(), e);
+        }
+    }
+
+    /** The last 20,000 characters of the log (a service's whole log can be megabytes). */
+    public String logTail() {
+        try {
+            String all = log();
+            return all.length() > 20_000 ? all.substring(all.length() - 20_000) : all;
+        } catch (IOException e) {
+            return "(log unreadable: " + e.getMessage() + ")";
+        }
+    }
+
     /** SIGTERM, as an operator would stop it; returns whether it exited within {@code timeout} (otherwise it is killed). */
-    public boolean stop(java.time.Duration timeout) throws InterruptedException {
+    public boolean stop(Duration timeout) throws InterruptedException {
         if (!process.isAlive()) {
             return true;
         }
