@@ -16,6 +16,17 @@ public final class CliProcess {
         return start(command, List.of(), env, log);
     }
 
+    /**
+     * {@code segstream run --out OUT --model (the slim model) --metrics-port -1 --live-port -1 SOURCES...}: a run on
+     * one machine that serves nothing, this JVM's environment as it is.
+     */
+    public static ServiceProcess run(Path out, Path log, String... sources) throws IOException {
+        List<String> args = new ArrayList<>(List.of("--out", out.toString(),
+                "--model", Path.of("..", "models", "fcn8s-slim.json").toAbsolutePath().toString(), "--metrics-port", "-1", "--live-port", "-1"));
+        args.addAll(List.of(sources));
+        return start("run", args, Map.of(), log);
+    }
+
     public static ServiceProcess start(String command, List<String> args, Map<String, String> env, Path log) throws IOException {
         List<String> commandLine = new ArrayList<>(List.of(command));
         commandLine.addAll(args);

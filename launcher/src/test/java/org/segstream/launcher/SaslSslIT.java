@@ -57,13 +57,11 @@ class SaslSslIT {
                  var sink = CliProcess.start("sink", env, dir.resolve("sink.log"))) {
                 var ingest = CliProcess.start("ingest", withArgs(env, clip), dir.resolve("ingest.log"));
                 assertEquals(0, ingest.waitForExit(Duration.ofSeconds(120)), ingest.log());
-                long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-                Path overlay;
-                while ((overlay = overlayOf(dir.resolve("out/clip"))) == null) {
-                    assertTrue(System.nanoTime() < deadline && segmenter.alive() && sink.alive(),
-                            "the overlay never appeared; segmenter log:\n" + segmenter.log() + "\nsink log:\n" + sink.log());
-                    Thread.sleep(200);
-                }
+                sink.awaitWhileAlive("the overlay", Duration.ofSeconds(120), () -> {
+                    assertTrue(segmenter.alive(), "the segmenter ended; its log:\n" + segmenter.log());
+                    return overlayOf(dir.resolve("out/clip")) != null;
+                });
+                Path overlay = overlayOf(dir.resolve("out/clip"));
                 assertEquals(20, VideoFileInfo.read(overlay).frames(), "every frame went through the secured broker");
 
                 Map<String, String> wrong = new HashMap<>(withArgs(env, clip));

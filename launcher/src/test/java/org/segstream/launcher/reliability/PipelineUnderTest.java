@@ -113,14 +113,8 @@ final class PipelineUnderTest implements AutoCloseable {
     }
 
     /** Waits until the segmenter has loaded its model and its Kafka Streams instance is running. */
-    void awaitSegmenterRunning(Duration timeout) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!segmenter.log().contains("segmenter running")) {
-            if (!segmenter.alive() || System.nanoTime() > deadline) {
-                throw new IllegalStateException("the segmenter did not start; its log:\n" + segmenter.log());
-            }
-            Thread.sleep(200);
-        }
+    void awaitSegmenterRunning(Duration timeout) {
+        segmenter.awaitWhileAlive("the segmenter running", timeout, () -> segmenter.log().contains("segmenter running"));
     }
 
     /** Frames the segmenter instances restored from their pending-frames store at start-up (their "N frames restored" log lines). */
