@@ -15,7 +15,7 @@ import org.segstream.ingest.IngestMetrics;
 import org.segstream.ingest.IngestResult;
 import org.segstream.ingest.Reconnect;
 import org.segstream.ingest.SourceSpec;
-import org.segstream.ingest.StreamsConfig;
+import org.segstream.ingest.SourcesFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -77,7 +77,7 @@ final class IngestCommand implements Callable<Integer> {
     private List<SourceSpec> specs() throws java.io.IOException {
         List<SourceSpec> specs = new ArrayList<>();
         for (Path config : configs) {
-            specs.addAll(StreamsConfig.load(config));
+            specs.addAll(SourcesFile.load(config));
         }
         for (String source : sources) {
             specs.add(CliValues.parseSource(source.trim()));

@@ -36,8 +36,8 @@ import java.util.regex.Pattern;
  * naming it; {@code $${} stands for a literal {@code ${}; a {@code $} not followed by {@code {} is
  * kept as it is.
  */
-public final class StreamsConfig {
-    private StreamsConfig() {
+public final class SourcesFile {
+    private SourcesFile() {
     }
 
     /** The streams of {@code file}, with {@code ${NAME}} in values taken from this process's environment. */
