@@ -292,7 +292,7 @@ class HostileRecordsTest {
         var streams = new ActiveStreams(limits, stream -> { });
         var stats = new SegmenterStats();
         var batcher = new FrameBatcher(model, 1, 0, 3000, InputSizing.NATIVE, limits, stats);
-        var processor = new SegmentProcessor(() -> batcher, stats, "fcn8s-slim:0.2.0", new FrameAdmission(limits, streams),
+        var processor = new SegmentProcessor(() -> batcher, stats, "fcn8s-slim:0.2.0", model.descriptor().classes(), new FrameAdmission(limits, streams),
                 streams, Duration.ofMillis(5));
         var context = new org.apache.kafka.streams.processor.api.MockProcessorContext<String, byte[]>();
         context.setCurrentSystemTimeMs(System.currentTimeMillis());
