@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
+import org.segstream.contract.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -167,8 +168,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("group.initial.rebalance.delay.ms", "0");
         props.put("num.partitions", "4");
         props.put("auto.create.topics.enable", "false");
-        // Frames up to 8 MiB (4K JPEG at high quality); ingest keeps each frame under the topic limit.
-        props.put("message.max.bytes", String.valueOf(8 * 1024 * 1024 + 65536));
+        // segstream's records, frames above all, up to the contract's limit (topics it creates say so too).
+        props.put("message.max.bytes", String.valueOf(Topics.MAX_RECORD_BYTES));
         props.putAll(extraConfig);
         try (var out = Files.newBufferedWriter(configFile())) {
             props.store(out, "segstream embedded broker");

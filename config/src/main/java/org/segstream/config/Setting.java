@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * @param allowed      what a value may be, as the refusal says it: "a whole number from 1 to 256"
  * @param defaultValue the value when the setting is absent or blank (null: none)
  * @param convert      from the trimmed text; throws IllegalArgumentException (NumberFormatException too)
- *                     or returns null to refuse it
+ *                     or returns null to refuse it, and the refusal says what {@code allowed} says
  * @param secret       a refused value is not repeated (it may be a password)
  */
 public record Setting<T>(String name, String allowed, T defaultValue, Function<String, T> convert, boolean secret) {
@@ -125,11 +125,12 @@ public record Setting<T>(String name, String allowed, T defaultValue, Function<S
         T value;
         try {
             value = convert.apply(text.trim());
-        } catch (IllegalArgumentException e) { // NumberFormatException too
-            throw refused(text, e.getMessage());
+        } catch (IllegalArgumentException e) { // NumberFormatException too: `allowed` says more than its text
+            value = null;
         }
         if (value == null) {
-            throw refused(text, null);
+            throw new ConfigException(name + " is " + (secret ? "(hidden)" : "'" + ConfigException.cut(text) + "'")
+                    + ", expected " + allowed);
         }
         return value;
     }
@@ -137,13 +138,6 @@ public record Setting<T>(String name, String allowed, T defaultValue, Function<S
     /** The same setting under another default. */
     public Setting<T> withDefault(T newDefault) {
         return new Setting<>(name, allowed, newDefault, convert, secret);
-    }
-
-    private ConfigException refused(String text, String reason) {
-        // A NumberFormatException's own text ("For input string: ...") says less than `allowed`: it is left out.
-        String detail = reason == null || reason.startsWith("For input string") || reason.isBlank() ? "" : " (" + reason + ")";
-        return new ConfigException(name + " is " + (secret ? "(hidden)" : "'" + ConfigException.cut(text) + "'")
-                + ", expected " + allowed + detail);
     }
 
     private static String range(long min, long max) {

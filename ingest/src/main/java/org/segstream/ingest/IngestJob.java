@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.segstream.contract.FrameIdentity;
+import org.segstream.contract.Topics;
 import org.segstream.contract.JpegCodec;
 import org.segstream.contract.SourceKind;
 import org.segstream.contract.StreamEnd;
@@ -294,7 +295,7 @@ public final class IngestJob {
     private static byte[] encodeWithinLimit(org.segstream.contract.BgrImage image, int startQuality) {
         int quality = startQuality;
         byte[] jpeg = JpegCodec.encode(image, quality);
-        while (jpeg.length > FrameProducer.MAX_REQUEST_BYTES && quality > 10) {
+        while (jpeg.length > Topics.MAX_FRAME_BYTES && quality > 10) {
             quality -= 15;
             jpeg = JpegCodec.encode(image, quality);
         }

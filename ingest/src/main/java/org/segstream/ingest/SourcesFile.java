@@ -40,11 +40,6 @@ public final class SourcesFile {
     private SourcesFile() {
     }
 
-    /** The streams of {@code file}, with {@code ${NAME}} in values taken from this process's environment. */
-    public static List<SourceSpec> load(Path file) throws IOException {
-        return load(file, System.getenv());
-    }
-
     /** The streams of {@code file}, with {@code ${NAME}} in values taken from {@code env}. */
     public static List<SourceSpec> load(Path file, Map<String, String> env) throws IOException {
         var props = new Properties();

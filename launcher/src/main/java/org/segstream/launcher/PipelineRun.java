@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.segstream.broker.EmbeddedKafkaBroker;
+import org.segstream.config.KafkaConnection;
+import org.segstream.config.Settings;
 import org.segstream.contract.Topics;
 import org.segstream.ingest.FrameProducer;
 import org.segstream.ingest.IngestConfig;
@@ -22,7 +24,6 @@ import org.segstream.ingest.IngestResult;
 import org.segstream.ingest.SourceOptions;
 import org.segstream.ingest.SourceSpec;
 import org.segstream.segmenter.SegmenterApp;
-import org.segstream.segmenter.InputSizing;
 import org.segstream.segmenter.SegmenterConfig;
 import org.segstream.segmenter.model.Device;
 import org.segstream.sink.LiveView;
@@ -40,11 +41,12 @@ import org.slf4j.LoggerFactory;
 final class PipelineRun {
     private static final Logger log = LoggerFactory.getLogger(PipelineRun.class);
     
+    /** The run's options; {@code settings}: the variables it reads (the topics' retention). */
     record Options(List<String> sources, Path outDir, Path model, int batchSize, boolean writeMasks, int partitions, Device device,
-                   int metricsPort, int livePort, boolean annotate) {
-        /** Without a metrics endpoint or live page (tests run several pipelines at once), no legend or caption. */
+                   int metricsPort, int livePort, boolean annotate, Settings settings) {
+        /** Without a metrics endpoint or live page (tests run several pipelines at once), no legend or caption, no variables. */
         Options(List<String> sources, Path outDir, Path model, int batchSize, boolean writeMasks, int partitions, Device device) {
-            this(sources, outDir, model, batchSize, writeMasks, partitions, device, -1, -1, false);
+            this(sources, outDir, model, batchSize, writeMasks, partitions, device, -1, -1, false, Settings.of(Map.of()));
         }
     }
 
@@ -94,7 +96,7 @@ final class PipelineRun {
         List<SourceSpec> sources = parseSources(options.sources(), tuning, rows);
         Files.createDirectories(options.outDir());
         Topics topics = tuning.topics();
-        createTopics(bootstrapServers, topics, options.partitions(), sources);
+        createTopics(bootstrapServers, topics, options, sources);
         Path stateDir = Files.createTempDirectory("segstream-state-");
         SegmenterConfig segmenterConfig = segmenterConfig(bootstrapServers, topics, options, tuning, stateDir);
         IngestConfig ingestConfig = IngestConfig.of(bootstrapServers, topics);
@@ -155,21 +157,21 @@ final class PipelineRun {
     }
 
     /** The run's topics, with the run's retention (frames kept without a limit while a file is among the sources). */
-    private static void createTopics(String bootstrapServers, Topics topics, int partitions, List<SourceSpec> sources)
+    private static void createTopics(String bootstrapServers, Topics topics, Options options, List<SourceSpec> sources)
             throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+        try (Admin admin = Admin.create(KafkaConnection.plain(bootstrapServers).clientConfig())) {
             boolean files = sources.stream().anyMatch(source -> source.kind() != org.segstream.contract.SourceKind.LIVE);
-            TopicSetup.ensure(admin, topics, partitions, (short) 1, TopicRetention.forRun(System.getenv(), files));
+            TopicSetup.ensure(admin, topics, options.partitions(), (short) 1, TopicRetention.forRun(options.settings(), files));
         }
     }
 
     private static SegmenterConfig segmenterConfig(String bootstrapServers, Topics topics, Options options, PipelineTuning tuning,
                                                    Path stateDir) {
-        return new SegmenterConfig(bootstrapServers, topics,
-                tuning.segmenterApplicationId(), options.model(), options.device(),
-                tuning.intraOpThreads(), options.batchSize(), tuning.batchMaxWaitMs(),
-                SegmenterConfig.DEFAULT_MAX_FRAME_AGE_MS, InputSizing.NATIVE,
-                "exactly_once_v2", 1, stateDir, SegmenterConfig.DEFAULT_MAX_PIXELS, Map.of());
+        return SegmenterConfig.of(bootstrapServers, topics, options.model(), stateDir)
+                .withApplicationId(tuning.segmenterApplicationId())
+                .withDevice(options.device(), tuning.intraOpThreads())
+                .withBatching(new SegmenterConfig.Batching(options.batchSize(), tuning.batchMaxWaitMs(),
+                        SegmenterConfig.DEFAULT_MAX_FRAME_AGE_MS, SegmenterConfig.DEFAULT_LIVE_FIRST));
     }
 
     /** The live page on loopback; a busy port costs the page, not the run. */

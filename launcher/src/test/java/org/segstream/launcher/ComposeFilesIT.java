@@ -168,7 +168,7 @@ class ComposeFilesIT {
         assertEquals("1800000", topicsEnv.path("SEGSTREAM_FRAMES_RETENTION_MS").asText(), "from .env or the shell");
         assertEquals("", topicsEnv.path("SEGSTREAM_MASKS_RETENTION_MS").asText(), "unset: TopicRetention's default");
         assertEquals(new TopicRetention(new TopicRetention.Limit(1_800_000, TopicRetention.DEFAULT.frames().bytes()), TopicRetention.DEFAULT.masks(),
-                TopicRetention.DEFAULT.stats(), TopicRetention.DEFAULT.deadLetters()), TopicRetention.fromEnv(textMap(topicsEnv)),
+                TopicRetention.DEFAULT.stats(), TopicRetention.DEFAULT.deadLetters()), TopicRetention.from(org.segstream.config.Settings.of(textMap(topicsEnv))),
                 "what the topics service reads");
 
         List<String> missing = new ArrayList<>();

@@ -74,8 +74,9 @@ class HostileRecordsTest {
     }
 
     private void start(InputLimits limits, int batchSize) {
-        var config = new SegmenterConfig("unused:9092", topics, "segmenter-test", MODEL, Device.CPU, 2, batchSize, 0, 3000,
-                InputSizing.NATIVE, "exactly_once_v2", 1, Path.of("target", "state"), limits, Map.of());
+        var config = SegmenterConfig.of("unused:9092", topics, MODEL, Path.of("target", "state"))
+                .withApplicationId("segmenter-test").withDevice(Device.CPU, 2).withLimits(limits)
+                .withBatching(new SegmenterConfig.Batching(batchSize, 0, 3000, SegmenterConfig.DEFAULT_LIVE_FIRST));
         stats = new SegmenterStats();
         var props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "segmenter-test");

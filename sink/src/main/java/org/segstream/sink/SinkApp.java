@@ -57,7 +57,6 @@ public final class SinkApp implements AutoCloseable {
     /** The {@code stream} label of a skipped record whose stream the sink does not track: its id is not a trusted label value. */
     static final String UNTRACKED = "(invalid)";
     private static final Duration FRAME_FETCH_TIMEOUT = Duration.ofSeconds(60);
-    private static final long MAX_PIXELS = 7680L * 4320;
     /** How often idle streams are looked for. */
     private static final Duration MAINTENANCE_EVERY = Duration.ofSeconds(1);
     /** How often old recordings are pruned (SEGSTREAM_RETENTION_*): a walk of the output folder, four levels deep. */
@@ -274,7 +273,7 @@ public final class SinkApp implements AutoCloseable {
             throw new SkipException(SkipReason.FRAME_GONE, "frame seq " + identity.seq() + " (" + framePartition + "@" + frameOffset
                     + ") is gone from the frames topic; its overlay is skipped");
         }
-        BgrImage frame = JpegCodec.decode(frameRecord.value(), MAX_PIXELS);
+        BgrImage frame = JpegCodec.decode(frameRecord.value(), FrameIdentity.MAX_PIXELS);
         PngHeader.requireSize(maskRecord.value(), frame.width(), frame.height()); // before decoding: a forged size would allocate
         ClassMap mask = MaskPng.decode(maskRecord.value());
         if (mask.width() != frame.width() || mask.height() != frame.height()) {
