@@ -1,7 +1,6 @@
 package org.segstream.config;
 
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -14,7 +13,13 @@ public final class Settings {
     private final Map<String, String> variables;
 
     private Settings(Map<String, String> variables) {
-        this.variables = Map.copyOf(variables);
+        Map<String, String> copy = new TreeMap<>();
+        variables.forEach((name, value) -> {
+            if (name != null && value != null) { // a variable mapped to null is not set
+                copy.put(name, value);
+            }
+        });
+        this.variables = java.util.Collections.unmodifiableMap(copy);
     }
 
     /** This process's environment variables. */
@@ -41,12 +46,6 @@ public final class Settings {
         return value;
     }
 
-    /** Whether the variable is set to something other than blanks. */
-    public boolean isSet(Setting<?> setting) {
-        String value = variables.get(setting.name());
-        return value != null && !value.isBlank();
-    }
-
     /** Every variable whose name starts with {@code prefix}, by the rest of its name (sorted). */
     public Map<String, String> withPrefix(String prefix) {
         Map<String, String> out = new TreeMap<>();
@@ -58,26 +57,14 @@ public final class Settings {
         return out;
     }
 
-    /** The value of any variable, or null: for {@code ${NAME}} in a sources file, which names variables of its own. */
-    public String variable(String name) {
-        return variables.get(Objects.requireNonNull(name));
-    }
-
-    /** The variables as a map (read-only). */
+    /** The variables as a map (read-only): for {@code ${NAME}} in a sources file, which names variables of its own. */
     public Map<String, String> asMap() {
         return variables;
-    }
-
-    /** These settings with {@code name} set to {@code value} (the command line's override of a variable). */
-    public Settings with(String name, String value) {
-        var changed = new java.util.HashMap<>(variables);
-        changed.put(name, value);
-        return new Settings(changed);
     }
 
     /** Never shows a value (some are passwords). */
     @Override
     public String toString() {
-        return "Settings" + new TreeMap<>(variables).keySet();
+        return "Settings" + variables.keySet();
     }
 }
