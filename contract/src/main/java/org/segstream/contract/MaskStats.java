@@ -3,6 +3,7 @@ package org.segstream.contract;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,8 +16,11 @@ public final class MaskStats {
     private MaskStats() {
     }
 
-    /** Pixel fraction of each class present in the mask, by class name, in class order. */
-    public static Map<String, Double> fractions(ClassMap mask) {
+    /**
+     * Pixel fraction of each class present in the mask, by class name ({@code classNames}, the model
+     * descriptor's, by class index; {@code class_N} past its end), in class order.
+     */
+    public static Map<String, Double> fractions(ClassMap mask, List<String> classNames) {
         long[] counts = new long[256];
         for (byte c : mask.classes()) {
             counts[c & 0xff]++;
@@ -25,14 +29,15 @@ public final class MaskStats {
         double total = mask.classes().length;
         for (int c = 0; c < 256; c++) {
             if (counts[c] > 0) {
-                String name = c < VocClasses.NAMES.size() ? VocClasses.NAMES.get(c) : "class_" + c;
+                String name = c < classNames.size() ? classNames.get(c) : "class_" + c;
                 out.put(name, Math.round(counts[c] / total * 1e6) / 1e6);
             }
         }
         return out;
     }
 
-    public static byte[] json(FrameIdentity frame, String model, ClassMap mask) {
+    /** The stats of {@code mask}, made by {@code model} whose classes are {@code classNames}. */
+    public static byte[] json(FrameIdentity frame, String model, List<String> classNames, ClassMap mask) {
         Map<String, Object> value = new LinkedHashMap<>();
         value.put("stream", frame.stream());
         value.put("session", frame.session());
@@ -44,7 +49,7 @@ public final class MaskStats {
         value.put("width", frame.width());
         value.put("height", frame.height());
         value.put("model", model);
-        value.put("classes", fractions(mask));
+        value.put("classes", fractions(mask, classNames));
         try {
             return JSON.writeValueAsBytes(value);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -9,6 +9,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.segstream.contract.FrameIdentity;
+import org.segstream.contract.Topics;
 import org.segstream.contract.StreamEnd;
 
 /**
@@ -17,9 +18,6 @@ import org.segstream.contract.StreamEnd;
  * the streams of a process (KafkaProducer is thread-safe).
  */
 public final class FrameProducer implements AutoCloseable {
-    /** The largest record the producer will send; frames must stay below it (and below the topic's limit). */
-    public static final int MAX_REQUEST_BYTES = 8 * 1024 * 1024;
-
     private final KafkaProducer<String, byte[]> producer;
     private final String topic;
     private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
@@ -37,7 +35,7 @@ public final class FrameProducer implements AutoCloseable {
         props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_REQUEST_BYTES + 65536);
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_RECORD_BYTES);
         props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024); // full buffer => send() blocks => decoding waits
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 120_000);
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none"); // JPEG does not compress further

@@ -1,5 +1,6 @@
 package org.segstream.ingest;
 
+import org.segstream.contract.Topics;
 import org.segstream.contract.BgrImage;
 import org.segstream.contract.FrameIdentity;
 import org.segstream.contract.JpegCodec;
@@ -65,7 +66,7 @@ final class FramePublisher {
     static byte[] encodeWithinLimit(BgrImage image, int startQuality) {
         int quality = startQuality;
         byte[] jpeg = JpegCodec.encode(image, quality);
-        while (jpeg.length > FrameProducer.MAX_REQUEST_BYTES && quality > 10) {
+        while (jpeg.length > Topics.MAX_FRAME_BYTES && quality > 10) {
             quality -= 15;
             jpeg = JpegCodec.encode(image, quality);
         }

@@ -24,7 +24,6 @@ import org.segstream.contract.Topics;
 import org.segstream.ingest.FrameProducer;
 import org.segstream.ingest.IngestConfig;
 import org.segstream.scenes.TestPattern;
-import org.segstream.segmenter.InputSizing;
 import org.segstream.segmenter.SegmenterApp;
 import org.segstream.segmenter.SegmenterConfig;
 import org.segstream.segmenter.model.Device;
@@ -56,8 +55,8 @@ class LiveFirstIT {
         assertNotEquals(partition(file), partition(camera));
         int fileFrames = 200;
         int liveFrames = 80;
-        var config = new SegmenterConfig(broker.bootstrapServers(), topics, "live-first", MODEL, Device.CPU, 2, 4, 50, 1000,
-                InputSizing.NATIVE, "exactly_once_v2", 1, dir, SegmenterConfig.DEFAULT_MAX_PIXELS, Map.of());
+        var config = SegmenterConfig.of(broker.bootstrapServers(), topics, MODEL, dir).withApplicationId("live-first")
+                .withDevice(Device.CPU, 2).withMaxFrameAgeMs(1000);
         // Two producers, as two ingest processes would be: the camera's sends never wait on the file's burst.
         try (var segmenter = SegmenterApp.start(config);
              var producer = new FrameProducer(IngestConfig.of(broker.bootstrapServers(), topics));

@@ -34,7 +34,6 @@ import org.segstream.contract.Topics;
 import org.segstream.ingest.FrameProducer;
 import org.segstream.ingest.IngestConfig;
 import org.segstream.scenes.TestPattern;
-import org.segstream.segmenter.InputSizing;
 import org.segstream.segmenter.SegmenterApp;
 import org.segstream.segmenter.SegmenterConfig;
 import org.segstream.segmenter.model.Device;
@@ -51,8 +50,8 @@ class SegmenterBrokerIT {
     }
 
     private static SegmenterConfig config(Topics topics, String appId, int batch, long waitMs, Path state) {
-        return new SegmenterConfig(broker.bootstrapServers(), topics, appId, MODEL, Device.CPU, 2, batch, waitMs, 3000, InputSizing.NATIVE,
-                "exactly_once_v2", 1, state, SegmenterConfig.DEFAULT_MAX_PIXELS, Map.of());
+        return SegmenterConfig.of(broker.bootstrapServers(), topics, MODEL, state).withApplicationId(appId).withDevice(Device.CPU, 2)
+                .withBatching(new SegmenterConfig.Batching(batch, waitMs, 3000, SegmenterConfig.DEFAULT_LIVE_FIRST));
     }
 
     @Test

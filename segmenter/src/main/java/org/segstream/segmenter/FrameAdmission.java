@@ -23,7 +23,7 @@ final class FrameAdmission {
     static final int MAX_HEADER_NAME_BYTES = 128;
     static final int MAX_HEADERS = 64;
     /**
-     * Ingest sends at most 8 MiB; the store entry and the mask (value plus the frame's headers) must fit
+     * Ingest sends at most {@link Topics#MAX_FRAME_BYTES}; the store entry and the mask (value plus the frame's headers) must fit
      * {@link Topics#MAX_RECORD_BYTES}, and a producer's compression could have carried more.
      */
     static final int MAX_VALUE_BYTES = Topics.MAX_RECORD_BYTES - 256 * 1024;

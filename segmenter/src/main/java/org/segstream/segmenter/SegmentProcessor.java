@@ -63,6 +63,8 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
     private final Supplier<FrameBatcher> batcherOfThisThread;
     private final SegmenterStats stats;
     private final String modelLabel;
+    /** The model descriptor's class names, by class index: the stats name classes by them. */
+    private final List<String> classNames;
     private final FrameAdmission admission;
     private final ActiveStreams streams;
     private final Duration tick;
@@ -75,11 +77,12 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
     private FrameBatcher batcher;
     private Cancellable ticking;
 
-    SegmentProcessor(Supplier<FrameBatcher> batcherOfThisThread, SegmenterStats stats, String modelLabel, FrameAdmission admission,
-                     ActiveStreams streams, Duration tick) {
+    SegmentProcessor(Supplier<FrameBatcher> batcherOfThisThread, SegmenterStats stats, String modelLabel, List<String> classNames,
+                     FrameAdmission admission, ActiveStreams streams, Duration tick) {
         this.batcherOfThisThread = batcherOfThisThread;
         this.stats = stats;
         this.modelLabel = modelLabel;
+        this.classNames = List.copyOf(classNames);
         this.admission = admission;
         this.streams = streams;
         this.tick = tick;
@@ -264,7 +267,7 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
             mask = new Record<>(in.key(), png, in.timestamp(), headers);
             var statsHeaders = copy(headers);
             Headers.put(statsHeaders, Headers.ENCODING, "json");
-            maskStats = new Record<>(in.key(), MaskStats.json(frame.identity, modelLabel, frame.result), in.timestamp(), statsHeaders);
+            maskStats = new Record<>(in.key(), MaskStats.json(frame.identity, modelLabel, classNames, frame.result), in.timestamp(), statsHeaders);
         } catch (RuntimeException e) {
             deadLetter(in, "could not encode the mask: " + e, ERROR);
             return;

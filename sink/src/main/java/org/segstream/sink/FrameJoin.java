@@ -6,6 +6,7 @@ import org.segstream.contract.BadRecordException;
 import org.segstream.contract.BgrImage;
 import org.segstream.contract.ClassMap;
 import org.segstream.contract.Headers;
+import org.segstream.contract.FrameIdentity;
 import org.segstream.contract.JpegCodec;
 import org.segstream.contract.MaskPng;
 import org.segstream.contract.RecordKind;
@@ -19,7 +20,6 @@ import org.segstream.contract.RecordKind;
  */
 final class FrameJoin implements AutoCloseable {
     /** A frame bigger than 8K is refused before it is decoded. */
-    static final long MAX_PIXELS = 7680L * 4320;
     private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(60);
 
     /** A mask and its frame, decoded, of one size. */
@@ -47,7 +47,7 @@ final class FrameJoin implements AutoCloseable {
     /** The frame of {@code maskRecord} (frame {@code seq} of its session, for messages) and its mask, decoded. */
     Pair join(ConsumerRecord<String, byte[]> maskRecord, long seq) {
         ConsumerRecord<String, byte[]> frameRecord = fetchFrame(maskRecord, seq);
-        BgrImage frame = JpegCodec.decode(frameRecord.value(), MAX_PIXELS);
+        BgrImage frame = JpegCodec.decode(frameRecord.value(), FrameIdentity.MAX_PIXELS);
         PngHeader.requireSize(maskRecord.value(), frame.width(), frame.height()); // before decoding: a forged size would allocate
         ClassMap mask = MaskPng.decode(maskRecord.value());
         if (mask.width() != frame.width() || mask.height() != frame.height()) {
