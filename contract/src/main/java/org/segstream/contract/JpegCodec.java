@@ -33,8 +33,10 @@ public final class JpegCodec {
 
     /**
      * As {@link #decode(byte[], long)}, for a caller that has already checked these bytes' structure
-     * ({@code structure} is {@link JpegStructure#check} of {@code jpeg}). A frame with any error in its
-     * image data is refused, never filled in.
+     * ({@code structure} is {@link JpegStructure#check} of {@code jpeg}). A frame whose image data ends
+     * early or breaks the bitstream is refused, never filled in. One whose corrupt data still decodes into
+     * every block is taken, as video decoders take it (ImageIO alone used to refuse some of these, for
+     * "extraneous bytes before marker": 38 of 300 frames with three random bytes changed).
      */
     public static BgrImage decode(byte[] jpeg, JpegStructure structure, long maxPixels) {
         if (structure.pixels() > maxPixels) {
