@@ -60,6 +60,41 @@ public final class SegmentationModel implements InferenceModel, AutoCloseable {
      */
     public static SegmentationModel load(ModelDescriptor descriptor, Device device, int intraOpThreads, boolean spinWait)
             throws IOException {
+        // ONNX Runtime's graph optimiser recurses deeply while it builds the session: on a 1 MiB thread stack (the
+        // JVM's main thread) it overflowed the stack and killed the process with SIGSEGV, depending on nothing
+        // but how the JVM was started. A thread of its own with a large stack makes the load independent of that.
+        var result = new java.util.concurrent.atomic.AtomicReference<SegmentationModel>();
+        var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+        Thread loader = new Thread(null, () -> {
+            try {
+                result.set(loadOnThisThread(descriptor, device, intraOpThreads, spinWait));
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        }, "model-load", LOAD_STACK_BYTES);
+        loader.start();
+        try {
+            loader.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while loading " + descriptor.modelFile(), e);
+        }
+        Throwable e = failure.get();
+        if (e instanceof IOException io) {
+            throw io;
+        } else if (e instanceof RuntimeException runtime) {
+            throw runtime;
+        } else if (e instanceof Error error) {
+            throw error;
+        }
+        return result.get();
+    }
+
+    /** The stack of the thread that builds the ONNX Runtime session. */
+    private static final long LOAD_STACK_BYTES = 64L << 20;
+
+    private static SegmentationModel loadOnThisThread(ModelDescriptor descriptor, Device device, int intraOpThreads, boolean spinWait)
+            throws IOException {
         verifySha256(descriptor);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try {
