@@ -19,7 +19,7 @@ public record FrameIdentity(
         String source) {
 
     public static final int MAX_DIMENSION = 16384;
-    /** Longest {@link Headers#SOURCE} kept: a label, so a longer one is cut rather than refused. */
+    /** Longest {@link HeaderNames#SOURCE} kept: a label, so a longer one is cut rather than refused. */
     public static final int MAX_SOURCE_CHARS = 255;
 
     /** A frame without a source name (a live connection, or a producer that does not say). */
@@ -28,7 +28,7 @@ public record FrameIdentity(
         this(stream, session, seq, ptsMicros, captureTimeMs, width, height, fps, encoding, sourceKind, ingestTimeMs, null);
     }
 
-    /** A frame without an ingest time (records written before {@link Headers#INGEST_MS} existed). */
+    /** A frame without an ingest time (records written before {@link HeaderNames#INGEST_MS} existed). */
     public FrameIdentity(String stream, String session, long seq, long ptsMicros, long captureTimeMs, int width, int height,
                          double fps, String encoding, SourceKind sourceKind) {
         this(stream, session, seq, ptsMicros, captureTimeMs, width, height, fps, encoding, sourceKind, -1);
@@ -59,50 +59,50 @@ public record FrameIdentity(
     }
 
     public void writeTo(org.apache.kafka.common.header.Headers headers) {
-        Headers.put(headers, Headers.KIND, RecordKind.FRAME.wire());
-        Headers.put(headers, Headers.STREAM, stream);
-        Headers.put(headers, Headers.SESSION, session);
-        Headers.put(headers, Headers.SEQ, seq);
-        Headers.put(headers, Headers.PTS_US, ptsMicros);
-        Headers.put(headers, Headers.CAPTURE_MS, captureTimeMs);
-        Headers.put(headers, Headers.WIDTH, width);
-        Headers.put(headers, Headers.HEIGHT, height);
-        Headers.put(headers, Headers.FPS, Double.toString(fps));
-        Headers.put(headers, Headers.ENCODING, encoding);
-        Headers.put(headers, Headers.SOURCE_KIND, sourceKind.wire());
+        HeaderNames.put(headers, HeaderNames.KIND, RecordKind.FRAME.wire());
+        HeaderNames.put(headers, HeaderNames.STREAM, stream);
+        HeaderNames.put(headers, HeaderNames.SESSION, session);
+        HeaderNames.put(headers, HeaderNames.SEQ, seq);
+        HeaderNames.put(headers, HeaderNames.PTS_US, ptsMicros);
+        HeaderNames.put(headers, HeaderNames.CAPTURE_MS, captureTimeMs);
+        HeaderNames.put(headers, HeaderNames.WIDTH, width);
+        HeaderNames.put(headers, HeaderNames.HEIGHT, height);
+        HeaderNames.put(headers, HeaderNames.FPS, Double.toString(fps));
+        HeaderNames.put(headers, HeaderNames.ENCODING, encoding);
+        HeaderNames.put(headers, HeaderNames.SOURCE_KIND, sourceKind.wire());
         if (ingestTimeMs >= 0) {
-            Headers.put(headers, Headers.INGEST_MS, ingestTimeMs);
+            HeaderNames.put(headers, HeaderNames.INGEST_MS, ingestTimeMs);
         } else {
-            headers.remove(Headers.INGEST_MS);
+            headers.remove(HeaderNames.INGEST_MS);
         }
         if (source != null) {
-            Headers.put(headers, Headers.SOURCE, source);
+            HeaderNames.put(headers, HeaderNames.SOURCE, source);
         } else {
-            headers.remove(Headers.SOURCE);
+            headers.remove(HeaderNames.SOURCE);
         }
     }
 
     /** Reads a frame's identity; throws {@link BadRecordException} naming the first missing or bad header. */
     public static FrameIdentity readFrom(org.apache.kafka.common.header.Headers headers) {
         double fps;
-        String fpsText = Headers.get(headers, Headers.FPS);
+        String fpsText = HeaderNames.get(headers, HeaderNames.FPS);
         try {
             fps = Double.parseDouble(fpsText);
         } catch (NumberFormatException e) {
-            throw new BadRecordException("header " + Headers.FPS + " is '" + Untrusted.echo(fpsText) + "', expected a number");
+            throw new BadRecordException("header " + HeaderNames.FPS + " is '" + Untrusted.echo(fpsText) + "', expected a number");
         }
         return new FrameIdentity(
-                Headers.get(headers, Headers.STREAM),
-                Headers.get(headers, Headers.SESSION),
-                Headers.getLong(headers, Headers.SEQ),
-                Headers.getLong(headers, Headers.PTS_US),
-                Headers.getLong(headers, Headers.CAPTURE_MS),
-                (int) Math.min(Integer.MAX_VALUE, Headers.getLong(headers, Headers.WIDTH)),
-                (int) Math.min(Integer.MAX_VALUE, Headers.getLong(headers, Headers.HEIGHT)),
+                HeaderNames.get(headers, HeaderNames.STREAM),
+                HeaderNames.get(headers, HeaderNames.SESSION),
+                HeaderNames.getLong(headers, HeaderNames.SEQ),
+                HeaderNames.getLong(headers, HeaderNames.PTS_US),
+                HeaderNames.getLong(headers, HeaderNames.CAPTURE_MS),
+                (int) Math.min(Integer.MAX_VALUE, HeaderNames.getLong(headers, HeaderNames.WIDTH)),
+                (int) Math.min(Integer.MAX_VALUE, HeaderNames.getLong(headers, HeaderNames.HEIGHT)),
                 fps,
-                Headers.get(headers, Headers.ENCODING),
-                SourceKind.fromWire(Headers.get(headers, Headers.SOURCE_KIND)),
-                headers.lastHeader(Headers.INGEST_MS) == null ? -1 : Headers.getLong(headers, Headers.INGEST_MS),
-                Headers.getOrNull(headers, Headers.SOURCE));
+                HeaderNames.get(headers, HeaderNames.ENCODING),
+                SourceKind.fromWire(HeaderNames.get(headers, HeaderNames.SOURCE_KIND)),
+                headers.lastHeader(HeaderNames.INGEST_MS) == null ? -1 : HeaderNames.getLong(headers, HeaderNames.INGEST_MS),
+                HeaderNames.getOrNull(headers, HeaderNames.SOURCE));
     }
 }

@@ -8,21 +8,21 @@ package org.segstream.contract;
 public record StreamEnd(String stream, String session, long frameCount) {
 
     public void writeTo(org.apache.kafka.common.header.Headers headers) {
-        Headers.put(headers, Headers.KIND, RecordKind.END.wire());
-        Headers.put(headers, Headers.STREAM, stream);
-        Headers.put(headers, Headers.SESSION, session);
-        Headers.put(headers, Headers.SEQ, frameCount);
+        HeaderNames.put(headers, HeaderNames.KIND, RecordKind.END.wire());
+        HeaderNames.put(headers, HeaderNames.STREAM, stream);
+        HeaderNames.put(headers, HeaderNames.SESSION, session);
+        HeaderNames.put(headers, HeaderNames.SEQ, frameCount);
     }
 
     public static StreamEnd readFrom(org.apache.kafka.common.header.Headers headers) {
         return new StreamEnd(
-                Headers.get(headers, Headers.STREAM),
-                Headers.get(headers, Headers.SESSION),
-                Headers.getLong(headers, Headers.SEQ));
+                HeaderNames.get(headers, HeaderNames.STREAM),
+                HeaderNames.get(headers, HeaderNames.SESSION),
+                HeaderNames.getLong(headers, HeaderNames.SEQ));
     }
 
     /** The kind of a record on the frames or masks topic. */
     public static RecordKind kindOf(org.apache.kafka.common.header.Headers headers) {
-        return RecordKind.fromWire(Headers.get(headers, Headers.KIND));
+        return RecordKind.fromWire(HeaderNames.get(headers, HeaderNames.KIND));
     }
 }

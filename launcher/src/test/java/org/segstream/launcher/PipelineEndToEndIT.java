@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.segstream.broker.EmbeddedKafkaBroker;
 import org.segstream.contract.ClassMap;
 import org.segstream.contract.FrameIdentity;
-import org.segstream.contract.Headers;
+import org.segstream.contract.HeaderNames;
 import org.segstream.contract.JpegCodec;
 import org.segstream.contract.MaskPng;
 import org.segstream.contract.RecordKind;
@@ -152,8 +152,8 @@ class PipelineEndToEndIT {
                 assertEquals(width, mask.width());
                 assertEquals(height, mask.height());
                 // The frame the mask points at is the frame with this sequence number and content.
-                int partition = (int) Headers.getLong(record.headers(), Headers.FRAME_PARTITION);
-                long offset = Headers.getLong(record.headers(), Headers.FRAME_OFFSET);
+                int partition = (int) HeaderNames.getLong(record.headers(), HeaderNames.FRAME_PARTITION);
+                long offset = HeaderNames.getLong(record.headers(), HeaderNames.FRAME_OFFSET);
                 var tp = new TopicPartition(Topics.DEFAULT_FRAMES, partition);
                 frameReader.assign(List.of(tp));
                 frameReader.seek(tp, offset);

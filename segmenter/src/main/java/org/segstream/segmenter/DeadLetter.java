@@ -7,7 +7,7 @@ import java.util.Set;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Record;
-import org.segstream.contract.Headers;
+import org.segstream.contract.HeaderNames;
 import org.segstream.contract.Topics;
 import org.segstream.contract.Untrusted;
 
@@ -39,11 +39,11 @@ final class DeadLetter {
     private static final int HEADER_OVERHEAD = 16;
 
     /** The frame identity headers a small dead letter keeps (when their values are short). */
-    private static final Set<String> IDENTITY = Set.of(Headers.KIND, Headers.STREAM, Headers.SESSION, Headers.SEQ,
-            Headers.PTS_US, Headers.CAPTURE_MS, Headers.INGEST_MS, Headers.WIDTH, Headers.HEIGHT, Headers.FPS,
-            Headers.ENCODING, Headers.SOURCE_KIND, Headers.SOURCE);
+    private static final Set<String> IDENTITY = Set.of(HeaderNames.KIND, HeaderNames.STREAM, HeaderNames.SESSION, HeaderNames.SEQ,
+            HeaderNames.PTS_US, HeaderNames.CAPTURE_MS, HeaderNames.INGEST_MS, HeaderNames.WIDTH, HeaderNames.HEIGHT, HeaderNames.FPS,
+            HeaderNames.ENCODING, HeaderNames.SOURCE_KIND, HeaderNames.SOURCE);
     /** Headers this class sets itself; the record's own values of them are not kept. */
-    private static final Set<String> OWN = Set.of(Headers.ERROR, Headers.FRAME_PARTITION, Headers.FRAME_OFFSET);
+    private static final Set<String> OWN = Set.of(HeaderNames.ERROR, HeaderNames.FRAME_PARTITION, HeaderNames.FRAME_OFFSET);
 
     private DeadLetter() {
     }
@@ -97,9 +97,9 @@ final class DeadLetter {
             value = null;
         }
         String error = notes.isEmpty() ? reason : reason + " [dead letter: " + String.join("; ", notes) + "]";
-        Headers.put(headers, Headers.ERROR, Untrusted.echo(error, MAX_REASON_CHARS));
-        Headers.put(headers, Headers.FRAME_PARTITION, in.partition());
-        Headers.put(headers, Headers.FRAME_OFFSET, in.offset());
+        HeaderNames.put(headers, HeaderNames.ERROR, Untrusted.echo(error, MAX_REASON_CHARS));
+        HeaderNames.put(headers, HeaderNames.FRAME_PARTITION, in.partition());
+        HeaderNames.put(headers, HeaderNames.FRAME_OFFSET, in.offset());
         return new Record<>(key, value, in.timestamp(), headers);
     }
 

@@ -18,7 +18,7 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.segstream.contract.BadRecordException;
-import org.segstream.contract.Headers;
+import org.segstream.contract.HeaderNames;
 import org.segstream.contract.MaskPng;
 import org.segstream.contract.MaskStats;
 import org.segstream.contract.RecordKind;
@@ -235,12 +235,12 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
     private void forwardShed(PendingFrame frame) {
         StoredRecord in = frame.record;
         var headers = copy(in.headers());
-        Headers.put(headers, Headers.KIND, RecordKind.SHED.wire());
-        Headers.put(headers, Headers.SHED_REASON, frame.dropped);
-        Headers.put(headers, Headers.FRAME_PARTITION, in.partition());
-        Headers.put(headers, Headers.FRAME_OFFSET, in.offset());
-        Headers.put(headers, Headers.SEGMENTER_IN_MS, frame.arrivedAtMillis);
-        Headers.put(headers, Headers.SEGMENTER_OUT_MS, System.currentTimeMillis());
+        HeaderNames.put(headers, HeaderNames.KIND, RecordKind.SHED.wire());
+        HeaderNames.put(headers, HeaderNames.SHED_REASON, frame.dropped);
+        HeaderNames.put(headers, HeaderNames.FRAME_PARTITION, in.partition());
+        HeaderNames.put(headers, HeaderNames.FRAME_OFFSET, in.offset());
+        HeaderNames.put(headers, HeaderNames.SEGMENTER_IN_MS, frame.arrivedAtMillis);
+        HeaderNames.put(headers, HeaderNames.SEGMENTER_OUT_MS, System.currentTimeMillis());
         context.forward(new Record<>(in.key(), new byte[0], in.timestamp(), headers), TO_MASKS);
         stats.dropped(frame.identity.stream(), streams.label(frame.identity.stream()), frame.dropped);
     }
@@ -252,18 +252,18 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
         Record<String, byte[]> maskStats;
         try {
             var headers = copy(in.headers());
-            Headers.put(headers, Headers.ENCODING, "png");
-            Headers.put(headers, Headers.FRAME_PARTITION, in.partition());
-            Headers.put(headers, Headers.FRAME_OFFSET, in.offset());
-            Headers.put(headers, Headers.MODEL, modelLabel);
+            HeaderNames.put(headers, HeaderNames.ENCODING, "png");
+            HeaderNames.put(headers, HeaderNames.FRAME_PARTITION, in.partition());
+            HeaderNames.put(headers, HeaderNames.FRAME_OFFSET, in.offset());
+            HeaderNames.put(headers, HeaderNames.MODEL, modelLabel);
             long encodeStart = System.nanoTime();
             byte[] png = MaskPng.encode(frame.result);
             stats.maskEncoded(System.nanoTime() - encodeStart);
-            Headers.put(headers, Headers.SEGMENTER_IN_MS, frame.arrivedAtMillis);
-            Headers.put(headers, Headers.SEGMENTER_OUT_MS, System.currentTimeMillis());
+            HeaderNames.put(headers, HeaderNames.SEGMENTER_IN_MS, frame.arrivedAtMillis);
+            HeaderNames.put(headers, HeaderNames.SEGMENTER_OUT_MS, System.currentTimeMillis());
             mask = new Record<>(in.key(), png, in.timestamp(), headers);
             var statsHeaders = copy(headers);
-            Headers.put(statsHeaders, Headers.ENCODING, "json");
+            HeaderNames.put(statsHeaders, HeaderNames.ENCODING, "json");
             maskStats = new Record<>(in.key(), MaskStats.json(frame.identity, modelLabel, frame.result), in.timestamp(), statsHeaders);
         } catch (RuntimeException e) {
             deadLetter(in, "could not encode the mask: " + e, ERROR);

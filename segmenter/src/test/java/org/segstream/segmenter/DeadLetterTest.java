@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
-import org.segstream.contract.Headers;
+import org.segstream.contract.HeaderNames;
 
 class DeadLetterTest {
 
@@ -21,15 +21,15 @@ class DeadLetterTest {
     @Test
     void aHugeKeyIsShortenedAndTheReasonIsOneBoundedLine() {
         var headers = new RecordHeaders();
-        headers.add(Headers.ERROR, "an error the record brought along".getBytes(StandardCharsets.UTF_8));
+        headers.add(HeaderNames.ERROR, "an error the record brought along".getBytes(StandardCharsets.UTF_8));
         var in = new StoredRecord(3, 42, 1L, "k".repeat(100_000), headers, new byte[] {1});
         var letter = DeadLetter.of(in, "reason with a\nnewline " + "x".repeat(5_000));
 
         assertTrue(letter.key().length() < 300, letter.key().length() + " characters");
-        String error = new String(letter.headers().lastHeader(Headers.ERROR).value(), StandardCharsets.UTF_8);
+        String error = new String(letter.headers().lastHeader(HeaderNames.ERROR).value(), StandardCharsets.UTF_8);
         assertTrue(error.startsWith("reason with a\\nnewline xxx"), error);
         assertTrue(error.length() < DeadLetter.MAX_REASON_CHARS + 40, error.length() + " characters");
         assertEquals(1, letter.headers().toArray().length - 2, "the record's own segstream.error is replaced, not kept");
-        assertEquals("3", new String(letter.headers().lastHeader(Headers.FRAME_PARTITION).value(), StandardCharsets.UTF_8));
+        assertEquals("3", new String(letter.headers().lastHeader(HeaderNames.FRAME_PARTITION).value(), StandardCharsets.UTF_8));
     }
 }

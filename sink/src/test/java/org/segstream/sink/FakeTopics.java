@@ -15,7 +15,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 import org.segstream.contract.ClassMap;
 import org.segstream.contract.FrameIdentity;
-import org.segstream.contract.Headers;
+import org.segstream.contract.HeaderNames;
 import org.segstream.contract.JpegCodec;
 import org.segstream.contract.MaskPng;
 import org.segstream.contract.SourceKind;
@@ -107,8 +107,8 @@ final class FakeTopics {
     ConsumerRecord<String, byte[]> mask(FrameIdentity identity, long partition, long offset, byte[] png) {
         var headers = new RecordHeaders();
         identity.writeTo(headers);
-        Headers.put(headers, Headers.FRAME_PARTITION, partition);
-        Headers.put(headers, Headers.FRAME_OFFSET, offset);
+        HeaderNames.put(headers, HeaderNames.FRAME_PARTITION, partition);
+        HeaderNames.put(headers, HeaderNames.FRAME_OFFSET, offset);
         return record(identity.stream(), headers, png);
     }
 

@@ -9,7 +9,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 import org.segstream.contract.FrameIdentity;
-import org.segstream.contract.Headers;
+import org.segstream.contract.HeaderNames;
 import org.segstream.contract.SourceKind;
 
 class FrameTimelineTest {
@@ -25,8 +25,8 @@ class FrameTimelineTest {
     @Test
     void theMasksTimesSplitTheLatencyIntoStagesThatAddUpToIt() {
         var headers = new RecordHeaders();
-        Headers.put(headers, Headers.SEGMENTER_IN_MS, 10_030);
-        Headers.put(headers, Headers.SEGMENTER_OUT_MS, 10_130);
+        HeaderNames.put(headers, HeaderNames.SEGMENTER_IN_MS, 10_030);
+        HeaderNames.put(headers, HeaderNames.SEGMENTER_OUT_MS, 10_130);
         var timeline = FrameTimeline.of(FRAME, mask(10_012, headers), 10_150, 10_171);
 
         assertArrayEquals(new long[] {12, 18, 100, 20, 21}, timeline.stageMillis(), "ingest, frames topic, segmenter, commit, sink");
@@ -37,7 +37,7 @@ class FrameTimelineTest {
     @Test
     void stagesAnOlderSegmenterDidNotStampAreUnknownNotZero() {
         var headers = new RecordHeaders();
-        Headers.put(headers, Headers.SEGMENTER_OUT_MS, "not a number");
+        HeaderNames.put(headers, HeaderNames.SEGMENTER_OUT_MS, "not a number");
         var timeline = FrameTimeline.of(FRAME, mask(10_012, headers), 10_150, 10_171);
 
         assertArrayEquals(new long[] {12, -1, -1, -1, 21}, timeline.stageMillis());

@@ -6,8 +6,8 @@ import java.nio.charset.StandardCharsets;
  * Record header names of the topic contract. Every value is a UTF-8 string (numbers in decimal),
  * so any Kafka client in any language can read them (kcat -f '%h').
  */
-public final class Headers {
-    private Headers() {
+public final class HeaderNames {
+    private HeaderNames() {
     }
 
     /** "frame" or "end". */
