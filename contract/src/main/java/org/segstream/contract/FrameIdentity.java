@@ -1,5 +1,7 @@
 package org.segstream.contract;
 
+import org.apache.kafka.common.header.Headers;
+
 /**
  * What every frame carries from ingest to sink, in record headers. It makes loss, duplicates and
  * latency measurable end to end: (stream, session, seq) identifies a frame exactly once.
@@ -58,7 +60,7 @@ public record FrameIdentity(
         return new FrameIdentity(stream, session, seq, ptsMicros, captureTimeMs, width, height, fps, newEncoding, sourceKind, ingestTimeMs, source);
     }
 
-    public void writeTo(org.apache.kafka.common.header.Headers headers) {
+    public void writeTo(Headers headers) {
         HeaderNames.put(headers, HeaderNames.KIND, RecordKind.FRAME.wire());
         HeaderNames.put(headers, HeaderNames.STREAM, stream);
         HeaderNames.put(headers, HeaderNames.SESSION, session);
@@ -83,7 +85,7 @@ public record FrameIdentity(
     }
 
     /** Reads a frame's identity; throws {@link BadRecordException} naming the first missing or bad header. */
-    public static FrameIdentity readFrom(org.apache.kafka.common.header.Headers headers) {
+    public static FrameIdentity readFrom(Headers headers) {
         double fps;
         String fpsText = HeaderNames.get(headers, HeaderNames.FPS);
         try {

@@ -1,6 +1,7 @@
 package org.segstream.contract;
 
 import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Headers;
 
 /**
  * Record header names of the topic contract. Every value is a UTF-8 string (numbers in decimal),
@@ -61,7 +62,7 @@ public final class HeaderNames {
     /** On dead letters: why the record was refused. */
     public static final String ERROR = "segstream.error";
 
-    public static String get(org.apache.kafka.common.header.Headers headers, String name) {
+    public static String get(Headers headers, String name) {
         var header = headers.lastHeader(name);
         if (header == null || header.value() == null) {
             throw new BadRecordException("missing header " + name);
@@ -69,13 +70,13 @@ public final class HeaderNames {
         return new String(header.value(), StandardCharsets.UTF_8);
     }
 
-    public static String getOrNull(org.apache.kafka.common.header.Headers headers, String name) {
+    public static String getOrNull(Headers headers, String name) {
         var header = headers.lastHeader(name);
         return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     /** The header's integer value, or {@code absent} when the header is missing or not an integer. */
-    public static long getLongOr(org.apache.kafka.common.header.Headers headers, String name, long absent) {
+    public static long getLongOr(Headers headers, String name, long absent) {
         String value = getOrNull(headers, name);
         if (value == null) {
             return absent;
@@ -87,7 +88,7 @@ public final class HeaderNames {
         }
     }
 
-    public static long getLong(org.apache.kafka.common.header.Headers headers, String name) {
+    public static long getLong(Headers headers, String name) {
         String value = get(headers, name);
         try {
             return Long.parseLong(value);
@@ -96,12 +97,12 @@ public final class HeaderNames {
         }
     }
 
-    public static void put(org.apache.kafka.common.header.Headers headers, String name, String value) {
+    public static void put(Headers headers, String name, String value) {
         headers.remove(name);
         headers.add(name, value.getBytes(StandardCharsets.UTF_8));
     }
 
-    public static void put(org.apache.kafka.common.header.Headers headers, String name, long value) {
+    public static void put(Headers headers, String name, long value) {
         put(headers, name, Long.toString(value));
     }
 }

@@ -1,5 +1,7 @@
 package org.segstream.contract;
 
+import org.apache.kafka.common.header.Headers;
+
 /**
  * The end-of-stream record: sent by ingest after the last frame of a session that ended cleanly,
  * forwarded by the segmenter after the session's last mask. {@code frameCount} is the number of
@@ -7,14 +9,14 @@ package org.segstream.contract;
  */
 public record StreamEnd(String stream, String session, long frameCount) {
 
-    public void writeTo(org.apache.kafka.common.header.Headers headers) {
+    public void writeTo(Headers headers) {
         HeaderNames.put(headers, HeaderNames.KIND, RecordKind.END.wire());
         HeaderNames.put(headers, HeaderNames.STREAM, stream);
         HeaderNames.put(headers, HeaderNames.SESSION, session);
         HeaderNames.put(headers, HeaderNames.SEQ, frameCount);
     }
 
-    public static StreamEnd readFrom(org.apache.kafka.common.header.Headers headers) {
+    public static StreamEnd readFrom(Headers headers) {
         return new StreamEnd(
                 HeaderNames.get(headers, HeaderNames.STREAM),
                 HeaderNames.get(headers, HeaderNames.SESSION),
@@ -22,7 +24,7 @@ public record StreamEnd(String stream, String session, long frameCount) {
     }
 
     /** The kind of a record on the frames or masks topic. */
-    public static RecordKind kindOf(org.apache.kafka.common.header.Headers headers) {
+    public static RecordKind kindOf(Headers headers) {
         return RecordKind.fromWire(HeaderNames.get(headers, HeaderNames.KIND));
     }
 }

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -284,7 +285,7 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
         stats.deadLetter(in.key(), kind);
     }
 
-    private static RecordHeaders copy(org.apache.kafka.common.header.Headers headers) {
+    private static RecordHeaders copy(Headers headers) {
         return new RecordHeaders(headers.toArray());
     }
 

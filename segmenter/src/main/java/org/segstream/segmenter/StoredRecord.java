@@ -7,13 +7,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * A frames-topic record as kept in the pending-frames store until its mask has been forwarded:
  * everything needed to process it again after a crash (source position, timestamp, key, headers, value).
  */
-record StoredRecord(int partition, long offset, long timestamp, String key, org.apache.kafka.common.header.Headers headers, byte[] value) {
+record StoredRecord(int partition, long offset, long timestamp, String key, Headers headers, byte[] value) {
 
     private static final int FORMAT = 1;
 
