@@ -60,51 +60,51 @@ public record FrameIdentity(
         return new FrameIdentity(stream, session, seq, ptsMicros, captureTimeMs, width, height, fps, newEncoding, sourceKind, ingestTimeMs, source);
     }
 
+    /** Writes the identity headers ({@code segstream.kind=frame} among them), replacing earlier ones of the same names. */
     public void writeTo(Headers headers) {
-        HeaderNames.put(headers, HeaderNames.KIND, RecordKind.FRAME.wire());
-        HeaderNames.put(headers, HeaderNames.STREAM, stream);
-        HeaderNames.put(headers, HeaderNames.SESSION, session);
-        HeaderNames.put(headers, HeaderNames.SEQ, seq);
-        HeaderNames.put(headers, HeaderNames.PTS_US, ptsMicros);
-        HeaderNames.put(headers, HeaderNames.CAPTURE_MS, captureTimeMs);
-        HeaderNames.put(headers, HeaderNames.WIDTH, width);
-        HeaderNames.put(headers, HeaderNames.HEIGHT, height);
-        HeaderNames.put(headers, HeaderNames.FPS, Double.toString(fps));
-        HeaderNames.put(headers, HeaderNames.ENCODING, encoding);
-        HeaderNames.put(headers, HeaderNames.SOURCE_KIND, sourceKind.wire());
+        HeaderValues.put(headers, HeaderNames.KIND, RecordKind.FRAME.wire());
+        HeaderValues.put(headers, HeaderNames.STREAM, stream);
+        HeaderValues.put(headers, HeaderNames.SESSION, session);
+        HeaderValues.put(headers, HeaderNames.SEQ, seq);
+        HeaderValues.put(headers, HeaderNames.PTS_US, ptsMicros);
+        HeaderValues.put(headers, HeaderNames.CAPTURE_MS, captureTimeMs);
+        HeaderValues.put(headers, HeaderNames.WIDTH, width);
+        HeaderValues.put(headers, HeaderNames.HEIGHT, height);
+        HeaderValues.put(headers, HeaderNames.FPS, Double.toString(fps));
+        HeaderValues.put(headers, HeaderNames.ENCODING, encoding);
+        HeaderValues.put(headers, HeaderNames.SOURCE_KIND, sourceKind.wire());
         if (ingestTimeMs >= 0) {
-            HeaderNames.put(headers, HeaderNames.INGEST_MS, ingestTimeMs);
+            HeaderValues.put(headers, HeaderNames.INGEST_MS, ingestTimeMs);
         } else {
             headers.remove(HeaderNames.INGEST_MS);
         }
         if (source != null) {
-            HeaderNames.put(headers, HeaderNames.SOURCE, source);
+            HeaderValues.put(headers, HeaderNames.SOURCE, source);
         } else {
             headers.remove(HeaderNames.SOURCE);
         }
     }
 
-    /** Reads a frame's identity; throws {@link BadRecordException} naming the first missing or bad header. */
+    /** Reads a frame's identity (whatever its kind header says); throws {@link BadRecordException} naming the first missing or bad header. */
     public static FrameIdentity readFrom(Headers headers) {
-        double fps;
-        String fpsText = HeaderNames.get(headers, HeaderNames.FPS);
-        try {
-            fps = Double.parseDouble(fpsText);
-        } catch (NumberFormatException e) {
-            throw new BadRecordException("header " + HeaderNames.FPS + " is '" + Untrusted.echo(fpsText) + "', expected a number");
-        }
         return new FrameIdentity(
-                HeaderNames.get(headers, HeaderNames.STREAM),
-                HeaderNames.get(headers, HeaderNames.SESSION),
-                HeaderNames.getLong(headers, HeaderNames.SEQ),
-                HeaderNames.getLong(headers, HeaderNames.PTS_US),
-                HeaderNames.getLong(headers, HeaderNames.CAPTURE_MS),
-                (int) Math.min(Integer.MAX_VALUE, HeaderNames.getLong(headers, HeaderNames.WIDTH)),
-                (int) Math.min(Integer.MAX_VALUE, HeaderNames.getLong(headers, HeaderNames.HEIGHT)),
-                fps,
-                HeaderNames.get(headers, HeaderNames.ENCODING),
-                SourceKind.fromWire(HeaderNames.get(headers, HeaderNames.SOURCE_KIND)),
-                headers.lastHeader(HeaderNames.INGEST_MS) == null ? -1 : HeaderNames.getLong(headers, HeaderNames.INGEST_MS),
-                HeaderNames.getOrNull(headers, HeaderNames.SOURCE));
+                HeaderValues.text(headers, HeaderNames.STREAM),
+                HeaderValues.text(headers, HeaderNames.SESSION),
+                HeaderValues.integer(headers, HeaderNames.SEQ),
+                HeaderValues.integer(headers, HeaderNames.PTS_US),
+                HeaderValues.integer(headers, HeaderNames.CAPTURE_MS),
+                dimension(headers, HeaderNames.WIDTH),
+                dimension(headers, HeaderNames.HEIGHT),
+                HeaderValues.decimal(headers, HeaderNames.FPS),
+                HeaderValues.text(headers, HeaderNames.ENCODING),
+                SourceKind.fromWire(HeaderValues.text(headers, HeaderNames.SOURCE_KIND)),
+                HeaderValues.optionalInteger(headers, HeaderNames.INGEST_MS, -1),
+                HeaderValues.optionalText(headers, HeaderNames.SOURCE));
+    }
+
+    /** A width or height, clamped into int range so that the constructor's range check names the value read. */
+    private static int dimension(Headers headers, String name) {
+        long value = HeaderValues.integer(headers, name);
+        return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, value));
     }
 }

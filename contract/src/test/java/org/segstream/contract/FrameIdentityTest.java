@@ -38,12 +38,12 @@ class FrameIdentityTest {
     void badNumberAndHugeSizeAreRefused() {
         var headers = new RecordHeaders();
         frame.writeTo(headers);
-        HeaderNames.put(headers, HeaderNames.SEQ, "seven");
+        HeaderValues.put(headers, HeaderNames.SEQ, "seven");
         assertTrue(assertThrows(BadRecordException.class, () -> FrameIdentity.readFrom(headers))
                 .getMessage().contains(HeaderNames.SEQ));
 
         frame.writeTo(headers);
-        HeaderNames.put(headers, HeaderNames.WIDTH, 100_000);
+        HeaderValues.put(headers, HeaderNames.WIDTH, 100_000);
         assertTrue(assertThrows(BadRecordException.class, () -> FrameIdentity.readFrom(headers))
                 .getMessage().contains("100000x359"));
     }

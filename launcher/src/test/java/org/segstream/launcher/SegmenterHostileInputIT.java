@@ -34,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.segstream.broker.EmbeddedKafkaBroker;
 import org.segstream.contract.FrameIdentity;
 import org.segstream.contract.HeaderNames;
+import org.segstream.contract.HeaderValues;
 import org.segstream.contract.JpegCodec;
 import org.segstream.contract.SourceKind;
 import org.segstream.contract.Topics;
@@ -145,7 +146,7 @@ class SegmenterHostileInputIT {
         List<Hostile> out = new ArrayList<>();
 
         RecordHeaders longSeq = identity("cam-x", 0, W, H);
-        HeaderNames.put(longSeq, HeaderNames.SEQ, "9".repeat(4_800_000));
+        HeaderValues.put(longSeq, HeaderNames.SEQ, "9".repeat(4_800_000));
         out.add(new Hostile("4.8 MB seq header", "cam-x", longSeq, frame, false));
 
         out.add(new Hostile("truncated JPEG declaring 3840x2160", "cam-x", identity("cam-x", 1, 3840, 2160),

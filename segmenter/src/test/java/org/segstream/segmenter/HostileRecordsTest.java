@@ -38,10 +38,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.segstream.contract.BgrImage;
+import org.segstream.contract.DeadLetter;
 import org.segstream.contract.FrameIdentity;
+import org.segstream.contract.FramePosition;
 import org.segstream.contract.HeaderNames;
+import org.segstream.contract.HeaderValues;
 import org.segstream.contract.JpegCodec;
+import org.segstream.contract.Mask;
 import org.segstream.contract.SourceKind;
+import org.segstream.contract.TopicValue;
 import org.segstream.contract.Topics;
 import org.segstream.segmenter.model.Device;
 import org.segstream.segmenter.model.ModelDescriptor;
@@ -98,7 +103,7 @@ class HostileRecordsTest {
     void aMegabytesLongHeaderEndsAsASmallDeadLetterAndNeverReachesTheLog() {
         start(InputLimits.defaults(), 1);
         var poison = frame("cam", 0, 40, 24);
-        HeaderNames.put(poison.headers(), HeaderNames.SEQ, "9".repeat(4_800_000));
+        HeaderValues.put(poison.headers(), HeaderNames.SEQ, "9".repeat(4_800_000));
 
         String log = stderrOf(() -> frames.pipeInput(poison));
 
@@ -294,7 +299,7 @@ class HostileRecordsTest {
         var batcher = new FrameBatcher(model, 1, 0, 3000, InputSizing.NATIVE, limits, stats);
         var processor = new SegmentProcessor(() -> batcher, stats, "fcn8s-slim:0.2.0", new FrameAdmission(limits, streams),
                 streams, Duration.ofMillis(5));
-        var context = new org.apache.kafka.streams.processor.api.MockProcessorContext<String, byte[]>();
+        var context = new org.apache.kafka.streams.processor.api.MockProcessorContext<String, TopicValue>();
         context.setCurrentSystemTimeMs(System.currentTimeMillis());
         var store = org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
                         org.apache.kafka.streams.state.Stores.inMemoryKeyValueStore(SegmentProcessor.STORE),
@@ -314,11 +319,10 @@ class HostileRecordsTest {
         var forwarded = context.forwarded();
         assertEquals(List.of(SegmentProcessor.TO_DEAD_LETTERS, SegmentProcessor.TO_MASKS, SegmentProcessor.TO_STATS),
                 forwarded.stream().map(f -> f.childName().orElseThrow()).toList());
-        var dead = forwarded.get(0).record();
-        assertEquals("frame of 64x36 is over the limit of 960 pixels",
-                new String(dead.headers().lastHeader(HeaderNames.ERROR).value(), StandardCharsets.UTF_8));
-        assertEquals("5", new String(dead.headers().lastHeader(HeaderNames.FRAME_OFFSET).value(), StandardCharsets.UTF_8));
-        assertEquals("7", new String(forwarded.get(1).record().headers().lastHeader(HeaderNames.FRAME_OFFSET).value(), StandardCharsets.UTF_8));
+        var dead = (DeadLetter) forwarded.get(0).record().value();
+        assertEquals("frame of 64x36 is over the limit of 960 pixels", dead.error());
+        assertEquals(new FramePosition(0, 5), dead.framePosition());
+        assertEquals(new FramePosition(0, 7), ((Mask) forwarded.get(1).record().value()).framePosition());
         try (var left = store.all()) {
             assertFalse(left.hasNext(), "all three entries are gone: nothing to replay at the next restart");
         }
@@ -330,7 +334,7 @@ class HostileRecordsTest {
         assertEquals(1, dead.size());
         TestRecord<String, byte[]> record = dead.get(0);
         assertFalse(header(record, HeaderNames.ERROR).contains("\n"), "one line");
-        assertTrue(header(record, HeaderNames.ERROR).length() <= DeadLetter.MAX_REASON_CHARS + 40);
+        assertTrue(header(record, HeaderNames.ERROR).length() <= DeadLetters.MAX_REASON_CHARS + 40);
         return record;
     }
 

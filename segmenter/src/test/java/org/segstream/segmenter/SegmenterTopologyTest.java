@@ -28,6 +28,7 @@ import org.segstream.contract.BgrImage;
 import org.segstream.contract.ClassMap;
 import org.segstream.contract.FrameIdentity;
 import org.segstream.contract.HeaderNames;
+import org.segstream.contract.HeaderValues;
 import org.segstream.contract.JpegCodec;
 import org.segstream.contract.MaskPng;
 import org.segstream.contract.SourceKind;
@@ -187,7 +188,7 @@ class SegmenterTopologyTest {
         var garbage = frame("cam", 0, 40, 24);
         frames.pipeInput(new TestRecord<>(garbage.key(), new byte[] {(byte) 0xff, (byte) 0xd8, 1, 2}, garbage.headers()));
         var wrongSize = frame("cam", 1, 40, 24);
-        HeaderNames.put(wrongSize.headers(), HeaderNames.WIDTH, 41);
+        HeaderValues.put(wrongSize.headers(), HeaderNames.WIDTH, 41);
         frames.pipeInput(wrongSize);
         frames.pipeInput(frame("cam", 2, 40, 24));
         driver.advanceWallClockTime(Duration.ofMillis(50));

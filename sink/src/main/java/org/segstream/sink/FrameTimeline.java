@@ -4,6 +4,7 @@ import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.segstream.contract.FrameIdentity;
 import org.segstream.contract.HeaderNames;
+import org.segstream.contract.HeaderValues;
 
 /**
  * When one frame passed each hand-over of the pipeline, epoch milliseconds, read from its mask record
@@ -25,8 +26,8 @@ public record FrameTimeline(long originMs, long frameSentMs, long segmenterInMs,
 
     static FrameTimeline of(FrameIdentity frame, ConsumerRecord<String, byte[]> mask, long sinkReceivedMs, long writtenMs) {
         return new FrameTimeline(frame.latencyOriginMs(), mask.timestamp(),
-                HeaderNames.getLongOr(mask.headers(), HeaderNames.SEGMENTER_IN_MS, -1),
-                HeaderNames.getLongOr(mask.headers(), HeaderNames.SEGMENTER_OUT_MS, -1), sinkReceivedMs, writtenMs);
+                HeaderValues.integerOr(mask.headers(), HeaderNames.SEGMENTER_IN_MS, -1),
+                HeaderValues.integerOr(mask.headers(), HeaderNames.SEGMENTER_OUT_MS, -1), sinkReceivedMs, writtenMs);
     }
 
     public long endToEndMillis() {

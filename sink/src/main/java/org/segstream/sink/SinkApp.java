@@ -27,6 +27,7 @@ import org.segstream.contract.BgrImage;
 import org.segstream.contract.ClassMap;
 import org.segstream.contract.FrameIdentity;
 import org.segstream.contract.HeaderNames;
+import org.segstream.contract.HeaderValues;
 import org.segstream.contract.JpegCodec;
 import org.segstream.contract.KafkaClientLag;
 import org.segstream.contract.MaskPng;
@@ -211,10 +212,10 @@ public final class SinkApp implements AutoCloseable {
     }
 
     private void skipped(ConsumerRecord<String, byte[]> record, SkipReason reason, String why) {
-        String stream = HeaderNames.getOrNull(record.headers(), HeaderNames.STREAM);
+        String stream = HeaderValues.optionalText(record.headers(), HeaderNames.STREAM);
         boolean tracked = stream != null && streams.contains(stream);
         metrics.skipped(tracked ? stream : null, reason);
-        if (tracked && RecordKind.FRAME.wire().equals(HeaderNames.getOrNull(record.headers(), HeaderNames.KIND))) {
+        if (tracked && RecordKind.FRAME.wire().equals(HeaderValues.optionalText(record.headers(), HeaderNames.KIND))) {
             streams.seen(stream).rate.dropped(1, nanoClock.getAsLong());
             listener.framesMissing(stream, 1, reason.label());
         }
@@ -260,15 +261,15 @@ public final class SinkApp implements AutoCloseable {
             log.info("stream '{}': {} frame(s) missing before seq {} (shed or dead-lettered upstream)", Untrusted.echo(identity.stream()),
                     gap, identity.seq());
         }
-        if (RecordKind.SHED.wire().equals(HeaderNames.getOrNull(maskRecord.headers(), HeaderNames.KIND))) {
+        if (RecordKind.SHED.wire().equals(HeaderValues.optionalText(maskRecord.headers(), HeaderNames.KIND))) {
             // The segmenter shed this live frame: no overlay, but it is accounted for (and no gap for the next frame).
             tracked.rate.dropped(1, nanoClock.getAsLong());
             listener.framesMissing(identity.stream(), 1, "shed");
             return;
         }
         int framePartition = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE,
-                HeaderNames.getLong(maskRecord.headers(), HeaderNames.FRAME_PARTITION)));
-        long frameOffset = HeaderNames.getLong(maskRecord.headers(), HeaderNames.FRAME_OFFSET);
+                HeaderValues.integer(maskRecord.headers(), HeaderNames.FRAME_PARTITION)));
+        long frameOffset = HeaderValues.integer(maskRecord.headers(), HeaderNames.FRAME_OFFSET);
         ConsumerRecord<String, byte[]> frameRecord = frames.fetch(framePartition, frameOffset, FRAME_FETCH_TIMEOUT);
         if (frameRecord == null) {
             throw new SkipException(SkipReason.FRAME_GONE, "frame seq " + identity.seq() + " (" + framePartition + "@" + frameOffset

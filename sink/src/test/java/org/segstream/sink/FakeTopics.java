@@ -16,6 +16,7 @@ import org.apache.kafka.common.record.TimestampType;
 import org.segstream.contract.ClassMap;
 import org.segstream.contract.FrameIdentity;
 import org.segstream.contract.HeaderNames;
+import org.segstream.contract.HeaderValues;
 import org.segstream.contract.JpegCodec;
 import org.segstream.contract.MaskPng;
 import org.segstream.contract.SourceKind;
@@ -107,8 +108,8 @@ final class FakeTopics {
     ConsumerRecord<String, byte[]> mask(FrameIdentity identity, long partition, long offset, byte[] png) {
         var headers = new RecordHeaders();
         identity.writeTo(headers);
-        HeaderNames.put(headers, HeaderNames.FRAME_PARTITION, partition);
-        HeaderNames.put(headers, HeaderNames.FRAME_OFFSET, offset);
+        HeaderValues.put(headers, HeaderNames.FRAME_PARTITION, partition);
+        HeaderValues.put(headers, HeaderNames.FRAME_OFFSET, offset);
         return record(identity.stream(), headers, png);
     }
 

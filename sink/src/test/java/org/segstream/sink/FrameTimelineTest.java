@@ -10,6 +10,7 @@ import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 import org.segstream.contract.FrameIdentity;
 import org.segstream.contract.HeaderNames;
+import org.segstream.contract.HeaderValues;
 import org.segstream.contract.SourceKind;
 
 class FrameTimelineTest {
@@ -25,8 +26,8 @@ class FrameTimelineTest {
     @Test
     void theMasksTimesSplitTheLatencyIntoStagesThatAddUpToIt() {
         var headers = new RecordHeaders();
-        HeaderNames.put(headers, HeaderNames.SEGMENTER_IN_MS, 10_030);
-        HeaderNames.put(headers, HeaderNames.SEGMENTER_OUT_MS, 10_130);
+        HeaderValues.put(headers, HeaderNames.SEGMENTER_IN_MS, 10_030);
+        HeaderValues.put(headers, HeaderNames.SEGMENTER_OUT_MS, 10_130);
         var timeline = FrameTimeline.of(FRAME, mask(10_012, headers), 10_150, 10_171);
 
         assertArrayEquals(new long[] {12, 18, 100, 20, 21}, timeline.stageMillis(), "ingest, frames topic, segmenter, commit, sink");
@@ -37,7 +38,7 @@ class FrameTimelineTest {
     @Test
     void stagesAnOlderSegmenterDidNotStampAreUnknownNotZero() {
         var headers = new RecordHeaders();
-        HeaderNames.put(headers, HeaderNames.SEGMENTER_OUT_MS, "not a number");
+        HeaderValues.put(headers, HeaderNames.SEGMENTER_OUT_MS, "not a number");
         var timeline = FrameTimeline.of(FRAME, mask(10_012, headers), 10_150, 10_171);
 
         assertArrayEquals(new long[] {12, -1, -1, -1, 21}, timeline.stageMillis());

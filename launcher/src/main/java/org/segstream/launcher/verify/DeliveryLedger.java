@@ -15,6 +15,7 @@ import org.apache.kafka.common.record.TimestampType;
 import org.segstream.contract.BadRecordException;
 import org.segstream.contract.FrameIdentity;
 import org.segstream.contract.HeaderNames;
+import org.segstream.contract.HeaderValues;
 import org.segstream.contract.RecordKind;
 import org.segstream.contract.SourceKind;
 import org.segstream.contract.StreamEnd;
@@ -84,16 +85,16 @@ final class DeliveryLedger {
             return;
         }
         if (kind == RecordKind.SHED) {
-            shedMarked.add(new Position((int) HeaderNames.getLong(record.headers(), HeaderNames.FRAME_PARTITION),
-                    HeaderNames.getLong(record.headers(), HeaderNames.FRAME_OFFSET)));
-            String reason = HeaderNames.getOrNull(record.headers(), HeaderNames.SHED_REASON);
+            shedMarked.add(new Position((int) HeaderValues.integer(record.headers(), HeaderNames.FRAME_PARTITION),
+                    HeaderValues.integer(record.headers(), HeaderNames.FRAME_OFFSET)));
+            String reason = HeaderValues.optionalText(record.headers(), HeaderNames.SHED_REASON);
             shedReasonsByStream.computeIfAbsent(record.key() == null ? "" : record.key(), k -> new ArrayList<>())
                     .add(reason == null ? "(no reason)" : reasonOf(reason));
             return;
         }
         FrameIdentity identity = FrameIdentity.readFrom(record.headers());
-        masked.add(new Position((int) HeaderNames.getLong(record.headers(), HeaderNames.FRAME_PARTITION),
-                HeaderNames.getLong(record.headers(), HeaderNames.FRAME_OFFSET)));
+        masked.add(new Position((int) HeaderValues.integer(record.headers(), HeaderNames.FRAME_PARTITION),
+                HeaderValues.integer(record.headers(), HeaderNames.FRAME_OFFSET)));
         var id = new FrameId(identity.stream(), identity.session(), identity.seq());
         int copies = maskCopies.merge(id, 1, Integer::sum);
         String session = identity.stream() + "\u0000" + identity.session();
@@ -108,15 +109,15 @@ final class DeliveryLedger {
         boolean appendTime = record.timestampType() == TimestampType.LOG_APPEND_TIME;
         appendTimeClock &= appendTime;
         long at = appendTime ? record.timestamp() : observedMs;
-        String ingestMs = HeaderNames.getOrNull(record.headers(), INGEST_MS);
+        String ingestMs = HeaderValues.optionalText(record.headers(), INGEST_MS);
         long origin = ingestMs != null ? Long.parseLong(ingestMs.trim()) : identity.captureTimeMs();
         masks.add(new Mask(identity.stream(), at, at - origin, identity.width() + "x" + identity.height()));
     }
 
     void deadLetter(ConsumerRecord<String, byte[]> record) {
-        String error = HeaderNames.getOrNull(record.headers(), HeaderNames.ERROR);
-        String partition = HeaderNames.getOrNull(record.headers(), HeaderNames.FRAME_PARTITION);
-        String offset = HeaderNames.getOrNull(record.headers(), HeaderNames.FRAME_OFFSET);
+        String error = HeaderValues.optionalText(record.headers(), HeaderNames.ERROR);
+        String partition = HeaderValues.optionalText(record.headers(), HeaderNames.FRAME_PARTITION);
+        String offset = HeaderValues.optionalText(record.headers(), HeaderNames.FRAME_OFFSET);
         if (partition != null && offset != null) {
             deadLettered.add(new Position(Integer.parseInt(partition), Long.parseLong(offset)));
         }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.segstream.contract.ClassMap;
 import org.segstream.contract.FrameIdentity;
 import org.segstream.contract.HeaderNames;
+import org.segstream.contract.HeaderValues;
 import org.segstream.contract.MaskPng;
 import org.segstream.contract.SourceKind;
 import org.segstream.contract.StreamEnd;
@@ -115,8 +116,8 @@ class DeliveryLedgerTest {
     private static RecordHeaders maskHeaders(String stream, long seq, long frameOffset) {
         var headers = new RecordHeaders();
         new FrameIdentity(stream, "s1", seq, seq * 100_000, T0 + seq, 16, 8, 10, "png", SourceKind.FILE).writeTo(headers);
-        HeaderNames.put(headers, HeaderNames.FRAME_PARTITION, 0);
-        HeaderNames.put(headers, HeaderNames.FRAME_OFFSET, frameOffset);
+        HeaderValues.put(headers, HeaderNames.FRAME_PARTITION, 0);
+        HeaderValues.put(headers, HeaderNames.FRAME_OFFSET, frameOffset);
         return headers;
     }
 
@@ -127,8 +128,8 @@ class DeliveryLedgerTest {
 
     private static ConsumerRecord<String, byte[]> shed(String stream, long seq, long frameOffset, String reason) {
         RecordHeaders headers = maskHeaders(stream, seq, frameOffset);
-        HeaderNames.put(headers, HeaderNames.KIND, "shed");
-        HeaderNames.put(headers, HeaderNames.SHED_REASON, reason);
+        HeaderValues.put(headers, HeaderNames.KIND, "shed");
+        HeaderValues.put(headers, HeaderNames.SHED_REASON, reason);
         return new ConsumerRecord<>("masks", 0, 50 + seq, T0, TimestampType.LOG_APPEND_TIME, 0, 0, stream, new byte[0], headers,
                 Optional.empty());
     }
@@ -141,9 +142,9 @@ class DeliveryLedgerTest {
 
     private static ConsumerRecord<String, byte[]> deadLetter(long frameOffset, String error) {
         var headers = new RecordHeaders();
-        HeaderNames.put(headers, HeaderNames.ERROR, error);
-        HeaderNames.put(headers, HeaderNames.FRAME_PARTITION, 0);
-        HeaderNames.put(headers, HeaderNames.FRAME_OFFSET, frameOffset);
+        HeaderValues.put(headers, HeaderNames.ERROR, error);
+        HeaderValues.put(headers, HeaderNames.FRAME_PARTITION, 0);
+        HeaderValues.put(headers, HeaderNames.FRAME_OFFSET, frameOffset);
         return new ConsumerRecord<>("dead", 0, frameOffset, T0, TimestampType.CREATE_TIME, 0, 0, "cam", new byte[0], headers, Optional.empty());
     }
 }

@@ -8,14 +8,15 @@ import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 import org.segstream.contract.HeaderNames;
+import org.segstream.contract.Topics;
 
-class DeadLetterTest {
+class DeadLettersTest {
 
     @Test
     void headerValuesAreCutOnACharacterBoundary() {
         byte[] value = ("ab" + "é".repeat(10)).getBytes(StandardCharsets.UTF_8); // é is two bytes
-        assertArrayEquals("abéé".getBytes(StandardCharsets.UTF_8), DeadLetter.cutUtf8(value, 7));
-        assertArrayEquals("abééé".getBytes(StandardCharsets.UTF_8), DeadLetter.cutUtf8(value, 8));
+        assertArrayEquals("abéé".getBytes(StandardCharsets.UTF_8), DeadLetters.cutUtf8(value, 7));
+        assertArrayEquals("abééé".getBytes(StandardCharsets.UTF_8), DeadLetters.cutUtf8(value, 8));
     }
 
     @Test
@@ -23,13 +24,15 @@ class DeadLetterTest {
         var headers = new RecordHeaders();
         headers.add(HeaderNames.ERROR, "an error the record brought along".getBytes(StandardCharsets.UTF_8));
         var in = new StoredRecord(3, 42, 1L, "k".repeat(100_000), headers, new byte[] {1});
-        var letter = DeadLetter.of(in, "reason with a\nnewline " + "x".repeat(5_000));
+        var letter = DeadLetters.of(in, "reason with a\nnewline " + "x".repeat(5_000));
+        var wire = letter.headers();
+        Topics.DEAD_LETTERS.valueSerde().serializer().serialize(Topics.DEAD_LETTERS.name(), wire, letter.value());
 
         assertTrue(letter.key().length() < 300, letter.key().length() + " characters");
-        String error = new String(letter.headers().lastHeader(HeaderNames.ERROR).value(), StandardCharsets.UTF_8);
+        String error = new String(wire.lastHeader(HeaderNames.ERROR).value(), StandardCharsets.UTF_8);
         assertTrue(error.startsWith("reason with a\\nnewline xxx"), error);
-        assertTrue(error.length() < DeadLetter.MAX_REASON_CHARS + 40, error.length() + " characters");
-        assertEquals(1, letter.headers().toArray().length - 2, "the record's own segstream.error is replaced, not kept");
-        assertEquals("3", new String(letter.headers().lastHeader(HeaderNames.FRAME_PARTITION).value(), StandardCharsets.UTF_8));
+        assertTrue(error.length() < DeadLetters.MAX_REASON_CHARS + 40, error.length() + " characters");
+        assertEquals(1, wire.toArray().length - 2, "the record's own segstream.error is replaced, not kept");
+        assertEquals("3", new String(wire.lastHeader(HeaderNames.FRAME_PARTITION).value(), StandardCharsets.UTF_8));
     }
 }
