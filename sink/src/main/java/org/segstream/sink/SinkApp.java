@@ -20,19 +20,23 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.segstream.contract.BadRecordException;
 import org.segstream.contract.BgrImage;
 import org.segstream.contract.ClassMap;
+import org.segstream.contract.Frame;
 import org.segstream.contract.FrameIdentity;
-import org.segstream.contract.HeaderNames;
-import org.segstream.contract.HeaderValues;
+import org.segstream.contract.FramePosition;
+import org.segstream.contract.FramesTopicRecord;
 import org.segstream.contract.JpegCodec;
 import org.segstream.contract.KafkaClientLag;
+import org.segstream.contract.Mask;
 import org.segstream.contract.MaskPng;
+import org.segstream.contract.MasksTopicRecord;
 import org.segstream.contract.RecordKind;
+import org.segstream.contract.ShedMarker;
 import org.segstream.contract.StreamEnd;
+import org.segstream.contract.Topics;
+import org.segstream.contract.Unreadable;
 import org.segstream.contract.Untrusted;
 import org.segstream.video.VideoEncoder;
 import org.slf4j.Logger;
@@ -66,8 +70,8 @@ public final class SinkApp implements AutoCloseable {
 
     private final SinkConfig config;
     private final SinkListener listener;
-    private final Consumer<String, byte[]> masks;
-    private final FrameFetcher frames;
+    private final Consumer<String, MasksTopicRecord> masks;
+    private final FrameFetcher<FramesTopicRecord> frames;
     private final OverlayRenderer renderer;
     private final OverlayAnnotator annotator;
     private final VideoEncoder.Settings videoSettings;
@@ -88,8 +92,8 @@ public final class SinkApp implements AutoCloseable {
     private volatile boolean running = true;
     private volatile Throwable failure;
 
-    private SinkApp(SinkConfig config, SinkListener listener, PrometheusRegistry registry, Consumer<String, byte[]> masks,
-                    FrameFetcher frames, LongSupplier nanoClock) {
+    private SinkApp(SinkConfig config, SinkListener listener, PrometheusRegistry registry, Consumer<String, MasksTopicRecord> masks,
+                    FrameFetcher<FramesTopicRecord> frames, LongSupplier nanoClock) {
         this.config = config;
         this.listener = listener;
         this.masks = masks;
@@ -118,13 +122,14 @@ public final class SinkApp implements AutoCloseable {
     /** As {@link #start(SinkConfig, SinkListener)}, with the metrics registered in {@code registry} (the process's). */
     public static SinkApp start(SinkConfig config, SinkListener listener, PrometheusRegistry registry) {
         return start(config, listener, registry,
-                new KafkaConsumer<>(consumerProperties(config), new StringDeserializer(), new ByteArrayDeserializer()),
-                new FrameFetcher(config), System::nanoTime);
+                new KafkaConsumer<>(consumerProperties(config), Topics.MASKS.keySerde().deserializer(),
+                        Topics.MASKS.valueSerde().deserializer()),
+                FrameFetcher.of(config), System::nanoTime);
     }
 
     /** As {@link #start(SinkConfig, SinkListener, PrometheusRegistry)}, reading through the given consumers, on {@code nanoClock} (tests). */
-    static SinkApp start(SinkConfig config, SinkListener listener, PrometheusRegistry registry, Consumer<String, byte[]> masks,
-                         FrameFetcher frames, LongSupplier nanoClock) {
+    static SinkApp start(SinkConfig config, SinkListener listener, PrometheusRegistry registry, Consumer<String, MasksTopicRecord> masks,
+                         FrameFetcher<FramesTopicRecord> frames, LongSupplier nanoClock) {
         var app = new SinkApp(config, listener, registry, masks, frames, nanoClock);
         app.masks.subscribe(List.of(config.topics().masks()), app.new Handover());
         app.loop.start();
@@ -151,7 +156,7 @@ public final class SinkApp implements AutoCloseable {
             while (running) {
                 var batch = masks.poll(Duration.ofMillis(200));
                 long receivedMs = System.currentTimeMillis();
-                for (ConsumerRecord<String, byte[]> record : batch) {
+                for (ConsumerRecord<String, MasksTopicRecord> record : batch) {
                     handle(record, receivedMs);
                     handledUpTo.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
                 }
@@ -182,10 +187,13 @@ public final class SinkApp implements AutoCloseable {
     }
 
     /** Handles one record; whatever goes wrong with it ends as a counted skip, unless the sink's environment failed. */
-    private void handle(ConsumerRecord<String, byte[]> record, long receivedMs) {
+    private void handle(ConsumerRecord<String, MasksTopicRecord> record, long receivedMs) {
         try {
-            if (StreamEnd.kindOf(record.headers()) == RecordKind.END) {
-                endOfStream(StreamEnd.readFrom(record.headers()));
+            MasksTopicRecord value = record.value();
+            if (value instanceof Unreadable unreadable) {
+                throw new BadRecordException(unreadable.reason());
+            } else if (value instanceof StreamEnd end) {
+                endOfStream(end);
             } else {
                 frame(record, receivedMs);
             }
@@ -211,11 +219,11 @@ public final class SinkApp implements AutoCloseable {
         }
     }
 
-    private void skipped(ConsumerRecord<String, byte[]> record, SkipReason reason, String why) {
-        String stream = HeaderValues.optionalText(record.headers(), HeaderNames.STREAM);
+    private void skipped(ConsumerRecord<String, MasksTopicRecord> record, SkipReason reason, String why) {
+        String stream = streamOf(record.value());
         boolean tracked = stream != null && streams.contains(stream);
         metrics.skipped(tracked ? stream : null, reason);
-        if (tracked && RecordKind.FRAME.wire().equals(HeaderValues.optionalText(record.headers(), HeaderNames.KIND))) {
+        if (tracked && isMask(record.value())) {
             streams.seen(stream).rate.dropped(1, nanoClock.getAsLong());
             listener.framesMissing(stream, 1, reason.label());
         }
@@ -223,8 +231,27 @@ public final class SinkApp implements AutoCloseable {
                 + Untrusted.echo(stream == null ? record.key() : stream) + "' (" + reason.label() + "): " + Untrusted.echo(why));
     }
 
-    private void frame(ConsumerRecord<String, byte[]> maskRecord, long receivedMs) throws IOException {
-        FrameIdentity identity = FrameIdentity.readFrom(maskRecord.headers());
+    /** The record's stream as far as it could be read (null if not at all): untrusted, for labels and messages only. */
+    private static String streamOf(MasksTopicRecord value) {
+        if (value instanceof Mask mask) {
+            return mask.frame().stream();
+        }
+        if (value instanceof ShedMarker shed) {
+            return shed.frame().stream();
+        }
+        if (value instanceof StreamEnd end) {
+            return end.stream();
+        }
+        return value instanceof Unreadable unreadable ? unreadable.stream() : null;
+    }
+
+    /** A mask, or what claims to be one: a skipped one is a frame missing from its stream. */
+    private static boolean isMask(MasksTopicRecord value) {
+        return value instanceof Mask || value instanceof Unreadable unreadable && unreadable.kind() == RecordKind.FRAME;
+    }
+
+    private void frame(ConsumerRecord<String, MasksTopicRecord> maskRecord, long receivedMs) throws IOException {
+        FrameIdentity identity = maskRecord.value() instanceof ShedMarker shed ? shed.frame() : ((Mask) maskRecord.value()).frame();
         var partition = new TopicPartition(maskRecord.topic(), maskRecord.partition());
         TrackedStreams.Tracked tracked = track(identity.stream());
         StreamOutput output = tracked.output;
@@ -261,41 +288,48 @@ public final class SinkApp implements AutoCloseable {
             log.info("stream '{}': {} frame(s) missing before seq {} (shed or dead-lettered upstream)", Untrusted.echo(identity.stream()),
                     gap, identity.seq());
         }
-        if (RecordKind.SHED.wire().equals(HeaderValues.optionalText(maskRecord.headers(), HeaderNames.KIND))) {
+        if (!(maskRecord.value() instanceof Mask mask)) {
             // The segmenter shed this live frame: no overlay, but it is accounted for (and no gap for the next frame).
             tracked.rate.dropped(1, nanoClock.getAsLong());
             listener.framesMissing(identity.stream(), 1, "shed");
             return;
         }
-        int framePartition = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE,
-                HeaderValues.integer(maskRecord.headers(), HeaderNames.FRAME_PARTITION)));
-        long frameOffset = HeaderValues.integer(maskRecord.headers(), HeaderNames.FRAME_OFFSET);
-        ConsumerRecord<String, byte[]> frameRecord = frames.fetch(framePartition, frameOffset, FRAME_FETCH_TIMEOUT);
+        FramePosition at = mask.framePosition();
+        ConsumerRecord<String, FramesTopicRecord> frameRecord = frames.fetch(at.partition(), at.offset(), FRAME_FETCH_TIMEOUT);
         if (frameRecord == null) {
-            throw new SkipException(SkipReason.FRAME_GONE, "frame seq " + identity.seq() + " (" + framePartition + "@" + frameOffset
+            throw new SkipException(SkipReason.FRAME_GONE, "frame seq " + identity.seq() + " (" + at.partition() + "@" + at.offset()
                     + ") is gone from the frames topic; its overlay is skipped");
         }
-        BgrImage frame = JpegCodec.decode(frameRecord.value(), MAX_PIXELS);
-        PngHeader.requireSize(maskRecord.value(), frame.width(), frame.height()); // before decoding: a forged size would allocate
-        ClassMap mask = MaskPng.decode(maskRecord.value());
-        if (mask.width() != frame.width() || mask.height() != frame.height()) {
-            throw new BadRecordException("mask is " + mask.width() + "x" + mask.height() + " but its frame is "
+        BgrImage frame = JpegCodec.decode(imageOf(frameRecord.value(), at), MAX_PIXELS);
+        PngHeader.requireSize(mask.png(), frame.width(), frame.height()); // before decoding: a forged size would allocate
+        ClassMap classes = MaskPng.decode(mask.png());
+        if (classes.width() != frame.width() || classes.height() != frame.height()) {
+            throw new BadRecordException("mask is " + classes.width() + "x" + classes.height() + " but its frame is "
                     + frame.width() + "x" + frame.height());
         }
         long encodeStart = System.nanoTime();
-        BgrImage overlay = renderer.render(frame, mask);
+        BgrImage overlay = renderer.render(frame, classes);
         long latency = System.currentTimeMillis() - identity.latencyOriginMs(); // from ingest.ms, else capture.ms
         long now = nanoClock.getAsLong();
         tracked.rate.frame(now);
         if (annotator.draws()) {
-            annotator.annotate(overlay, mask, String.format("%s  #%d  %.1f fps  latency %d ms", identity.stream(), identity.seq(),
+            annotator.annotate(overlay, classes, String.format("%s  #%d  %.1f fps  latency %d ms", identity.stream(), identity.seq(),
                     tracked.rate.perSecond(now), latency));
         }
-        output.write(identity, overlay, maskRecord.value(), maskRecord.offset());
+        output.write(identity, overlay, mask.png(), maskRecord.offset());
         metrics.encode.observe((System.nanoTime() - encodeStart) / 1e9);
-        var timeline = FrameTimeline.of(identity, maskRecord, receivedMs, System.currentTimeMillis());
+        var timeline = FrameTimeline.of(mask, maskRecord.timestamp(), receivedMs, System.currentTimeMillis());
         metrics.written(identity.stream(), Math.max(0, timeline.endToEndMillis()) / 1000.0);
         listener.frameWritten(identity, overlay, timeline);
+    }
+
+    /** The JPEG of the mask's frame; throws if the record there is no frame. */
+    private static byte[] imageOf(FramesTopicRecord record, FramePosition at) {
+        if (record instanceof Frame frame) {
+            return frame.image();
+        }
+        String what = record instanceof Unreadable unreadable ? "an unreadable record (" + unreadable.reason() + ")" : "an end record";
+        throw new BadRecordException("the mask's frame " + at.partition() + "@" + at.offset() + " is " + what);
     }
 
     /**
