@@ -6,9 +6,10 @@ import org.apache.kafka.common.header.Headers;
 /**
  * A dead letter on the dead-letters topic: a frames-topic record the segmenter refused, its value as it
  * came (null where it was too large to keep), why ({@code segstream.error}, written as one line of at
- * most {@link #MAX_ERROR_CHARS} characters, control characters escaped) and where the record is on the frames topic. The refused record's
- * own headers travel beside these, cut to fit (the writer's business). A reader takes a dead letter as it
- * finds it: {@code error} and {@code framePosition} are null where the record does not say.
+ * most {@link #MAX_ERROR_CHARS} characters, control characters escaped) and where the record is on the
+ * frames topic. The refused record's own headers travel beside these, cut to fit (the writer's business).
+ * A reader takes a dead letter as it finds it: {@code error} and {@code framePosition} are null where
+ * the record does not say.
  */
 public record DeadLetter(String error, FramePosition framePosition, byte[] value) implements TopicValue {
     public static final int MAX_ERROR_CHARS = 1000;

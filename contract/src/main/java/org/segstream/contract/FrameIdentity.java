@@ -85,7 +85,10 @@ public record FrameIdentity(
         }
     }
 
-    /** Reads a frame's identity (whatever its kind header says); throws {@link BadRecordException} naming the first missing or bad header. */
+    /**
+     * Reads a frame's identity (whatever its kind header says); throws {@link BadRecordException} naming the
+     * first missing or bad header.
+     */
     public static FrameIdentity readFrom(Headers headers) {
         return new FrameIdentity(
                 HeaderValues.text(headers, HeaderNames.STREAM),
