@@ -21,6 +21,11 @@ public record FrameIdentity(
         String source) {
 
     public static final int MAX_DIMENSION = 16384;
+    /** 8K UHD: the largest frame ingest decodes, the sink draws and {@code synth} makes. */
+    public static final int MAX_UHD_WIDTH = 7680;
+    public static final int MAX_UHD_HEIGHT = 4320;
+    /** The pixels of the largest frame ({@link #MAX_UHD_WIDTH} x {@link #MAX_UHD_HEIGHT}). */
+    public static final long MAX_PIXELS = (long) MAX_UHD_WIDTH * MAX_UHD_HEIGHT;
     /** Longest {@link HeaderNames#SOURCE} kept: a label, so a longer one is cut rather than refused. */
     public static final int MAX_SOURCE_CHARS = 255;
 

@@ -1,5 +1,6 @@
 package org.segstream.contract;
 
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.header.Headers;
 
@@ -20,9 +21,13 @@ public record FrameStats(FrameIdentity frame, FramePosition framePosition, Strin
         classes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(classes));
     }
 
-    /** The statistics of {@code mask}'s class map {@code classMap}: the mask's headers, its class fractions. */
-    public static FrameStats of(Mask mask, ClassMap classMap) {
-        return new FrameStats(mask.frame(), mask.framePosition(), mask.model(), mask.times(), MaskStats.fractions(classMap));
+    /**
+     * The statistics of {@code mask}'s class map {@code classMap}: the mask's headers, its class fractions
+     * by the model's class names ({@code classNames}, by class index).
+     */
+    public static FrameStats of(Mask mask, List<String> classNames, ClassMap classMap) {
+        return new FrameStats(mask.frame(), mask.framePosition(), mask.model(), mask.times(),
+                MaskStats.fractions(classMap, classNames));
     }
 
     void writeTo(Headers headers) {

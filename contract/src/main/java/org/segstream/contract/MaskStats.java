@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,8 +19,11 @@ public final class MaskStats {
     private MaskStats() {
     }
 
-    /** Pixel fraction of each class present in the mask, by class name, in class order. */
-    public static Map<String, Double> fractions(ClassMap mask) {
+    /**
+     * Pixel fraction of each class present in the mask, by class name ({@code classNames}, the model
+     * descriptor's, by class index; {@code class_N} past its end), in class order.
+     */
+    public static Map<String, Double> fractions(ClassMap mask, List<String> classNames) {
         long[] counts = new long[256];
         for (byte c : mask.classes()) {
             counts[c & 0xff]++;
@@ -28,7 +32,7 @@ public final class MaskStats {
         double total = mask.classes().length;
         for (int c = 0; c < 256; c++) {
             if (counts[c] > 0) {
-                String name = c < VocClasses.NAMES.size() ? VocClasses.NAMES.get(c) : "class_" + c;
+                String name = c < classNames.size() ? classNames.get(c) : "class_" + c;
                 out.put(name, Math.round(counts[c] / total * 1e6) / 1e6);
             }
         }

@@ -11,8 +11,9 @@ import org.apache.kafka.common.header.Headers;
  */
 public record RecordLimits(int maxHeaders, int maxHeaderNameBytes, int maxHeaderValueBytes, int maxValueBytes) {
     /**
-     * A frame record. Ingest sends at most 8 MiB; the segmenter's store entry and the mask (value plus the
-     * frame's headers) must fit {@link Topics#MAX_RECORD_BYTES}, and a producer's compression could have carried more.
+     * A frame record. Ingest sends at most {@link Topics#MAX_FRAME_BYTES}; the segmenter's store entry and the mask
+     * (value plus the frame's headers) must fit {@link Topics#MAX_RECORD_BYTES}, and a producer's compression could
+     * have carried more.
      */
     public static final RecordLimits FRAMES = new RecordLimits(64, 128, 1024, Topics.MAX_RECORD_BYTES - 256 * 1024);
     /** A mask or shed marker: a frame's headers plus the few the segmenter adds. */

@@ -1,7 +1,8 @@
 package org.segstream.contract;
 
 import java.util.List;
-import java.util.Map;
+import org.segstream.config.Setting;
+import org.segstream.config.Settings;
 
 /**
  * segstream's topics, a public API (docs/topics.md). The static {@link Topic}s are the registry: default
@@ -9,12 +10,16 @@ import java.util.Map;
  * names one deployment uses (each can be renamed by its variable, e.g. SEGSTREAM_FRAMES_TOPIC).
  */
 public record Topics(String frames, String masks, String deadLetters, String stats) {
+
+    /** The largest JPEG frame ingest sends, in bytes (8 MiB: a 4K frame at high quality fits); it lowers the quality of a larger one. */
+    public static final int MAX_FRAME_BYTES = 8 * 1024 * 1024;
+
     /**
-     * The largest record on any segstream topic and in the segmenter's changelog, in bytes (9 MiB: a 4K
-     * JPEG fits, ingest never sends a frame over 8 MiB): topics are created with it as
-     * {@code max.message.bytes}, and the clients that write or fetch whole frames are sized to it.
+     * The largest record on any segstream topic and in the segmenter's changelog, in bytes: a frame of
+     * {@link #MAX_FRAME_BYTES} with 1 MiB to spare for its headers and batch overhead. Topics are created
+     * with it as {@code max.message.bytes}, and the clients that write or fetch whole frames are sized to it.
      */
-    public static final int MAX_RECORD_BYTES = 9 * 1024 * 1024;
+    public static final int MAX_RECORD_BYTES = MAX_FRAME_BYTES + 1024 * 1024;
 
     private static final long HOUR_MS = 3_600_000L;
     private static final long DAY_MS = 24 * HOUR_MS;
@@ -35,17 +40,24 @@ public record Topics(String frames, String masks, String deadLetters, String sta
             new Topic<>("segstream.dead-letters", "SEGSTREAM_DEAD_LETTERS_TOPIC", TopicSerdes.deadLetters(), 7 * DAY_MS, GIB);
     public static final List<Topic<?>> ALL = List.of(FRAMES, MASKS, DEAD_LETTERS, STATS);
 
+    public static final String DEFAULT_FRAMES = FRAMES.name();
+    public static final String DEFAULT_MASKS = MASKS.name();
+    public static final String DEFAULT_DEAD_LETTERS = DEAD_LETTERS.name();
+    public static final String DEFAULT_STATS = STATS.name();
+
+    public static final Setting<String> FRAMES_TOPIC = nameSetting(FRAMES);
+    public static final Setting<String> MASKS_TOPIC = nameSetting(MASKS);
+    public static final Setting<String> DEAD_LETTERS_TOPIC = nameSetting(DEAD_LETTERS);
+    public static final Setting<String> STATS_TOPIC = nameSetting(STATS);
+    public static final List<Setting<?>> SETTINGS = List.of(FRAMES_TOPIC, MASKS_TOPIC, DEAD_LETTERS_TOPIC, STATS_TOPIC);
+
     public static Topics defaults() {
         return new Topics(FRAMES.name(), MASKS.name(), DEAD_LETTERS.name(), STATS.name());
     }
 
     /** Topic names from SEGSTREAM_FRAMES_TOPIC, SEGSTREAM_MASKS_TOPIC, SEGSTREAM_DEAD_LETTERS_TOPIC and SEGSTREAM_STATS_TOPIC. */
-    public static Topics fromEnv(Map<String, String> env) {
-        return new Topics(nameOf(FRAMES, env), nameOf(MASKS, env), nameOf(DEAD_LETTERS, env), nameOf(STATS, env));
-    }
-
-    private static String nameOf(Topic<?> topic, Map<String, String> env) {
-        return env.getOrDefault(topic.nameVariable(), topic.name());
+    public static Topics from(Settings settings) {
+        return new Topics(settings.get(FRAMES_TOPIC), settings.get(MASKS_TOPIC), settings.get(DEAD_LETTERS_TOPIC), settings.get(STATS_TOPIC));
     }
 
     /** This deployment's name of {@code topic}. */
@@ -57,5 +69,9 @@ public record Topics(String frames, String masks, String deadLetters, String sta
             return masks;
         }
         return topic == STATS ? stats : deadLetters;
+    }
+
+    private static Setting<String> nameSetting(Topic<?> topic) {
+        return Setting.text(topic.nameVariable(), topic.name());
     }
 }

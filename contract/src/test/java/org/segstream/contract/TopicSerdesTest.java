@@ -14,6 +14,7 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
+import org.segstream.config.Settings;
 
 /** Every record type through its topic's Serde, and the bytes on the wire as docs/topics.md documents them. */
 class TopicSerdesTest {
@@ -144,7 +145,7 @@ class TopicSerdesTest {
     @Test
     void statsOfAMaskAreItsClassFractions() {
         var mask = new Mask(FRAME, POSITION, "m:1", TIMES, new byte[0]);
-        var stats = FrameStats.of(mask, new ClassMap(2, 2, new byte[] {0, 0, 0, 15}));
+        var stats = FrameStats.of(mask, VocClasses.NAMES, new ClassMap(2, 2, new byte[] {0, 0, 0, 15}));
         assertEquals(Map.of("background", 0.75, "person", 0.25), stats.classes());
         assertEquals("json", stats.frame().encoding());
     }
@@ -179,11 +180,11 @@ class TopicSerdesTest {
         assertEquals(7 * 86_400_000L, Topics.DEAD_LETTERS.retentionMs());
         assertEquals("cam1", Topics.FRAMES.keySerde().deserializer().deserialize("t", "cam1".getBytes(StandardCharsets.UTF_8)));
 
-        var renamed = Topics.fromEnv(Map.of("SEGSTREAM_MASKS_TOPIC", "site-a.masks"));
+        var renamed = Topics.from(Settings.of(Map.of("SEGSTREAM_MASKS_TOPIC", "site-a.masks")));
         assertEquals("site-a.masks", renamed.masks());
         assertEquals("site-a.masks", renamed.nameOf(Topics.MASKS));
         assertEquals("segstream.frames", renamed.nameOf(Topics.FRAMES));
-        assertEquals(Topics.defaults(), Topics.fromEnv(Map.of()));
+        assertEquals(Topics.defaults(), Topics.from(Settings.of(Map.of())));
     }
 
     @Test

@@ -18,9 +18,6 @@ import org.segstream.contract.Topics;
  * the streams of a process (KafkaProducer is thread-safe).
  */
 public final class FrameProducer implements AutoCloseable {
-    /** The largest record the producer will send; frames must stay below it (and below the topic's limit). */
-    public static final int MAX_REQUEST_BYTES = 8 * 1024 * 1024;
-
     private final KafkaProducer<String, FramesTopicRecord> producer;
     private final String topic;
     private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
@@ -39,7 +36,7 @@ public final class FrameProducer implements AutoCloseable {
         props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_REQUEST_BYTES + 65536);
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_RECORD_BYTES);
         props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024); // full buffer => send() blocks => decoding waits
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 120_000);
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none"); // JPEG does not compress further
@@ -55,7 +52,12 @@ public final class FrameProducer implements AutoCloseable {
 
     /** As {@link #sendFrame(FrameIdentity, byte[])}; {@code acknowledged} runs when the broker has the frame. */
     public void sendFrame(FrameIdentity identity, byte[] value, Runnable acknowledged) {
-        send(new ProducerRecord<>(topic, identity.stream(), new Frame(identity, value)), acknowledged);
+        sendFrame(new Frame(identity, value), acknowledged);
+    }
+
+    /** Sends {@code frame}, keyed by its stream; {@code acknowledged} runs when the broker has it. */
+    public void sendFrame(Frame frame, Runnable acknowledged) {
+        send(new ProducerRecord<>(topic, frame.identity().stream(), frame), acknowledged);
     }
 
     public void sendEnd(StreamEnd end) {

@@ -12,11 +12,9 @@ import java.util.Map;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.utils.Utils;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.segstream.broker.EmbeddedKafkaBroker;
 import org.segstream.contract.FrameIdentity;
 import org.segstream.contract.HeaderNames;
 import org.segstream.contract.HeaderValues;
@@ -26,13 +24,13 @@ import org.segstream.contract.StreamEnd;
 import org.segstream.contract.Topics;
 import org.segstream.ingest.FrameProducer;
 import org.segstream.ingest.IngestConfig;
-import org.segstream.launcher.verify.DeliveryReport;
-import org.segstream.launcher.verify.DeliveryVerifier;
 import org.segstream.scenes.TestPattern;
-import org.segstream.segmenter.InputSizing;
 import org.segstream.segmenter.SegmenterApp;
 import org.segstream.segmenter.SegmenterConfig;
 import org.segstream.segmenter.model.Device;
+import org.segstream.testsupport.KafkaBrokerExtension;
+import org.segstream.verify.DeliveryReport;
+import org.segstream.verify.DeliveryVerifier;
 
 /**
  * A live camera next to a file read as fast as Kafka gives it, against a real broker: the camera is well
@@ -42,23 +40,14 @@ import org.segstream.segmenter.model.Device;
 class LiveFirstIT {
     static final Path MODEL = Path.of("..", "models", "fcn8s-slim.json").toAbsolutePath();
     static final int PARTITIONS = 6;
-    static EmbeddedKafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
+    @RegisterExtension
+    static final KafkaBrokerExtension broker = new KafkaBrokerExtension();
 
     static final int WARM_UP_FRAMES = 8;
 
     @Test
     void aLiveCameraNextToAFileBacklogLosesNoFrameAndEveryFrameIsOnTheRecord(@TempDir Path dir) throws Exception {
-        Topics topics = TestTopics.create(broker, "live-first", PARTITIONS);
+        Topics topics = broker.createTopics("live-first", PARTITIONS);
         String camera = "cam";
         String file = "file";
         for (int i = 0; partition(file) == partition(camera); i++) {
@@ -67,8 +56,8 @@ class LiveFirstIT {
         assertNotEquals(partition(file), partition(camera));
         int fileFrames = 200;
         int liveFrames = 80;
-        var config = new SegmenterConfig(broker.bootstrapServers(), topics, "live-first", MODEL, Device.CPU, 2, 4, 50, 1000,
-                InputSizing.NATIVE, "exactly_once_v2", 1, dir, SegmenterConfig.DEFAULT_MAX_PIXELS, Map.of());
+        var config = SegmenterConfig.of(broker.bootstrapServers(), topics, MODEL, dir).withApplicationId("live-first")
+                .withDevice(Device.CPU, 2).withMaxFrameAgeMs(1000);
         // Two producers, as two ingest processes would be: the camera's sends never wait on the file's burst.
         try (var segmenter = SegmenterApp.start(config);
              var producer = new FrameProducer(IngestConfig.of(broker.bootstrapServers(), topics));

@@ -21,11 +21,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.segstream.broker.EmbeddedKafkaBroker;
 import org.segstream.contract.FrameIdentity;
 import org.segstream.contract.HeaderNames;
 import org.segstream.contract.HeaderValues;
@@ -38,32 +36,23 @@ import org.segstream.ingest.FrameProducer;
 import org.segstream.ingest.IngestConfig;
 import org.segstream.scenes.TestPattern;
 import org.segstream.segmenter.SegmenterApp;
-import org.segstream.segmenter.InputSizing;
 import org.segstream.segmenter.SegmenterConfig;
 import org.segstream.segmenter.model.Device;
+import org.segstream.testsupport.KafkaBrokerExtension;
 
 /** The segmenter against a real broker: cross-stream batching, dead letters, shedding, start-up refusal. */
 class SegmenterBrokerIT {
     static final Path MODEL = Path.of("..", "models", "fcn8s-slim.json").toAbsolutePath();
-    static EmbeddedKafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
+    @RegisterExtension
+    static final KafkaBrokerExtension broker = new KafkaBrokerExtension();
 
     private static Topics topics(String prefix) throws Exception {
-        return TestTopics.create(broker, prefix, 6);
+        return broker.createTopics(prefix, 6);
     }
 
     private static SegmenterConfig config(Topics topics, String appId, int batch, long waitMs, Path state) {
-        return new SegmenterConfig(broker.bootstrapServers(), topics, appId, MODEL, Device.CPU, 2, batch, waitMs, 3000, InputSizing.NATIVE,
-                "exactly_once_v2", 1, state, SegmenterConfig.DEFAULT_MAX_PIXELS, Map.of());
+        return SegmenterConfig.of(broker.bootstrapServers(), topics, MODEL, state).withApplicationId(appId).withDevice(Device.CPU, 2)
+                .withBatching(new SegmenterConfig.Batching(batch, waitMs, 3000, SegmenterConfig.DEFAULT_LIVE_FIRST));
     }
 
     @Test

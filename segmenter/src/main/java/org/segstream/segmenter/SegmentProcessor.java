@@ -69,6 +69,8 @@ final class SegmentProcessor implements Processor<String, FramesTopicRecord, Str
     private final Supplier<FrameBatcher> batcherOfThisThread;
     private final SegmenterStats stats;
     private final String modelLabel;
+    /** The model descriptor's class names, by class index: the stats name classes by them. */
+    private final List<String> classNames;
     private final FrameAdmission admission;
     private final ActiveStreams streams;
     private final Duration tick;
@@ -81,11 +83,12 @@ final class SegmentProcessor implements Processor<String, FramesTopicRecord, Str
     private FrameBatcher batcher;
     private Cancellable ticking;
 
-    SegmentProcessor(Supplier<FrameBatcher> batcherOfThisThread, SegmenterStats stats, String modelLabel, FrameAdmission admission,
-                     ActiveStreams streams, Duration tick) {
+    SegmentProcessor(Supplier<FrameBatcher> batcherOfThisThread, SegmenterStats stats, String modelLabel, List<String> classNames,
+                     FrameAdmission admission, ActiveStreams streams, Duration tick) {
         this.batcherOfThisThread = batcherOfThisThread;
         this.stats = stats;
         this.modelLabel = modelLabel;
+        this.classNames = List.copyOf(classNames);
         this.admission = admission;
         this.streams = streams;
         this.tick = tick;
@@ -258,7 +261,7 @@ final class SegmentProcessor implements Processor<String, FramesTopicRecord, Str
             var value = new Mask(frame.identity, new FramePosition(in.partition(), in.offset()), modelLabel,
                     new SegmenterTimes(frame.arrivedAtMillis, System.currentTimeMillis()), png);
             mask = new Record<>(in.key(), value, in.timestamp(), copy(in.headers()));
-            maskStats = new Record<>(in.key(), FrameStats.of(value, frame.result), in.timestamp(), copy(in.headers()));
+            maskStats = new Record<>(in.key(), FrameStats.of(value, classNames, frame.result), in.timestamp(), copy(in.headers()));
         } catch (RuntimeException e) {
             deadLetter(in, "could not encode the mask: " + e, ERROR);
             return;

@@ -33,7 +33,7 @@ final class SegmenterTopology {
                         () -> batchers.computeIfAbsent(Thread.currentThread(),
                                 t -> new FrameBatcher(model, config.batchSize(), config.batchMaxWaitMs(), config.maxFrameAgeMs(),
                                         config.liveFirst(), config.modelInput(), config.limits(), stats, System::nanoTime)),
-                        stats, model.descriptor().label(), admission, streams, TICK),
+                        stats, model.descriptor().label(), model.descriptor().classes(), admission, streams, TICK),
                 "frames");
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SegmentProcessor.STORE), Serdes.Long(), Serdes.ByteArray())

@@ -79,8 +79,9 @@ class HostileRecordsTest {
     }
 
     private void start(InputLimits limits, int batchSize) {
-        var config = new SegmenterConfig("unused:9092", topics, "segmenter-test", MODEL, Device.CPU, 2, batchSize, 0, 3000,
-                InputSizing.NATIVE, "exactly_once_v2", 1, Path.of("target", "state"), limits, Map.of());
+        var config = SegmenterConfig.of("unused:9092", topics, MODEL, Path.of("target", "state"))
+                .withApplicationId("segmenter-test").withDevice(Device.CPU, 2).withLimits(limits)
+                .withBatching(new SegmenterConfig.Batching(batchSize, 0, 3000, SegmenterConfig.DEFAULT_LIVE_FIRST));
         stats = new SegmenterStats();
         var props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "segmenter-test");
@@ -297,7 +298,7 @@ class HostileRecordsTest {
         var streams = new ActiveStreams(limits, stream -> { });
         var stats = new SegmenterStats();
         var batcher = new FrameBatcher(model, 1, 0, 3000, InputSizing.NATIVE, limits, stats);
-        var processor = new SegmentProcessor(() -> batcher, stats, "fcn8s-slim:0.2.0", new FrameAdmission(limits, streams),
+        var processor = new SegmentProcessor(() -> batcher, stats, "fcn8s-slim:0.2.0", model.descriptor().classes(), new FrameAdmission(limits, streams),
                 streams, Duration.ofMillis(5));
         var context = new org.apache.kafka.streams.processor.api.MockProcessorContext<String, TopicValue>();
         context.setCurrentSystemTimeMs(System.currentTimeMillis());

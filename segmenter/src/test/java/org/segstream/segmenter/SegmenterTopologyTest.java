@@ -67,9 +67,8 @@ class SegmenterTopologyTest {
 
     private void start(int batchSize, long maxWaitMs, InputSizing sizing) {
         var config = SegmenterConfig.of("unused:9092", topics, MODEL, Path.of("target", "state"))
-                .withBatchSize(batchSize);
-        config = new SegmenterConfig(config.bootstrapServers(), topics, config.applicationId(), MODEL, Device.CPU, 2,
-                batchSize, maxWaitMs, 3000, sizing, "exactly_once_v2", 1, config.stateDir(), config.maxPixels(), Map.of());
+                .withInference(new SegmenterConfig.Inference(MODEL, Device.CPU, 2, sizing, false))
+                .withBatching(new SegmenterConfig.Batching(batchSize, maxWaitMs, 3000, SegmenterConfig.DEFAULT_LIVE_FIRST));
         stats = new SegmenterStats();
         var props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "segmenter-test");

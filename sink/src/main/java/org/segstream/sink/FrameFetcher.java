@@ -9,15 +9,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.segstream.contract.FramesTopicRecord;
-import org.segstream.contract.Topics;
 
 /**
  * Reads the frame a mask belongs to, by the frames-topic partition and offset the mask carries.
@@ -53,10 +50,9 @@ final class FrameFetcher<V> implements AutoCloseable {
     private int partitionCount = -1;
     private long partitionsAskedNanos;
 
-    /** The sink's: frames-topic records read through the topic's Serde. */
+    /** The sink's: frames-topic records read through the topic's Serde ({@link SinkConsumers#frames}). */
     static FrameFetcher<FramesTopicRecord> of(SinkConfig config) {
-        return new FrameFetcher<>(config.topics().frames(), new KafkaConsumer<>(consumerProperties(config),
-                Topics.FRAMES.keySerde().deserializer(), Topics.FRAMES.valueSerde().deserializer()), System::nanoTime);
+        return new FrameFetcher<>(config.topics().frames(), SinkConsumers.frames(config), System::nanoTime);
     }
 
     /** Reads through {@code consumer} (a MockConsumer in tests), timing by {@code nanoClock}. */
@@ -64,20 +60,6 @@ final class FrameFetcher<V> implements AutoCloseable {
         this.topic = topic;
         this.consumer = consumer;
         this.nanoClock = nanoClock;
-    }
-
-    private static Map<String, Object> consumerProperties(SinkConfig config) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 32);
-        props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 16 * 1024 * 1024);
-        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.MAX_RECORD_BYTES);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "segstream-sink-frames");
-        props.putAll(config.kafka());
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG); // assigned partitions, no group
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        return props;
     }
 
     /**

@@ -51,13 +51,22 @@ public final class SegmentationModel implements InferenceModel, AutoCloseable {
      * and output names and types. Any mismatch throws with what was expected.
      */
     public static SegmentationModel load(ModelDescriptor descriptor, Device device, int intraOpThreads) throws IOException {
+        return load(descriptor, device, intraOpThreads, false);
+    }
+
+    /**
+     * As {@link #load(ModelDescriptor, Device, int)}; {@code spinWait}: ONNX Runtime's pool threads busy-wait after
+     * each run (its own default). Off, they leave the cores to JPEG, PNG, Kafka and the encoder in a pipeline.
+     */
+    public static SegmentationModel load(ModelDescriptor descriptor, Device device, int intraOpThreads, boolean spinWait)
+            throws IOException {
         verifySha256(descriptor);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try {
             boolean wantCuda = device != Device.CPU;
             if (wantCuda && env.getAvailableProviders().contains(OrtProvider.CUDA)) {
                 try {
-                    OrtSession session = createSession(env, descriptor, intraOpThreads, true);
+                    OrtSession session = createSession(env, descriptor, intraOpThreads, spinWait, true);
                     return checked(descriptor, env, session, "cuda");
                 } catch (OrtException e) {
                     if (device == Device.CUDA) {
@@ -70,21 +79,21 @@ public final class SegmentationModel implements InferenceModel, AutoCloseable {
                 log.warn("CUDA was asked for but this ONNX Runtime build has no CUDA provider (build with -Pcuda); "
                         + "falling back to the CPU");
             }
-            return checked(descriptor, env, createSession(env, descriptor, intraOpThreads, false), "cpu");
+            return checked(descriptor, env, createSession(env, descriptor, intraOpThreads, spinWait, false), "cpu");
         } catch (OrtException e) {
             throw new IOException("ONNX Runtime cannot load " + descriptor.modelFile() + ": " + e.getMessage(), e);
         }
     }
 
-    private static OrtSession createSession(OrtEnvironment env, ModelDescriptor descriptor, int threads, boolean cuda)
+    private static OrtSession createSession(OrtEnvironment env, ModelDescriptor descriptor, int threads, boolean spinWait, boolean cuda)
             throws OrtException {
         try (var options = new OrtSession.SessionOptions()) {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             options.setIntraOpNumThreads(Math.max(1, threads));
             options.setInterOpNumThreads(1);
-            if (!"1".equals(System.getenv("SEGSTREAM_ORT_SPIN"))) {
+            if (!spinWait) {
                 // ORT's pool threads busy-wait after each run by default; in a pipeline that steals the cores
-                // JPEG, PNG, Kafka and the encoder need. Off unless SEGSTREAM_ORT_SPIN=1.
+                // JPEG, PNG, Kafka and the encoder need.
                 options.addConfigEntry("session.intra_op.allow_spinning", "0");
             }
             if (cuda) {
