@@ -1,6 +1,9 @@
 package org.segstream.contract;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,8 +39,9 @@ public final class MaskStats {
         return out;
     }
 
-    /** The stats of {@code mask}, made by {@code model} whose classes are {@code classNames}. */
-    public static byte[] json(FrameIdentity frame, String model, List<String> classNames, ClassMap mask) {
+    /** The stats topic's JSON value of {@code stats} (docs/topics.md, "Values"). */
+    static byte[] json(FrameStats stats) {
+        FrameIdentity frame = stats.frame();
         Map<String, Object> value = new LinkedHashMap<>();
         value.put("stream", frame.stream());
         value.put("session", frame.session());
@@ -48,12 +52,27 @@ public final class MaskStats {
         }
         value.put("width", frame.width());
         value.put("height", frame.height());
-        value.put("model", model);
-        value.put("classes", fractions(mask, classNames));
+        value.put("model", stats.model());
+        value.put("classes", stats.classes());
         try {
             return JSON.writeValueAsBytes(value);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The class fractions of a stats topic's JSON value; throws {@link BadRecordException} if it is not one. */
+    static Map<String, Double> classesOf(byte[] json) {
+        try {
+            JsonNode classes = JSON.readTree(json).path("classes");
+            if (!classes.isObject()) {
+                throw new BadRecordException("stats value has no \"classes\" object");
+            }
+            Map<String, Double> out = new LinkedHashMap<>();
+            classes.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asDouble()));
+            return out;
+        } catch (IOException e) {
+            throw new BadRecordException("stats value is not JSON: " + Untrusted.echo(e.getMessage()));
         }
     }
 }

@@ -1,10 +1,11 @@
 package org.segstream.ingest;
 
-import org.segstream.contract.Topics;
 import org.segstream.contract.BgrImage;
+import org.segstream.contract.Frame;
 import org.segstream.contract.FrameIdentity;
 import org.segstream.contract.JpegCodec;
 import org.segstream.contract.SourceKind;
+import org.segstream.contract.Topics;
 
 /**
  * Turns a session's decoded frames into frame records: downscaled to the source's size limit, stamped
@@ -57,7 +58,7 @@ final class FramePublisher {
         byte[] jpeg = encodeWithinLimit(image, jpegQuality);
         long sent = System.nanoTime();
         metrics.encode.observe((sent - encodeStart) / 1e9);
-        producer.sendFrame(identity, jpeg, () -> metrics.produce.observe((System.nanoTime() - sent) / 1e9));
+        producer.sendFrame(new Frame(identity, jpeg), () -> metrics.produce.observe((System.nanoTime() - sent) / 1e9));
         metrics.frames.labelValues(input.stream()).inc();
         metrics.lastFrame(input.stream(), input.kind(), now);
     }

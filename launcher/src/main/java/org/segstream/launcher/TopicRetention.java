@@ -6,6 +6,8 @@ import java.util.Locale;
 import java.util.Map;
 import org.segstream.config.Setting;
 import org.segstream.config.Settings;
+import org.segstream.contract.Topic;
+import org.segstream.contract.Topics;
 
 /**
  * How much each segstream topic keeps, so a broker's disk stays bounded: frames briefly (a frame is
@@ -22,8 +24,9 @@ record TopicRetention(Limit frames, Limit masks, Limit stats, Limit deadLetters)
     static final long MIB = 1024L * 1024;
     static final long GIB = 1024 * MIB;
 
-    static final TopicRetention DEFAULT = new TopicRetention(new Limit(HOUR, GIB), new Limit(DAY, 2 * GIB),
-            new Limit(DAY, 256 * MIB), new Limit(7 * DAY, GIB));
+    /** Each topic's documented default ({@link Topics}). */
+    static final TopicRetention DEFAULT = new TopicRetention(documented(Topics.FRAMES), documented(Topics.MASKS),
+            documented(Topics.STATS), documented(Topics.DEAD_LETTERS));
 
     /**
      * One topic's limits, per partition.
@@ -64,6 +67,10 @@ record TopicRetention(Limit frames, Limit masks, Limit stats, Limit deadLetters)
         String describe() {
             return (ms < 0 ? "no time limit" : duration(ms)) + " and " + (bytes < 0 ? "no size limit" : size(bytes) + " a partition");
         }
+    }
+
+    private static Limit documented(Topic<?> topic) {
+        return new Limit(topic.retentionMs(), topic.retentionBytes());
     }
 
     /** Limits from the variables, each overriding its default. */
