@@ -56,7 +56,7 @@ final class PipelineMeasurement {
         }
         var probe = new RowProbe();
         var options = new PipelineRun.Options(sources, outDir, run.model(), scenario.batch(), false, run.partitions(), run.device(),
-                -1, -1, false, namespace, scenario.sourceOptions());
+                -1, -1, false, namespace, scenario.sourceOptions(), org.segstream.config.Settings.of(java.util.Map.of()));
         // The row's topics stay until the broker stops: deleting them would put the deletion's work into the next row.
         PipelineRun.Outcome outcome = PipelineRun.runOn(bootstrapServers, options, new PrintStream(OutputStream.nullOutputStream()), probe);
         long in = 0;

@@ -3,6 +3,7 @@ package org.segstream.broker;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
+import org.segstream.contract.Topics;
 
 /**
  * The server.properties of a single KRaft node on loopback: broker and controller in one process,
@@ -32,8 +33,8 @@ final class BrokerProperties {
         }
         props.put("log.dirs", dataDir.resolve("log").toString());
         singleNode(props);
-        // Frames up to 8 MiB (4K JPEG at high quality); ingest keeps each frame under the topic limit.
-        props.put("message.max.bytes", String.valueOf(8 * 1024 * 1024 + 65536));
+        // segstream's records, frames above all, up to the contract's limit (topics it creates say so too).
+        props.put("message.max.bytes", String.valueOf(Topics.MAX_RECORD_BYTES));
         props.putAll(extra);
         return props;
     }

@@ -1,9 +1,11 @@
 package org.segstream.ingest;
 
 import org.segstream.contract.BgrImage;
+import org.segstream.contract.Frame;
 import org.segstream.contract.FrameIdentity;
 import org.segstream.contract.JpegCodec;
 import org.segstream.contract.SourceKind;
+import org.segstream.contract.Topics;
 
 /**
  * Turns a session's decoded frames into frame records: downscaled to the source's size limit, stamped
@@ -56,7 +58,7 @@ final class FramePublisher {
         byte[] jpeg = encodeWithinLimit(image, jpegQuality);
         long sent = System.nanoTime();
         metrics.encode.observe((sent - encodeStart) / 1e9);
-        producer.sendFrame(identity, jpeg, () -> metrics.produce.observe((System.nanoTime() - sent) / 1e9));
+        producer.sendFrame(new Frame(identity, jpeg), () -> metrics.produce.observe((System.nanoTime() - sent) / 1e9));
         metrics.frames.labelValues(input.stream()).inc();
         metrics.lastFrame(input.stream(), input.kind(), now);
     }
@@ -65,7 +67,7 @@ final class FramePublisher {
     static byte[] encodeWithinLimit(BgrImage image, int startQuality) {
         int quality = startQuality;
         byte[] jpeg = JpegCodec.encode(image, quality);
-        while (jpeg.length > FrameProducer.MAX_REQUEST_BYTES && quality > 10) {
+        while (jpeg.length > Topics.MAX_FRAME_BYTES && quality > 10) {
             quality -= 15;
             jpeg = JpegCodec.encode(image, quality);
         }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.segstream.contract.Topics;
 import org.segstream.contract.BgrImage;
 import org.segstream.contract.JpegCodec;
 
@@ -58,9 +59,9 @@ class FrameWindowTest {
         byte[] noise = new byte[3840 * 2160 * 3];
         random.nextBytes(noise);
         var image = new BgrImage(3840, 2160, noise);
-        assertTrue(JpegCodec.encode(image, 95).length > FrameProducer.MAX_REQUEST_BYTES, "the test frame must start over the limit");
+        assertTrue(JpegCodec.encode(image, 95).length > Topics.MAX_FRAME_BYTES, "the test frame must start over the limit");
         byte[] jpeg = FramePublisher.encodeWithinLimit(image, 95);
-        assertTrue(jpeg.length <= FrameProducer.MAX_REQUEST_BYTES, jpeg.length + " bytes");
+        assertTrue(jpeg.length <= Topics.MAX_FRAME_BYTES, jpeg.length + " bytes");
         assertEquals(3840, JpegCodec.decode(jpeg, Long.MAX_VALUE).width());
     }
 }

@@ -1,11 +1,12 @@
 package org.segstream.launcher;
 
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
+import org.segstream.config.ConfigException;
+import org.segstream.config.Setting;
+import org.segstream.contract.FrameIdentity;
 import org.segstream.ingest.SourceSpec;
 import org.segstream.segmenter.model.Device;
-import org.segstream.service.MetricsServer;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -17,26 +18,20 @@ public final class CliValues {
     private CliValues() {
     }
 
+    /** {@code value} when it is in {@code min..max}; refused as a variable's value is ({@link Setting}), naming the option. */
     public static int inRange(String option, int value, int min, int max) {
-        if (value < min || value > max) {
-            throw new SegstreamCli.UsageException(option + " " + value + " is outside " + min + ".." + max);
-        }
-        return value;
+        return checked(Setting.wholeNumber(option, null, min, max), String.valueOf(value));
     }
 
     public static double inRange(String option, double value, double min, double max) {
-        if (!(value >= min && value <= max)) {
-            String shown = value == Math.rint(value) && Math.abs(value) < 1e15 ? String.valueOf((long) value) : String.valueOf(value);
-            throw new SegstreamCli.UsageException(option + " " + shown + " is outside " + min + ".." + max);
-        }
-        return value;
+        String shown = value == Math.rint(value) && Math.abs(value) < 1e15 ? String.valueOf((long) value) : String.valueOf(value);
+        return checked(Setting.number(option, null, min, max), shown);
     }
 
-    /** A standalone service's metrics endpoint from SEGSTREAM_METRICS_PORT/_BIND; a port that is no number is a usage error. */
-    static MetricsServer.Endpoint metricsEndpoint(Map<String, String> env) {
+    private static <T> T checked(Setting<T> setting, String value) {
         try {
-            return MetricsServer.Endpoint.fromEnv(env);
-        } catch (IllegalArgumentException e) {
+            return setting.parse(value);
+        } catch (ConfigException e) {
             throw new SegstreamCli.UsageException(e.getMessage());
         }
     }
@@ -64,7 +59,7 @@ public final class CliValues {
     record Size(int width, int height) {
     }
 
-    /** {@code --size WxH}, 1x1 to 7680x4320. */
+    /** {@code --size WxH}, 1x1 to 8K UHD ({@link FrameIdentity#MAX_UHD_WIDTH} x {@link FrameIdentity#MAX_UHD_HEIGHT}). */
     static final class SizeConverter implements ITypeConverter<Size> {
         private static final Pattern SIZE = Pattern.compile("(\\d{1,5})x(\\d{1,5})");
 
@@ -74,11 +69,12 @@ public final class CliValues {
             if (m.matches()) {
                 int width = Integer.parseInt(m.group(1));
                 int height = Integer.parseInt(m.group(2));
-                if (width >= 1 && height >= 1 && width <= 7680 && height <= 4320) {
+                if (width >= 1 && height >= 1 && width <= FrameIdentity.MAX_UHD_WIDTH && height <= FrameIdentity.MAX_UHD_HEIGHT) {
                     return new Size(width, height);
                 }
             }
-            throw new Refused("--size takes WxH between 1x1 and 7680x4320, not '" + size + "'");
+            throw new Refused("--size is '" + size + "', expected WxH from 1x1 to " + FrameIdentity.MAX_UHD_WIDTH + "x"
+                    + FrameIdentity.MAX_UHD_HEIGHT);
         }
     }
 

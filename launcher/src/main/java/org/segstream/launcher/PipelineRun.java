@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.segstream.broker.EmbeddedKafkaBroker;
+import org.segstream.config.KafkaConnection;
+import org.segstream.config.Settings;
 import org.segstream.contract.Topics;
 import org.segstream.ingest.FrameProducer;
 import org.segstream.ingest.IngestConfig;
@@ -22,7 +24,6 @@ import org.segstream.ingest.IngestResult;
 import org.segstream.ingest.SourceOptions;
 import org.segstream.ingest.SourceSpec;
 import org.segstream.segmenter.SegmenterApp;
-import org.segstream.segmenter.InputSizing;
 import org.segstream.segmenter.SegmenterConfig;
 import org.segstream.segmenter.model.Device;
 import org.segstream.service.MetricsServer;
@@ -46,19 +47,20 @@ public final class PipelineRun {
      * What to run. {@code namespace} (empty: none) gives the run topics, a segmenter application id and a sink
      * group of its own ("segstream.NAMESPACE.frames", ...), so several runs share one broker without seeing each
      * other's records; {@code sourceDefaults} are the options every source is read with (as a streams file's
-     * {@code default.*}).
+     * {@code default.*}); {@code settings}: the variables the run reads (the topics' retention).
      */
     public record Options(List<String> sources, Path outDir, Path model, int batchSize, boolean writeMasks, int partitions, Device device,
-                          int metricsPort, int livePort, boolean annotate, String namespace, SourceOptions sourceDefaults) {
+                          int metricsPort, int livePort, boolean annotate, String namespace, SourceOptions sourceDefaults,
+                          Settings settings) {
         public Options(List<String> sources, Path outDir, Path model, int batchSize, boolean writeMasks, int partitions, Device device,
-                       int metricsPort, int livePort, boolean annotate) {
+                       int metricsPort, int livePort, boolean annotate, Settings settings) {
             this(sources, outDir, model, batchSize, writeMasks, partitions, device, metricsPort, livePort, annotate, "",
-                    SourceOptions.DEFAULT);
+                    SourceOptions.DEFAULT, settings);
         }
 
-        /** Without a metrics endpoint or live page (tests run several pipelines at once), no legend or caption. */
+        /** Without a metrics endpoint or live page (tests run several pipelines at once), no legend or caption, no variables. */
         public Options(List<String> sources, Path outDir, Path model, int batchSize, boolean writeMasks, int partitions, Device device) {
-            this(sources, outDir, model, batchSize, writeMasks, partitions, device, -1, -1, false);
+            this(sources, outDir, model, batchSize, writeMasks, partitions, device, -1, -1, false, Settings.of(Map.of()));
         }
     }
 
@@ -106,7 +108,7 @@ public final class PipelineRun {
         Files.createDirectories(options.outDir());
         var names = new RunNamespace(options.namespace());
         Topics topics = names.topics();
-        createTopics(bootstrapServers, topics, options.partitions(), sources);
+        createTopics(bootstrapServers, topics, options, sources);
         Path stateDir = Files.createTempDirectory("segstream-state-");
         SegmenterConfig segmenterConfig = segmenterConfig(bootstrapServers, topics, options, names.segmenterApplicationId(), stateDir);
         IngestConfig ingestConfig = IngestConfig.of(bootstrapServers, topics);
@@ -166,21 +168,21 @@ public final class PipelineRun {
     }
 
     /** The run's topics, with the run's retention (frames kept without a limit while a file is among the sources). */
-    private static void createTopics(String bootstrapServers, Topics topics, int partitions, List<SourceSpec> sources)
+    private static void createTopics(String bootstrapServers, Topics topics, Options options, List<SourceSpec> sources)
             throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+        try (Admin admin = Admin.create(KafkaConnection.plain(bootstrapServers).clientConfig())) {
             boolean files = sources.stream().anyMatch(source -> source.kind() != org.segstream.contract.SourceKind.LIVE);
-            TopicSetup.ensure(admin, topics, partitions, (short) 1, TopicRetention.forRun(System.getenv(), files));
+            TopicSetup.ensure(admin, topics, options.partitions(), (short) 1, TopicRetention.forRun(options.settings(), files));
         }
     }
 
     private static SegmenterConfig segmenterConfig(String bootstrapServers, Topics topics, Options options, String applicationId,
                                                    Path stateDir) {
-        return new SegmenterConfig(bootstrapServers, topics,
-                applicationId, options.model(), options.device(),
-                Runtime.getRuntime().availableProcessors(), options.batchSize(), SegmenterConfig.DEFAULT_BATCH_MAX_WAIT_MS,
-                SegmenterConfig.DEFAULT_MAX_FRAME_AGE_MS, InputSizing.NATIVE,
-                "exactly_once_v2", 1, stateDir, SegmenterConfig.DEFAULT_MAX_PIXELS, Map.of());
+        return SegmenterConfig.of(bootstrapServers, topics, options.model(), stateDir)
+                .withApplicationId(applicationId)
+                .withDevice(options.device(), Runtime.getRuntime().availableProcessors())
+                .withBatching(new SegmenterConfig.Batching(options.batchSize(), SegmenterConfig.DEFAULT_BATCH_MAX_WAIT_MS,
+                        SegmenterConfig.DEFAULT_MAX_FRAME_AGE_MS, SegmenterConfig.DEFAULT_LIVE_FIRST));
     }
 
     /** The live page on loopback; a busy port costs the page, not the run. */

@@ -3,8 +3,8 @@ package org.segstream.launcher;
 import java.nio.file.Files;
 import java.util.concurrent.Callable;
 import org.segstream.segmenter.SegmenterConfig;
+import org.segstream.config.KafkaConnection;
 import org.segstream.segmenter.SegmenterMain;
-import org.segstream.service.KafkaClientProperties;
 import picocli.CommandLine.Command;
 
 /** {@code segstream segmenter}: {@link SegmenterMain}, with a relative model path also looked up under the segstream folder. */
@@ -23,11 +23,11 @@ final class SegmenterCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var env = context.env();
-        SegmenterConfig config = SegmenterConfig.fromEnv(env, KafkaClientProperties.from(env));
+        var settings = context.settings();
+        SegmenterConfig config = SegmenterConfig.from(settings, KafkaConnection.from(settings));
         if (!config.model().isAbsolute() && !Files.exists(config.model())) {
             config = config.withModel(context.home().resolve(config.model()));
         }
-        return SegmenterMain.run(config, CliValues.metricsEndpoint(env));
+        return SegmenterMain.run(config, settings);
     }
 }

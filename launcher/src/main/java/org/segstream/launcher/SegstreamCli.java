@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
+import org.segstream.config.ConfigException;
+import org.segstream.config.Settings;
 import org.segstream.service.ServiceLifecycle;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -36,7 +38,7 @@ public final class SegstreamCli {
     public static void main(String[] args) {
         int code;
         try {
-            code = run(args, System.out, System.getenv());
+            code = run(args, System.out, Settings.fromSystem());
         } catch (UsageException e) {
             System.err.println("segstream: " + e.getMessage());
             System.err.println("Try '" + e.command() + " --help' for more information.");
@@ -53,8 +55,13 @@ public final class SegstreamCli {
      * {@code help [COMMAND]} print to {@code out} and start nothing. Throws {@link UsageException} on a usage error.
      */
     public static int run(String[] args, PrintStream out, Map<String, String> env) throws Exception {
+        return run(args, out, Settings.of(env));
+    }
+
+    /** As {@link #run(String[], PrintStream, Map)}, with the settings of {@code settings}. */
+    public static int run(String[] args, PrintStream out, Settings settings) throws Exception {
         var writer = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
-        CommandLine cli = commandLine(new CliContext(out, env, home()), writer);
+        CommandLine cli = commandLine(new CliContext(out, settings, home()), writer);
         try {
             if (args.length == 0 || args[0].equals("help")) {
                 CommandLine topic = args.length > 1 ? cli.getSubcommands().get(args[1]) : null;
@@ -73,6 +80,8 @@ public final class SegstreamCli {
                 return command.<Callable<Integer>>getCommand().call();
             } catch (UsageException e) {
                 throw e.command() != null ? e : new UsageException(e.getMessage(), command.getCommandSpec().qualifiedName());
+            } catch (ConfigException e) { // a variable's value: a usage error as an option's is
+                throw new UsageException(e.getMessage(), command.getCommandSpec().qualifiedName());
             }
         } finally {
             writer.flush();
@@ -115,10 +124,10 @@ public final class SegstreamCli {
         if (e.getArgSpec() instanceof OptionSpec option && e.getValue() != null && e.getCause() != null) {
             Class<?> type = option.type();
             if (type == int.class || type == long.class || type == Integer.class || type == Long.class) {
-                return new UsageException(option.longestName() + " takes a whole number, not '" + e.getValue() + "'", command);
+                return new UsageException(option.longestName() + " is '" + e.getValue() + "', expected a whole number", command);
             }
             if (type == double.class || type == Double.class) {
-                return new UsageException(option.longestName() + " takes a number, not '" + e.getValue() + "'", command);
+                return new UsageException(option.longestName() + " is '" + e.getValue() + "', expected a number", command);
             }
         }
         return new UsageException(e.getMessage(), command);

@@ -2,8 +2,8 @@ package org.segstream.launcher;
 
 import java.util.concurrent.Callable;
 import org.segstream.sink.SinkConfig;
+import org.segstream.config.KafkaConnection;
 import org.segstream.sink.SinkMain;
-import org.segstream.service.KafkaClientProperties;
 import picocli.CommandLine.Command;
 
 /** {@code segstream sink}: {@link SinkMain} under the command line's help and errors. */
@@ -23,8 +23,7 @@ final class SinkCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var env = context.env();
-        SinkConfig config = SinkConfig.fromEnv(env, KafkaClientProperties.from(env));
-        return SinkMain.run(config, CliValues.metricsEndpoint(env));
+        var settings = context.settings();
+        return SinkMain.run(SinkConfig.from(settings, KafkaConnection.from(settings)), settings);
     }
 }

@@ -31,7 +31,7 @@ import org.segstream.ingest.IngestMetrics;
 import org.segstream.ingest.IngestResult;
 import org.segstream.ingest.Reconnect;
 import org.segstream.ingest.SourceSpec;
-import org.segstream.ingest.StreamsConfig;
+import org.segstream.ingest.SourcesFile;
 import org.segstream.service.MetricsServer;
 import org.segstream.testsupport.TestTopics;
 
@@ -85,7 +85,7 @@ class DeployScriptsIT {
 
             // The default cameras file, with this machine's camera in place of the compose network's.
             String cameras = Files.readString(ROOT.resolve("deploy/cameras.example.properties")).replace("camera:8554", "127.0.0.1:" + port);
-            List<SourceSpec> specs = StreamsConfig.load(Files.writeString(dir.resolve("cameras.properties"), cameras), Map.of());
+            List<SourceSpec> specs = SourcesFile.load(Files.writeString(dir.resolve("cameras.properties"), cameras), Map.of());
             assertEquals(1, specs.size(), "one camera: " + specs);
             SourceSpec spec = specs.get(0);
             assertEquals("sample", spec.stream());

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.segstream.contract.BgrImage;
 import org.segstream.contract.ClassMap;
 import org.segstream.contract.FrameIdentity;
-import org.segstream.contract.Headers;
+import org.segstream.contract.HeaderNames;
+import org.segstream.contract.HeaderValues;
 import org.segstream.contract.JpegCodec;
 import org.segstream.contract.MaskPng;
 import org.segstream.contract.RecordKind;
@@ -146,9 +147,9 @@ class PipelineEndToEndIT {
                 assertEquals(width, mask.width());
                 assertEquals(height, mask.height());
                 // The frame the mask points at is the frame with this sequence number and content.
-                int partition = (int) Headers.getLong(record.headers(), Headers.FRAME_PARTITION);
-                long offset = Headers.getLong(record.headers(), Headers.FRAME_OFFSET);
-                var tp = new TopicPartition(Topics.DEFAULT_FRAMES, partition);
+                int partition = (int) HeaderValues.integer(record.headers(), HeaderNames.FRAME_PARTITION);
+                long offset = HeaderValues.integer(record.headers(), HeaderNames.FRAME_OFFSET);
+                var tp = new TopicPartition(Topics.FRAMES.name(), partition);
                 frameReader.assign(List.of(tp));
                 frameReader.seek(tp, offset);
                 ConsumerRecord<String, byte[]> frame = frameReader.poll(Duration.ofSeconds(10)).records(tp).get(0);

@@ -96,13 +96,14 @@ class SegstreamCliTest {
 
     @Test
     void aBadValueIsRefusedNamingTheOptionAndTheValue() {
-        assertRefused("--batch-size takes a whole number, not 'four'", "run", "--batch-size", "four", "a.mp4");
-        assertRefused("--metrics-port 70000 is outside -1..65535", "run", "--metrics-port", "70000", "a.mp4");
-        assertRefused("--fps takes a number, not 'fast'", "synth", "--out", "x", "--fps", "fast");
-        assertRefused("--fps 500 is outside 1.0..240.0", "synth", "--out", "x", "--fps", "500");
-        assertRefused("--size takes WxH between 1x1 and 7680x4320, not '640'", "synth", "--out", "x", "--size", "640");
-        assertRefused("--wait takes a whole number, not 'soon'", "verify", "--wait", "soon");
-        assertRefused("--partitions 0 is outside 1..10000", "topics", "--partitions", "0");
+        assertRefused("--batch-size is 'four', expected a whole number", "run", "--batch-size", "four", "a.mp4");
+        assertRefused("--batch-size is '0', expected a whole number from 1 to 256", "run", "--batch-size", "0", "a.mp4");
+        assertRefused("--metrics-port is '70000', expected a whole number from -1 to 65535", "run", "--metrics-port", "70000", "a.mp4");
+        assertRefused("--fps is 'fast', expected a number", "synth", "--out", "x", "--fps", "fast");
+        assertRefused("--fps is '500', expected a number from 1 to 240", "synth", "--out", "x", "--fps", "500");
+        assertRefused("--size is '640', expected WxH from 1x1 to 7680x4320", "synth", "--out", "x", "--size", "640");
+        assertRefused("--wait is 'soon', expected a whole number", "verify", "--wait", "soon");
+        assertRefused("--partitions is '0', expected a whole number from 1 to 10000", "topics", "--partitions", "0");
         assertRefused("Invalid value for option '--device': device 'gpu' is not one of auto, cpu, cuda", "run", "--device", "gpu", "a.mp4");
         assertRefused("Unmatched argument at index 1: 'now'", "sink", "now");
     }

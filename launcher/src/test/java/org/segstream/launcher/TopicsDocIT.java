@@ -89,7 +89,7 @@ class TopicsDocIT {
 
     @Test
     void kcatPrintsEveryMaskOnceWithItsKeyHeadersAndSize() throws Exception {
-        var result = runKcat(Topics.DEFAULT_MASKS);
+        var result = runKcat(Topics.MASKS.name());
         List<String> lines = result.stdoutLines();
         assertEquals(FRAMES + 1, lines.size(), "one line a mask and one for the end record: " + result.describe());
         List<Long> seqs = new ArrayList<>();
@@ -113,7 +113,7 @@ class TopicsDocIT {
 
     @Test
     void kcatPrintsTheStatsOfEveryMaskOnceAsJson() throws Exception {
-        var result = runKcat(Topics.DEFAULT_STATS);
+        var result = runKcat(Topics.STATS.name());
         List<Long> seqs = new ArrayList<>();
         for (String line : result.stdoutLines()) {
             String context = "line '" + line + "' of " + result.describe();
@@ -204,7 +204,7 @@ class TopicsDocIT {
         Map<Long, String> bySeq = new HashMap<>();
         boolean ended = false;
         try (var consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(Topics.DEFAULT_MASKS));
+            consumer.subscribe(List.of(Topics.MASKS.name()));
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (!ended && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
@@ -216,7 +216,7 @@ class TopicsDocIT {
                 }
             }
         }
-        assertTrue(ended, "no end record of " + STREAM + " on " + Topics.DEFAULT_MASKS + " within 60 s; masks by seq: " + bySeq.keySet());
+        assertTrue(ended, "no end record of " + STREAM + " on " + Topics.MASKS.name() + " within 60 s; masks by seq: " + bySeq.keySet());
         return bySeq;
     }
 

@@ -1,8 +1,8 @@
 package org.segstream.segmenter;
 
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import org.segstream.service.KafkaClientProperties;
+import org.segstream.config.KafkaConnection;
+import org.segstream.config.Settings;
 import org.segstream.service.MetricsServer;
 import org.segstream.service.ServiceLifecycle;
 import org.segstream.service.ServiceMain;
@@ -19,15 +19,18 @@ public final class SegmenterMain {
 
     public static void main(String[] args) {
         ServiceMain.exit("segmenter", () -> {
-            Map<String, String> env = System.getenv();
-            return run(SegmenterConfig.fromEnv(env, KafkaClientProperties.from(env)), MetricsServer.Endpoint.fromEnv(env));
+            Settings settings = Settings.fromSystem();
+            return run(SegmenterConfig.from(settings, KafkaConnection.from(settings)), settings);
         });
     }
 
-    /** Runs the segmenter, its metrics and health on {@code metrics}, until a signal or failed health; returns the exit code. */
-    public static int run(SegmenterConfig config, MetricsServer.Endpoint metrics) throws Exception {
+    /**
+     * Runs the segmenter, its metrics and health where {@code settings} say (SEGSTREAM_METRICS_PORT/_BIND), until a
+     * signal or failed health; returns the exit code.
+     */
+    public static int run(SegmenterConfig config, Settings settings) throws Exception {
         try (var lifecycle = ServiceLifecycle.install("stopping the segmenter", null);
-             MetricsServer server = MetricsServer.start(metrics)) {
+             MetricsServer server = MetricsServer.forService(settings)) {
             // Not healthy until the streams run: a supervisor must not take a starting segmenter for a working one.
             var started = new AtomicReference<SegmenterApp>();
             MetricsServer.HealthCheck health = () -> started.get() == null ? "segmenter starting"

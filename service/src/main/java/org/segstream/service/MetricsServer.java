@@ -10,10 +10,11 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.segstream.config.Setting;
+import org.segstream.config.Settings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,26 +30,14 @@ public final class MetricsServer implements AutoCloseable {
     /** Where a process serves its metrics when nothing else is said (loopback only). */
     public static final int DEFAULT_PORT = 9400;
 
+    public static final Setting<Integer> PORT = Setting.port("SEGSTREAM_METRICS_PORT", DEFAULT_PORT);
+    public static final Setting<String> BIND = Setting.text("SEGSTREAM_METRICS_BIND", "127.0.0.1");
+    public static final List<Setting<?>> SETTINGS = List.of(PORT, BIND);
+
     /** One service's health: null while healthy, else one line saying what is wrong. */
     @FunctionalInterface
     public interface HealthCheck {
         String problem();
-    }
-
-    /** Where to serve: {@code bind}:{@code port} (port 0 picks a free one; a negative port serves nothing). */
-    public record Endpoint(String bind, int port) {
-        /**
-         * A standalone service's endpoint: SEGSTREAM_METRICS_PORT (default 9400, -1 off) on SEGSTREAM_METRICS_BIND
-         * (default 127.0.0.1). A port that is no number is refused with an {@link IllegalArgumentException} naming it.
-         */
-        public static Endpoint fromEnv(Map<String, String> env) {
-            String port = env.getOrDefault("SEGSTREAM_METRICS_PORT", String.valueOf(DEFAULT_PORT));
-            try {
-                return new Endpoint(env.getOrDefault("SEGSTREAM_METRICS_BIND", "127.0.0.1"), Integer.parseInt(port.trim()));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("SEGSTREAM_METRICS_PORT is '" + port + "', expected a port number");
-            }
-        }
     }
 
     private final PrometheusRegistry registry;
@@ -62,9 +51,9 @@ public final class MetricsServer implements AutoCloseable {
         this.executor = executor;
     }
 
-    /** Serves a new registry on {@code endpoint}. */
-    public static MetricsServer start(Endpoint endpoint) throws IOException {
-        return start(endpoint.bind(), endpoint.port());
+    /** A standalone service's endpoint: SEGSTREAM_METRICS_PORT (default 9400, -1 off) on SEGSTREAM_METRICS_BIND (default 127.0.0.1). */
+    public static MetricsServer forService(Settings settings) throws IOException {
+        return start(settings.get(BIND), settings.get(PORT));
     }
 
     /** Serves a new registry on {@code bind}:{@code port} (port 0 picks a free one; a negative port serves nothing). */

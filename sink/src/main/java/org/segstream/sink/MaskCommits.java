@@ -26,18 +26,18 @@ final class MaskCommits {
         long committable(TopicPartition partition, long handledUpTo);
     }
 
-    private final Consumer<String, byte[]> masks;
+    private final Consumer<String, ?> masks;
     private final HeldBack heldBack;
     /** Per masks partition, the offset after the last record handled. */
     private final Map<TopicPartition, Long> handledUpTo = new HashMap<>();
 
-    MaskCommits(Consumer<String, byte[]> masks, HeldBack heldBack) {
+    MaskCommits(Consumer<String, ?> masks, HeldBack heldBack) {
         this.masks = masks;
         this.heldBack = heldBack;
     }
 
     /** The record is handled: written, skipped or counted, it needs no second look unless a file holds it back. */
-    void handled(ConsumerRecord<String, byte[]> record) {
+    void handled(ConsumerRecord<String, ?> record) {
         handledUpTo.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
     }
 

@@ -15,17 +15,21 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.segstream.contract.BadRecordException;
 import org.segstream.contract.FrameIdentity;
-import org.segstream.contract.Headers;
+import org.segstream.contract.FramesTopicRecord;
 import org.segstream.contract.KafkaClientLag;
-import org.segstream.contract.RecordKind;
+import org.segstream.contract.Mask;
+import org.segstream.contract.MasksTopicRecord;
 import org.segstream.contract.StreamEnd;
+import org.segstream.contract.Unreadable;
 import org.segstream.contract.Untrusted;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The sink service: reads masks (read_committed), fetches each mask's frame, writes the overlay
- * video and mask files, and closes a stream's files on its end-of-stream record.
+ * video and mask files, and closes a stream's files on its end-of-stream record. Both topics are read
+ * through their Serdes ({@link SinkConsumers}): typed masks, shed markers, end records and frames, and
+ * a record that breaks the contract as {@link Unreadable}.
  *
  * <p>A record's failure belongs to the record: whatever goes wrong while handling one (a bad header,
  * an id that cannot name a folder, a frame location that does not exist, an image that does not
@@ -45,7 +49,7 @@ public final class SinkApp implements AutoCloseable {
 
     private final SinkConfig config;
     private final SinkListener listener;
-    private final Consumer<String, byte[]> masks;
+    private final Consumer<String, MasksTopicRecord> masks;
     private final FrameJoin join;
     private final TrackedStreams streams;
     private final StreamSessions sessions;
@@ -63,8 +67,8 @@ public final class SinkApp implements AutoCloseable {
     private volatile boolean running = true;
     private volatile Throwable failure;
 
-    private SinkApp(SinkConfig config, SinkListener listener, PrometheusRegistry registry, Consumer<String, byte[]> masks,
-                    FrameFetcher frames, LongSupplier nanoClock) {
+    private SinkApp(SinkConfig config, SinkListener listener, PrometheusRegistry registry, Consumer<String, MasksTopicRecord> masks,
+                    FrameFetcher<FramesTopicRecord> frames, LongSupplier nanoClock) {
         this.config = config;
         this.listener = listener;
         this.masks = masks;
@@ -89,12 +93,12 @@ public final class SinkApp implements AutoCloseable {
     /** As {@link #start(SinkConfig, SinkListener)}, with the metrics registered in {@code registry} (the process's). */
     public static SinkApp start(SinkConfig config, SinkListener listener, PrometheusRegistry registry) {
         return start(config, listener, registry,
-                SinkConsumers.masks(config), new FrameFetcher(config), System::nanoTime);
+                SinkConsumers.masks(config), FrameFetcher.of(config), System::nanoTime);
     }
 
     /** As {@link #start(SinkConfig, SinkListener, PrometheusRegistry)}, reading through the given consumers, on {@code nanoClock} (tests). */
-    static SinkApp start(SinkConfig config, SinkListener listener, PrometheusRegistry registry, Consumer<String, byte[]> masks,
-                         FrameFetcher frames, LongSupplier nanoClock) {
+    static SinkApp start(SinkConfig config, SinkListener listener, PrometheusRegistry registry, Consumer<String, MasksTopicRecord> masks,
+                         FrameFetcher<FramesTopicRecord> frames, LongSupplier nanoClock) {
         var app = new SinkApp(config, listener, registry, masks, frames, nanoClock);
         app.masks.subscribe(List.of(config.topics().masks()), app.new Handover());
         app.loop.start();
@@ -108,7 +112,7 @@ public final class SinkApp implements AutoCloseable {
             while (running) {
                 var batch = masks.poll(Duration.ofMillis(200));
                 long receivedMs = System.currentTimeMillis();
-                for (ConsumerRecord<String, byte[]> record : batch) {
+                for (ConsumerRecord<String, MasksTopicRecord> record : batch) {
                     handle(record, receivedMs);
                     commits.handled(record);
                 }
@@ -139,10 +143,12 @@ public final class SinkApp implements AutoCloseable {
     }
 
     /** Handles one record; whatever goes wrong with it ends as a counted skip, unless the sink's environment failed. */
-    private void handle(ConsumerRecord<String, byte[]> record, long receivedMs) {
+    private void handle(ConsumerRecord<String, MasksTopicRecord> record, long receivedMs) {
         try {
-            if (StreamEnd.kindOf(record.headers()) == RecordKind.END) {
-                sessions.ended(StreamEnd.readFrom(record.headers()));
+            if (record.value() instanceof Unreadable unreadable) {
+                throw new BadRecordException(unreadable.reason());
+            } else if (record.value() instanceof StreamEnd end) {
+                sessions.ended(end);
             } else {
                 frame(record, receivedMs);
             }
@@ -161,11 +167,11 @@ public final class SinkApp implements AutoCloseable {
         }
     }
 
-    private void skipped(ConsumerRecord<String, byte[]> record, SkipReason reason, String why) {
-        String stream = Headers.getOrNull(record.headers(), Headers.STREAM);
+    private void skipped(ConsumerRecord<String, MasksTopicRecord> record, SkipReason reason, String why) {
+        String stream = MaskRecords.streamOf(record.value());
         boolean tracked = stream != null && streams.contains(stream);
         metrics.skipped(tracked ? stream : null, reason);
-        if (tracked && RecordKind.FRAME.wire().equals(Headers.getOrNull(record.headers(), Headers.KIND))) {
+        if (tracked && MaskRecords.isMask(record.value())) {
             streams.seen(stream).rate.dropped(1, nanoClock.getAsLong());
             listener.framesMissing(stream, 1, reason.label());
         }
@@ -174,8 +180,8 @@ public final class SinkApp implements AutoCloseable {
     }
 
     /** A mask (or a shed marker): into its session's files, with its frame joined, unless already written. */
-    private void frame(ConsumerRecord<String, byte[]> maskRecord, long receivedMs) throws IOException {
-        FrameIdentity identity = FrameIdentity.readFrom(maskRecord.headers());
+    private void frame(ConsumerRecord<String, MasksTopicRecord> maskRecord, long receivedMs) throws IOException {
+        FrameIdentity identity = MaskRecords.frameOf(maskRecord.value());
         TrackedStreams.Tracked tracked = sessions.track(identity.stream());
         StreamOutput output = sessions.outputFor(tracked, identity, new TopicPartition(maskRecord.topic(), maskRecord.partition()));
         if (output.alreadyWritten(identity.seq())) {
@@ -183,14 +189,14 @@ public final class SinkApp implements AutoCloseable {
             return; // redelivered after a restart
         }
         sessions.countGap(identity, tracked, output);
-        if (FrameJoin.isShedMarker(maskRecord)) {
+        if (!(maskRecord.value() instanceof Mask mask)) {
             // The segmenter shed this live frame: no overlay, but it is accounted for (and no gap for the next frame).
             tracked.rate.dropped(1, nanoClock.getAsLong());
             listener.framesMissing(identity.stream(), 1, "shed");
             return;
         }
-        FrameJoin.Pair pair = join.join(maskRecord, identity.seq());
-        overlays.write(identity, tracked, output, pair, maskRecord, receivedMs);
+        FrameJoin.Pair pair = join.join(mask, identity.seq());
+        overlays.write(tracked, output, pair, mask, maskRecord, receivedMs);
     }
 
     /** When partitions move to another sink instance, it rebuilds their open files: drop ours unfinished. */

@@ -4,25 +4,30 @@ import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import org.segstream.contract.FramesTopicRecord;
+import org.segstream.contract.MasksTopicRecord;
 import org.segstream.contract.Topics;
 
 /**
- * The sink's two Kafka consumers: masks in the sink's group, read_committed, committed by hand; frames
- * by assigned partitions, without a group, read where a mask points. The user's Kafka settings
+ * The sink's two Kafka consumers, each reading its topic through the topic's Serdes ({@link Topics}): masks
+ * in the sink's group, read_committed, committed by hand; frames by assigned partitions, without a group,
+ * read where a mask points. The user's Kafka settings
  * ({@link SinkConfig#kafka()}) pass through to both.
  */
 final class SinkConsumers {
     private SinkConsumers() {
     }
 
-    static KafkaConsumer<String, byte[]> masks(SinkConfig config) {
-        return new KafkaConsumer<>(masksProperties(config), new StringDeserializer(), new ByteArrayDeserializer());
+    /** Masks-topic records through the topic's Serdes: a record that does not read is {@link org.segstream.contract.Unreadable}. */
+    static KafkaConsumer<String, MasksTopicRecord> masks(SinkConfig config) {
+        return new KafkaConsumer<>(masksProperties(config), Topics.MASKS.keySerde().deserializer(),
+                Topics.MASKS.valueSerde().deserializer());
     }
 
-    static KafkaConsumer<String, byte[]> frames(SinkConfig config) {
-        return new KafkaConsumer<>(framesProperties(config), new StringDeserializer(), new ByteArrayDeserializer());
+    /** Frames-topic records through the topic's Serdes. */
+    static KafkaConsumer<String, FramesTopicRecord> frames(SinkConfig config) {
+        return new KafkaConsumer<>(framesProperties(config), Topics.FRAMES.keySerde().deserializer(),
+                Topics.FRAMES.valueSerde().deserializer());
     }
 
     static Map<String, Object> masksProperties(SinkConfig config) {

@@ -1,10 +1,11 @@
 package org.segstream.sink;
 
-import java.util.Map;
-import org.segstream.service.KafkaClientProperties;
+import org.segstream.config.KafkaConnection;
+import org.segstream.config.Settings;
 import org.segstream.service.MetricsServer;
 import org.segstream.service.ServiceLifecycle;
 import org.segstream.service.ServiceMain;
+import org.segstream.video.FfmpegLog;
 
 /**
  * The sink as a process of its own against an external cluster (masks and frames to overlay video and mask files,
@@ -18,15 +19,19 @@ public final class SinkMain {
 
     public static void main(String[] args) {
         ServiceMain.exit("sink", () -> {
-            Map<String, String> env = System.getenv();
-            return run(SinkConfig.fromEnv(env, KafkaClientProperties.from(env)), MetricsServer.Endpoint.fromEnv(env));
+            Settings settings = Settings.fromSystem();
+            return run(SinkConfig.from(settings, KafkaConnection.from(settings)), settings);
         });
     }
 
-    /** Runs the sink, its metrics and health on {@code metrics}, until a signal or failed health; returns the exit code. */
-    public static int run(SinkConfig config, MetricsServer.Endpoint metrics) throws Exception {
+    /**
+     * Runs the sink, FFmpeg's log level, its metrics and health where {@code settings} say (SEGSTREAM_FFMPEG_LOG,
+     * SEGSTREAM_METRICS_PORT/_BIND), until a signal or failed health; returns the exit code.
+     */
+    public static int run(SinkConfig config, Settings settings) throws Exception {
+        FfmpegLog.configure(settings);
         try (var lifecycle = ServiceLifecycle.install("stopping the sink; finishing the open files", null);
-             MetricsServer server = MetricsServer.start(metrics);
+             MetricsServer server = MetricsServer.forService(settings);
              LiveView live = config.live().port() < 0 ? null : LiveView.start(config.live(), config.limits());
              SinkApp app = SinkApp.start(config, live == null ? SinkListener.NONE : live, server.registry())) {
             MetricsServer.HealthCheck health = () -> app.healthy() ? null

@@ -1,7 +1,7 @@
 package org.segstream.sink;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,12 +19,23 @@ import org.junit.jupiter.api.Test;
 import org.segstream.contract.BadRecordException;
 import org.segstream.contract.BgrImage;
 import org.segstream.contract.ClassMap;
-import org.segstream.contract.Headers;
+import org.segstream.contract.Frame;
+import org.segstream.contract.FrameIdentity;
+import org.segstream.contract.FramesTopicRecord;
+import org.segstream.contract.HeaderNames;
+import org.segstream.contract.HeaderValues;
 import org.segstream.contract.JpegCodec;
+import org.segstream.contract.Mask;
 import org.segstream.contract.MaskPng;
+import org.segstream.contract.MasksTopicRecord;
+import org.segstream.contract.ShedMarker;
+import org.segstream.contract.SourceKind;
+import org.segstream.contract.Topics;
+import org.segstream.contract.Unreadable;
 
 /**
- * A mask joined to its frame through a MockConsumer standing in for the frames topic (no broker). The
+ * A mask joined to its frame through a MockConsumer standing in for the frames topic (no broker), both
+ * read as the topics' Serdes read them (typed {@link Mask} and {@link Frame}). The
  * frame at offset {@code k} is {@code 16 + 8k} pixels wide, so a mask joined to the wrong frame fails
  * on its size and the frame a join returns tells its offset.
  */
@@ -33,16 +44,21 @@ class FrameJoinTest {
     private static final TopicPartition P0 = new TopicPartition(TOPIC, 0);
     private static final int H = 16;
 
-    private final MockConsumer<String, byte[]> broker = new MockConsumer<>("earliest");
-    private final FrameJoin join = new FrameJoin(new FrameFetcher(TOPIC, broker, System::nanoTime), Duration.ofSeconds(5));
+    private final MockConsumer<String, FramesTopicRecord> broker = new MockConsumer<>("earliest");
+    private final FrameJoin join = new FrameJoin(new FrameFetcher<>(TOPIC, broker, System::nanoTime), Duration.ofSeconds(5));
 
     private static int width(long offset) {
         return 16 + 8 * (int) offset;
     }
 
-    private static ConsumerRecord<String, byte[]> frameAt(long offset) {
+    private static FrameIdentity identity(long seq, int width) {
+        return new FrameIdentity("cam", "s1", seq, 0, 0, width, H, 10, "jpeg", SourceKind.LIVE);
+    }
+
+    private static ConsumerRecord<String, FramesTopicRecord> frameAt(long offset) {
         int w = width(offset);
-        return new ConsumerRecord<>(TOPIC, 0, offset, "cam", JpegCodec.encode(new BgrImage(w, H, new byte[w * H * 3]), 90));
+        return new ConsumerRecord<>(TOPIC, 0, offset, "cam",
+                new Frame(identity(offset, w), JpegCodec.encode(new BgrImage(w, H, new byte[w * H * 3]), 90)));
     }
 
     /** One partition holding offsets [beginning, end), each delivered by the poll numbered in {@code arrivesAtPoll} (1 = the first). */
@@ -67,16 +83,25 @@ class FrameJoinTest {
     }
 
     /** A mask of the frame at {@code partition}/{@code offset}, {@code width} pixels wide. */
-    private static ConsumerRecord<String, byte[]> mask(long partition, long offset, int width) {
-        var headers = new RecordHeaders();
-        Headers.put(headers, Headers.FRAME_PARTITION, partition);
-        Headers.put(headers, Headers.FRAME_OFFSET, offset);
-        byte[] png = MaskPng.encode(new ClassMap(width, H, new byte[width * H]));
-        return new ConsumerRecord<>("masks", 0, 0, 0L, org.apache.kafka.common.record.TimestampType.CREATE_TIME, -1, png.length,
-                "cam", png, headers, java.util.Optional.empty());
+    private static Mask mask(long partition, long offset, int width) {
+        return (Mask) read(maskHeaders(partition, offset, width), MaskPng.encode(new ClassMap(width, H, new byte[width * H])));
     }
 
-    private static ConsumerRecord<String, byte[]> mask(long offset) {
+    /** A mask's headers as the segmenter writes them; the partition as a number of any size (outside input). */
+    private static RecordHeaders maskHeaders(long partition, long offset, int width) {
+        var headers = new RecordHeaders();
+        identity(offset, width).writeTo(headers);
+        HeaderValues.put(headers, HeaderNames.FRAME_PARTITION, partition);
+        HeaderValues.put(headers, HeaderNames.FRAME_OFFSET, offset);
+        return headers;
+    }
+
+    /** A masks-topic record as the sink's consumer reads it, through the topic's Serde. */
+    private static MasksTopicRecord read(RecordHeaders headers, byte[] value) {
+        return Topics.MASKS.valueSerde().deserializer().deserialize("masks", headers, value);
+    }
+
+    private static Mask mask(long offset) {
         return mask(0, offset, width(offset));
     }
 
@@ -131,12 +156,20 @@ class FrameJoinTest {
     }
 
     @Test
-    void aMaskWithoutAFrameLocationIsInvalid() {
-        topic(0, 1, 1);
+    void aMaskWithoutAFrameLocationIsUnreadableAndNeverJoined() {
         var headers = new RecordHeaders();
-        var record = new ConsumerRecord<>("masks", 0, 0, 0L, org.apache.kafka.common.record.TimestampType.CREATE_TIME, -1, 0, "cam",
-                new byte[0], headers, java.util.Optional.<Integer>empty());
-        assertThrows(BadRecordException.class, () -> join.join(record, 0));
+        identity(0, width(0)).writeTo(headers);
+        var unreadable = assertInstanceOf(Unreadable.class, read(headers, new byte[0]));
+        assertTrue(unreadable.reason().contains(HeaderNames.FRAME_PARTITION), unreadable.reason());
+    }
+
+    @Test
+    void aFramesTopicRecordThatIsNoFrameIsInvalid() {
+        offsets(0, 1);
+        broker.schedulePollTask(() -> broker.addRecord(new ConsumerRecord<>(TOPIC, 0, 0L, "cam",
+                new Unreadable("no identity", "cam", null, new byte[0]))));
+        var e = assertThrows(BadRecordException.class, () -> join.join(mask(0), 0));
+        assertTrue(e.getMessage().contains("0@0 is an unreadable record (no identity)"), e.getMessage());
     }
 
     @Test
@@ -149,18 +182,19 @@ class FrameJoinTest {
     @Test
     void aFramesTopicThatDoesNotAnswerIsTheEnvironmentsFault() {
         offsets(0, 2); // written, says the broker, but never delivered
-        var slow = new FrameJoin(new FrameFetcher(TOPIC, broker, System::nanoTime), Duration.ofMillis(200));
+        var slow = new FrameJoin(new FrameFetcher<>(TOPIC, broker, System::nanoTime), Duration.ofMillis(200));
         assertThrows(EnvironmentFailure.class, () -> slow.join(mask(1), 1));
     }
 
     @Test
     void aShedMarkerIsToldFromAMask() {
-        var shed = mask(0);
-        Headers.put(shed.headers(), Headers.KIND, "shed");
-        assertTrue(FrameJoin.isShedMarker(shed));
-        var frame = mask(0);
-        Headers.put(frame.headers(), Headers.KIND, "frame");
-        assertFalse(FrameJoin.isShedMarker(frame));
-        assertFalse(FrameJoin.isShedMarker(mask(0)), "no kind at all: not a marker");
+        var shed = maskHeaders(0, 0, width(0));
+        HeaderValues.put(shed, HeaderNames.KIND, "shed");
+        HeaderValues.put(shed, HeaderNames.SHED_REASON, "stale");
+        assertInstanceOf(ShedMarker.class, read(shed, new byte[0]));
+        var frame = maskHeaders(0, 0, width(0));
+        HeaderValues.put(frame, HeaderNames.KIND, "frame");
+        assertInstanceOf(Mask.class, read(frame, new byte[0]));
+        assertInstanceOf(Mask.class, read(maskHeaders(0, 0, width(0)), new byte[0]), "no kind at all: a mask, not a marker");
     }
 }

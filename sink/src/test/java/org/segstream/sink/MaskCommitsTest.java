@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.segstream.contract.BgrImage;
 import org.segstream.contract.FrameIdentity;
-import org.segstream.contract.RecordKind;
+import org.segstream.contract.Mask;
+import org.segstream.contract.MasksTopicRecord;
 import org.segstream.contract.StreamEnd;
 import org.segstream.contract.Topics;
 import org.segstream.video.VideoFileInfo;
@@ -130,24 +131,25 @@ class MaskCommitsTest {
         final MaskCommits commits = new MaskCommits(consumer, streams::committable);
         int duplicates;
 
-        void handle(ConsumerRecord<String, byte[]> record) throws IOException {
-            if (StreamEnd.kindOf(record.headers()) == RecordKind.END) {
-                sessions.ended(StreamEnd.readFrom(record.headers()));
+        void handle(ConsumerRecord<String, MasksTopicRecord> record) throws IOException {
+            if (record.value() instanceof StreamEnd end) {
+                sessions.ended(end);
             } else {
-                FrameIdentity frame = FrameIdentity.readFrom(record.headers());
+                Mask mask = (Mask) record.value();
+                FrameIdentity frame = mask.frame();
                 StreamOutput output = sessions.outputFor(sessions.track(frame.stream()), frame, M0);
                 if (output.alreadyWritten(frame.seq())) {
                     duplicates++;
                 } else {
                     output.write(frame, new BgrImage(FakeTopics.W, FakeTopics.H, new byte[FakeTopics.W * FakeTopics.H * 3]),
-                            record.value(), record.offset());
+                            mask.png(), record.offset());
                 }
             }
             commits.handled(record);
         }
 
         void handleFrom(long offset) throws IOException {
-            for (ConsumerRecord<String, byte[]> record : topics.masks.subList((int) offset, topics.masks.size())) {
+            for (ConsumerRecord<String, MasksTopicRecord> record : topics.masks.subList((int) offset, topics.masks.size())) {
                 handle(record);
             }
         }

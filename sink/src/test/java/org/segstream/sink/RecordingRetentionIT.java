@@ -40,9 +40,9 @@ class RecordingRetentionIT {
         Path out = dir.resolve("out");
         try (var broker = EmbeddedKafkaBroker.start()) {
             TestTopics.create(broker.bootstrapServers(), topics, 1);
-            SinkConfig sinkConfig = SinkConfig.fromEnv(Map.of("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
-                    "SEGSTREAM_OUT_DIR", out.toString(), "SEGSTREAM_SEGMENT_SECONDS", "1",
-                    "SEGSTREAM_RETENTION_MAX_GB", String.valueOf(LIMIT_BYTES / 1e9)), Map.of());
+            SinkConfig sinkConfig = SinkConfig.from(org.segstream.config.Settings.of(Map.of("SEGSTREAM_OUT_DIR", out.toString(),
+                    "SEGSTREAM_SEGMENT_SECONDS", "1", "SEGSTREAM_RETENTION_MAX_GB", String.valueOf(LIMIT_BYTES / 1e9))),
+                    org.segstream.config.KafkaConnection.plain(broker.bootstrapServers()));
             var segmenterConfig = SegmenterConfig.of(broker.bootstrapServers(), topics, Path.of("..", "models", "fcn8s-slim.json"),
                     dir.resolve("state"));
             long start = System.currentTimeMillis() / 1000 * 1000;

@@ -12,10 +12,14 @@ import java.util.TreeMap;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.record.TimestampType;
-import org.segstream.contract.BadRecordException;
+import org.segstream.contract.DeadLetter;
+import org.segstream.contract.Frame;
 import org.segstream.contract.FrameIdentity;
-import org.segstream.contract.Headers;
-import org.segstream.contract.RecordKind;
+import org.segstream.contract.FramePosition;
+import org.segstream.contract.FramesTopicRecord;
+import org.segstream.contract.Mask;
+import org.segstream.contract.MasksTopicRecord;
+import org.segstream.contract.ShedMarker;
 import org.segstream.contract.SourceKind;
 import org.segstream.contract.StreamEnd;
 
@@ -28,28 +32,28 @@ import org.segstream.contract.StreamEnd;
  * from the topics alone, with no help from the segmenter's metrics.
  */
 final class DeliveryLedger {
-    /** The time ingest read the frame, when ingest sets it: preferred over capture time as the latency origin. */
-    static final String INGEST_MS = "segstream.ingest.ms";
-
     private record Position(int partition, long offset) {
+        static Position of(FramePosition at) {
+            return new Position(at.partition(), at.offset());
+        }
     }
 
     private record FrameId(String stream, String session, long seq) {
     }
 
-    private record Frame(Position position, String stream, FrameId id, SourceKind kind) {
+    private record FrameSeen(Position position, String stream, FrameId id, SourceKind kind) {
     }
 
-    private record Mask(String stream, long appendedMs, long latencyMs, String size) {
+    private record MaskSeen(String stream, long appendedMs, long latencyMs, String size) {
     }
 
-    private final List<Frame> frames = new ArrayList<>();
+    private final List<FrameSeen> frames = new ArrayList<>();
     private final Map<String, Set<String>> endedSessionsIn = new HashMap<>();
     private final Map<String, Set<String>> endedSessionsOut = new HashMap<>();
     private final Set<Position> masked = new HashSet<>();
     private final Map<FrameId, Integer> maskCopies = new HashMap<>();
     private final Map<String, Long> lastSeqOfSession = new HashMap<>();
-    private final List<Mask> masks = new ArrayList<>();
+    private final List<MaskSeen> masks = new ArrayList<>();
     private final Map<String, List<String>> deadLetterReasonsByStream = new HashMap<>();
     private final Set<Position> deadLettered = new HashSet<>();
     private final Set<Position> shedMarked = new HashSet<>();
@@ -59,41 +63,37 @@ final class DeliveryLedger {
     private long wrongSize;
     private boolean appendTimeClock = true;
 
-    void frame(ConsumerRecord<String, byte[]> record) {
+    void frame(ConsumerRecord<String, FramesTopicRecord> record) {
         var position = new Position(record.partition(), record.offset());
-        try {
-            if (StreamEnd.kindOf(record.headers()) == RecordKind.END) {
-                StreamEnd end = StreamEnd.readFrom(record.headers());
-                endedSessionsIn.computeIfAbsent(end.stream(), s -> new HashSet<>()).add(end.session());
-                return;
-            }
-            FrameIdentity identity = FrameIdentity.readFrom(record.headers());
-            frames.add(new Frame(position, identity.stream(), new FrameId(identity.stream(), identity.session(), identity.seq()),
+        if (record.value() instanceof StreamEnd end) {
+            endedSessionsIn.computeIfAbsent(end.stream(), s -> new HashSet<>()).add(end.session());
+        } else if (record.value() instanceof Frame frame) {
+            FrameIdentity identity = frame.identity();
+            frames.add(new FrameSeen(position, identity.stream(), new FrameId(identity.stream(), identity.session(), identity.seq()),
                     identity.sourceKind()));
-        } catch (BadRecordException unidentified) {
+        } else {
             // a poison record: it has no identity, so only a dead letter naming its position accounts for it
-            frames.add(new Frame(position, record.key() == null ? "" : record.key(), null, null));
+            frames.add(new FrameSeen(position, record.key() == null ? "" : record.key(), null, null));
         }
     }
 
-    void mask(ConsumerRecord<String, byte[]> record, long observedMs) {
-        RecordKind kind = StreamEnd.kindOf(record.headers());
-        if (kind == RecordKind.END) {
-            StreamEnd end = StreamEnd.readFrom(record.headers());
+    /** A mask, shed marker or end record; an unreadable record on the masks topic accounts for no frame. */
+    void mask(ConsumerRecord<String, MasksTopicRecord> record, long observedMs) {
+        MasksTopicRecord value = record.value();
+        if (value instanceof StreamEnd end) {
             endedSessionsOut.computeIfAbsent(end.stream(), s -> new HashSet<>()).add(end.session());
-            return;
-        }
-        if (kind == RecordKind.SHED) {
-            shedMarked.add(new Position((int) Headers.getLong(record.headers(), Headers.FRAME_PARTITION),
-                    Headers.getLong(record.headers(), Headers.FRAME_OFFSET)));
-            String reason = Headers.getOrNull(record.headers(), Headers.SHED_REASON);
+        } else if (value instanceof ShedMarker shed) {
+            shedMarked.add(Position.of(shed.framePosition()));
             shedReasonsByStream.computeIfAbsent(record.key() == null ? "" : record.key(), k -> new ArrayList<>())
-                    .add(reason == null ? "(no reason)" : reasonOf(reason));
-            return;
+                    .add(reasonOf(shed.reason()));
+        } else if (value instanceof Mask mask) {
+            mask(mask, record, observedMs);
         }
-        FrameIdentity identity = FrameIdentity.readFrom(record.headers());
-        masked.add(new Position((int) Headers.getLong(record.headers(), Headers.FRAME_PARTITION),
-                Headers.getLong(record.headers(), Headers.FRAME_OFFSET)));
+    }
+
+    private void mask(Mask mask, ConsumerRecord<String, MasksTopicRecord> record, long observedMs) {
+        FrameIdentity identity = mask.frame();
+        masked.add(Position.of(mask.framePosition()));
         var id = new FrameId(identity.stream(), identity.session(), identity.seq());
         int copies = maskCopies.merge(id, 1, Integer::sum);
         String session = identity.stream() + "\u0000" + identity.session();
@@ -102,26 +102,22 @@ final class DeliveryLedger {
             outOfOrder++;
         }
         lastSeqOfSession.merge(session, identity.seq(), Math::max);
-        if (!pngSizeIs(record.value(), identity.width(), identity.height())) {
+        if (!pngSizeIs(mask.png(), identity.width(), identity.height())) {
             wrongSize++;
         }
         boolean appendTime = record.timestampType() == TimestampType.LOG_APPEND_TIME;
         appendTimeClock &= appendTime;
         long at = appendTime ? record.timestamp() : observedMs;
-        String ingestMs = Headers.getOrNull(record.headers(), INGEST_MS);
-        long origin = ingestMs != null ? Long.parseLong(ingestMs.trim()) : identity.captureTimeMs();
-        masks.add(new Mask(identity.stream(), at, at - origin, identity.width() + "x" + identity.height()));
+        masks.add(new MaskSeen(identity.stream(), at, at - identity.latencyOriginMs(), identity.width() + "x" + identity.height()));
     }
 
-    void deadLetter(ConsumerRecord<String, byte[]> record) {
-        String error = Headers.getOrNull(record.headers(), Headers.ERROR);
-        String partition = Headers.getOrNull(record.headers(), Headers.FRAME_PARTITION);
-        String offset = Headers.getOrNull(record.headers(), Headers.FRAME_OFFSET);
-        if (partition != null && offset != null) {
-            deadLettered.add(new Position(Integer.parseInt(partition), Long.parseLong(offset)));
+    void deadLetter(ConsumerRecord<String, DeadLetter> record) {
+        DeadLetter letter = record.value();
+        if (letter.framePosition() != null) {
+            deadLettered.add(Position.of(letter.framePosition()));
         }
         deadLetterReasonsByStream.computeIfAbsent(record.key() == null ? "" : record.key(), k -> new ArrayList<>())
-                .add(reasonOf(error));
+                .add(reasonOf(letter.error()));
     }
 
     /** Whether every session ended on the frames topic has ended on the masks topic, and every poison record is dead-lettered. */
@@ -131,7 +127,7 @@ final class DeliveryLedger {
                 return false;
             }
         }
-        for (Frame frame : frames) {
+        for (FrameSeen frame : frames) {
             if (frame.id() == null && streams.test(frame.stream()) && !deadLettered.contains(frame.position())) {
                 return false;
             }
@@ -142,7 +138,7 @@ final class DeliveryLedger {
     /** The append time of the first mask of a matching stream appended after {@code epochMs}. */
     OptionalLong firstMaskAfter(long epochMs, Predicate<String> streams) {
         return masks.stream().filter(m -> streams.test(m.stream()) && m.appendedMs() > epochMs)
-                .mapToLong(Mask::appendedMs).min();
+                .mapToLong(MaskSeen::appendedMs).min();
     }
 
     DeliveryReport report(Predicate<String> streams) {
@@ -153,7 +149,7 @@ final class DeliveryLedger {
         long missingLive = 0;
         long missingUnidentified = 0;
         Set<String> sessions = new HashSet<>();
-        for (Frame frame : frames) {
+        for (FrameSeen frame : frames) {
             if (!streams.test(frame.stream())) {
                 continue;
             }
@@ -201,7 +197,7 @@ final class DeliveryLedger {
                 }
             }
         }
-        long[] latencies = masks.stream().filter(m -> streams.test(m.stream())).mapToLong(Mask::latencyMs).sorted().toArray();
+        long[] latencies = masks.stream().filter(m -> streams.test(m.stream())).mapToLong(MaskSeen::latencyMs).sorted().toArray();
         var latency = new DeliveryReport.Latency(latencies.length, percentile(latencies, 50), percentile(latencies, 95),
                 percentile(latencies, 99), appendTimeClock ? "log-append time" : "verifier receive time");
         var sizes = new java.util.TreeSet<String>();

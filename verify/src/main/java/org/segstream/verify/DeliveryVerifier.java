@@ -5,6 +5,9 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.segstream.contract.DeadLetter;
+import org.segstream.contract.FramesTopicRecord;
+import org.segstream.contract.MasksTopicRecord;
 import org.segstream.contract.Topics;
 
 /**
@@ -19,16 +22,16 @@ import org.segstream.contract.Topics;
 public final class DeliveryVerifier implements AutoCloseable {
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
 
-    private final TopicTail frames;
-    private final TopicTail masks;
-    private final TopicTail deadLetters;
+    private final TopicTail<FramesTopicRecord> frames;
+    private final TopicTail<MasksTopicRecord> masks;
+    private final TopicTail<DeadLetter> deadLetters;
     private final DeliveryLedger ledger = new DeliveryLedger();
 
     /** {@code clientProperties}: bootstrap.servers plus any security settings, passed through unchanged. */
     public DeliveryVerifier(Map<String, Object> clientProperties, Topics topics) {
-        frames = new TopicTail(clientProperties, topics.frames());
-        masks = new TopicTail(clientProperties, topics.masks());
-        deadLetters = new TopicTail(clientProperties, topics.deadLetters());
+        frames = new TopicTail<>(clientProperties, Topics.FRAMES, topics.frames());
+        masks = new TopicTail<>(clientProperties, Topics.MASKS, topics.masks());
+        deadLetters = new TopicTail<>(clientProperties, Topics.DEAD_LETTERS, topics.deadLetters());
     }
 
     public static DeliveryVerifier of(String bootstrapServers, Topics topics) {

@@ -11,23 +11,24 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import org.segstream.contract.Topic;
+import org.segstream.contract.TopicValue;
 
 /**
  * Reads one topic from its beginning as a read_committed consumer without a group (nothing is
  * committed, nothing disturbs the pipeline's groups), a step at a time: each {@link #catchUp} reads
  * every partition up to its end as it stands at the call (the last stable offset: no open transaction
- * is waited for, none is read).
+ * is waited for, none is read), through the topic's Serde.
  */
-final class TopicTail implements AutoCloseable {
+final class TopicTail<V extends TopicValue> implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(200);
 
     private final String topic;
-    private final KafkaConsumer<String, byte[]> consumer;
+    private final KafkaConsumer<String, V> consumer;
     private List<TopicPartition> partitions = List.of();
 
-    TopicTail(Map<String, Object> clientProperties, String topic) {
+    /** Reads {@code contract}'s records from the topic named {@code topic} (the name this deployment gives it). */
+    TopicTail(Map<String, Object> clientProperties, Topic<V> contract, String topic) {
         this.topic = topic;
         Map<String, Object> props = new HashMap<>(clientProperties);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -35,11 +36,11 @@ final class TopicTail implements AutoCloseable {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 10 * 1024 * 1024);
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        consumer = new KafkaConsumer<>(props, contract.keySerde().deserializer(), contract.valueSerde().deserializer());
     }
 
     /** Hands every record up to the current end of each partition to {@code sink}, in partition order; returns how many. */
-    int catchUp(Consumer<ConsumerRecord<String, byte[]>> sink, Duration timeout) {
+    int catchUp(Consumer<ConsumerRecord<String, V>> sink, Duration timeout) {
         assignNewPartitions();
         if (partitions.isEmpty()) {
             return 0;
@@ -51,7 +52,7 @@ final class TopicTail implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("could not read " + topic + " up to its end " + ends + " within " + timeout);
             }
-            for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
+            for (ConsumerRecord<String, V> record : consumer.poll(POLL)) {
                 sink.accept(record);
                 read++;
             }

@@ -12,11 +12,18 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 import org.segstream.contract.ClassMap;
+import org.segstream.contract.DeadLetter;
 import org.segstream.contract.FrameIdentity;
-import org.segstream.contract.Headers;
+import org.segstream.contract.FramesTopicRecord;
+import org.segstream.contract.HeaderNames;
+import org.segstream.contract.HeaderValues;
 import org.segstream.contract.MaskPng;
+import org.segstream.contract.MasksTopicRecord;
 import org.segstream.contract.SourceKind;
 import org.segstream.contract.StreamEnd;
+import org.segstream.contract.Topic;
+import org.segstream.contract.TopicValue;
+import org.segstream.contract.Topics;
 
 class DeliveryLedgerTest {
     static final long T0 = 1_763_769_600_000L;
@@ -79,8 +86,8 @@ class DeliveryLedgerTest {
         ledger.frame(frame("cam", 0, SourceKind.FILE, 0));
         ledger.frame(frame("cam", 1, SourceKind.FILE, 1));
         ledger.mask(mask("cam", 1, 1, T0), 0);
-        var wrong = new ConsumerRecord<>("masks", 0, 1, T0, TimestampType.LOG_APPEND_TIME, 0, 0, "cam",
-                MaskPng.encode(new ClassMap(8, 8, new byte[64])), maskHeaders("cam", 0, 0), Optional.empty());
+        var wrong = read(Topics.MASKS, new ConsumerRecord<>("masks", 0, 1, T0, TimestampType.LOG_APPEND_TIME, 0, 0, "cam",
+                MaskPng.encode(new ClassMap(8, 8, new byte[64])), maskHeaders("cam", 0, 0), Optional.empty()));
         ledger.mask(wrong, 0);
         DeliveryReport report = ledger.report(s -> true);
         assertEquals(1, report.outOfOrder());
@@ -95,55 +102,62 @@ class DeliveryLedgerTest {
         assertEquals("(no reason)", DeliveryLedger.reasonOf(null));
     }
 
-    private static ConsumerRecord<String, byte[]> frame(String stream, long seq, SourceKind kind, long offset) {
+    /** {@code raw} as the verifier's consumer of {@code topic} reads it: through the topic's Serde. */
+    private static <V extends TopicValue> ConsumerRecord<String, V> read(Topic<V> topic, ConsumerRecord<String, byte[]> raw) {
+        V value = topic.valueSerde().deserializer().deserialize(raw.topic(), raw.headers(), raw.value());
+        return new ConsumerRecord<>(raw.topic(), raw.partition(), raw.offset(), raw.timestamp(), raw.timestampType(),
+                raw.serializedKeySize(), raw.serializedValueSize(), raw.key(), value, raw.headers(), raw.leaderEpoch());
+    }
+
+    private static ConsumerRecord<String, FramesTopicRecord> frame(String stream, long seq, SourceKind kind, long offset) {
         var headers = new RecordHeaders();
         new FrameIdentity(stream, "s1", seq, seq * 100_000, T0 + seq, 16, 8, 10, "jpeg", kind).writeTo(headers);
-        return new ConsumerRecord<>("frames", 0, offset, T0, TimestampType.CREATE_TIME, 0, 0, stream, new byte[1], headers, Optional.empty());
+        return read(Topics.FRAMES, new ConsumerRecord<>("frames", 0, offset, T0, TimestampType.CREATE_TIME, 0, 0, stream, new byte[1], headers, Optional.empty()));
     }
 
-    private static ConsumerRecord<String, byte[]> end(String stream, long frames, long offset) {
+    private static ConsumerRecord<String, FramesTopicRecord> end(String stream, long frames, long offset) {
         var headers = new RecordHeaders();
         new StreamEnd(stream, "s1", frames).writeTo(headers);
-        return new ConsumerRecord<>("frames", 0, offset, T0, TimestampType.CREATE_TIME, 0, 0, stream, new byte[0], headers, Optional.empty());
+        return read(Topics.FRAMES, new ConsumerRecord<>("frames", 0, offset, T0, TimestampType.CREATE_TIME, 0, 0, stream, new byte[0], headers, Optional.empty()));
     }
 
-    private static ConsumerRecord<String, byte[]> poison(long offset) {
-        return new ConsumerRecord<>("frames", 0, offset, T0, TimestampType.CREATE_TIME, 0, 0, "cam", new byte[] {1, 2, 3},
-                new RecordHeaders(), Optional.empty());
+    private static ConsumerRecord<String, FramesTopicRecord> poison(long offset) {
+        return read(Topics.FRAMES, new ConsumerRecord<>("frames", 0, offset, T0, TimestampType.CREATE_TIME, 0, 0, "cam", new byte[] {1, 2, 3},
+                new RecordHeaders(), Optional.empty()));
     }
 
     private static RecordHeaders maskHeaders(String stream, long seq, long frameOffset) {
         var headers = new RecordHeaders();
         new FrameIdentity(stream, "s1", seq, seq * 100_000, T0 + seq, 16, 8, 10, "png", SourceKind.FILE).writeTo(headers);
-        Headers.put(headers, Headers.FRAME_PARTITION, 0);
-        Headers.put(headers, Headers.FRAME_OFFSET, frameOffset);
+        HeaderValues.put(headers, HeaderNames.FRAME_PARTITION, 0);
+        HeaderValues.put(headers, HeaderNames.FRAME_OFFSET, frameOffset);
         return headers;
     }
 
-    private static ConsumerRecord<String, byte[]> mask(String stream, long seq, long frameOffset, long appendedMs) {
-        return new ConsumerRecord<>("masks", 0, seq, appendedMs, TimestampType.LOG_APPEND_TIME, 0, 0, stream,
-                MaskPng.encode(new ClassMap(16, 8, new byte[128])), maskHeaders(stream, seq, frameOffset), Optional.empty());
+    private static ConsumerRecord<String, MasksTopicRecord> mask(String stream, long seq, long frameOffset, long appendedMs) {
+        return read(Topics.MASKS, new ConsumerRecord<>("masks", 0, seq, appendedMs, TimestampType.LOG_APPEND_TIME, 0, 0, stream,
+                MaskPng.encode(new ClassMap(16, 8, new byte[128])), maskHeaders(stream, seq, frameOffset), Optional.empty()));
     }
 
-    private static ConsumerRecord<String, byte[]> shed(String stream, long seq, long frameOffset, String reason) {
+    private static ConsumerRecord<String, MasksTopicRecord> shed(String stream, long seq, long frameOffset, String reason) {
         RecordHeaders headers = maskHeaders(stream, seq, frameOffset);
-        Headers.put(headers, Headers.KIND, "shed");
-        Headers.put(headers, Headers.SHED_REASON, reason);
-        return new ConsumerRecord<>("masks", 0, 50 + seq, T0, TimestampType.LOG_APPEND_TIME, 0, 0, stream, new byte[0], headers,
-                Optional.empty());
+        HeaderValues.put(headers, HeaderNames.KIND, "shed");
+        HeaderValues.put(headers, HeaderNames.SHED_REASON, reason);
+        return read(Topics.MASKS, new ConsumerRecord<>("masks", 0, 50 + seq, T0, TimestampType.LOG_APPEND_TIME, 0, 0, stream, new byte[0], headers,
+                Optional.empty()));
     }
 
-    private static ConsumerRecord<String, byte[]> maskEnd(String stream, long frames) {
+    private static ConsumerRecord<String, MasksTopicRecord> maskEnd(String stream, long frames) {
         var headers = new RecordHeaders();
         new StreamEnd(stream, "s1", frames).writeTo(headers);
-        return new ConsumerRecord<>("masks", 0, 99, T0, TimestampType.LOG_APPEND_TIME, 0, 0, stream, new byte[0], headers, Optional.empty());
+        return read(Topics.MASKS, new ConsumerRecord<>("masks", 0, 99, T0, TimestampType.LOG_APPEND_TIME, 0, 0, stream, new byte[0], headers, Optional.empty()));
     }
 
-    private static ConsumerRecord<String, byte[]> deadLetter(long frameOffset, String error) {
+    private static ConsumerRecord<String, DeadLetter> deadLetter(long frameOffset, String error) {
         var headers = new RecordHeaders();
-        Headers.put(headers, Headers.ERROR, error);
-        Headers.put(headers, Headers.FRAME_PARTITION, 0);
-        Headers.put(headers, Headers.FRAME_OFFSET, frameOffset);
-        return new ConsumerRecord<>("dead", 0, frameOffset, T0, TimestampType.CREATE_TIME, 0, 0, "cam", new byte[0], headers, Optional.empty());
+        HeaderValues.put(headers, HeaderNames.ERROR, error);
+        HeaderValues.put(headers, HeaderNames.FRAME_PARTITION, 0);
+        HeaderValues.put(headers, HeaderNames.FRAME_OFFSET, frameOffset);
+        return read(Topics.DEAD_LETTERS, new ConsumerRecord<>("dead", 0, frameOffset, T0, TimestampType.CREATE_TIME, 0, 0, "cam", new byte[0], headers, Optional.empty()));
     }
 }

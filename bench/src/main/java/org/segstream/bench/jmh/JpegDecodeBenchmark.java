@@ -9,9 +9,14 @@ import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Warmup;
 import org.segstream.contract.BgrImage;
+import org.segstream.contract.FfmpegJpeg;
+import org.segstream.contract.ImageIoJpeg;
 import org.segstream.contract.JpegCodec;
 
-/** The segmenter's (and the sink's) JPEG decode of a 640x360 frame into packed BGR. */
+/**
+ * The segmenter's (and the sink's) JPEG decode of a frame into packed BGR, by each decoder measured:
+ * {@code codec} is what {@link JpegCodec} does (structure check, then the fastest decoder that loads).
+ */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
@@ -20,7 +25,18 @@ import org.segstream.contract.JpegCodec;
 public class JpegDecodeBenchmark {
 
     @Benchmark
-    public BgrImage decode(FrameFixture fixture) {
+    public BgrImage codec(SizedFrame fixture) {
         return JpegCodec.decode(fixture.jpeg, Long.MAX_VALUE);
     }
+
+    @Benchmark
+    public BgrImage imageIo(SizedFrame fixture) {
+        return ImageIoJpeg.decode(fixture.jpeg, fixture.structure);
+    }
+
+    @Benchmark
+    public BgrImage ffmpeg(SizedFrame fixture) {
+        return FfmpegJpeg.decode(fixture.jpeg, fixture.structure);
+    }
+
 }

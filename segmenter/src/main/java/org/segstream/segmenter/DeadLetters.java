@@ -7,12 +7,14 @@ import java.util.Set;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Record;
-import org.segstream.contract.Headers;
+import org.segstream.contract.DeadLetter;
+import org.segstream.contract.FramePosition;
+import org.segstream.contract.HeaderNames;
 import org.segstream.contract.Topics;
 import org.segstream.contract.Untrusted;
 
 /**
- * The dead letter of a refused frames-topic record: the record as it came (key, headers, value) plus
+ * Makes the {@link DeadLetter} of a refused frames-topic record: the record as it came (key, headers, value) plus
  * {@code segstream.error} and where it was on the frames topic, built so that it always fits the
  * dead-letter topic, whatever the record held. A record that could not be dead-lettered would stop the
  * stream thread, and stop it again after every restart.
@@ -26,30 +28,30 @@ import org.segstream.contract.Untrusted;
  *       the contract's identity headers whose values are short, the frame's position and the reason.</li>
  * </ul>
  */
-final class DeadLetter {
+final class DeadLetters {
     static final int MAX_HEADER_VALUE_BYTES = 256;
     static final int MAX_HEADER_NAME_BYTES = 128;
     static final int MAX_HEADERS = 64;
     static final int MAX_KEY_BYTES = 1024;
     /** The longest {@code segstream.error}, in characters. */
-    static final int MAX_REASON_CHARS = 1000;
+    static final int MAX_REASON_CHARS = DeadLetter.MAX_ERROR_CHARS;
     /** The topic's limit less room for the record batch's own overhead and the headers added here. */
     static final int MAX_BYTES = Topics.MAX_RECORD_BYTES - 64 * 1024;
     /** Kafka's per-header overhead is a few varints; counted generously. */
     private static final int HEADER_OVERHEAD = 16;
 
     /** The frame identity headers a small dead letter keeps (when their values are short). */
-    private static final Set<String> IDENTITY = Set.of(Headers.KIND, Headers.STREAM, Headers.SESSION, Headers.SEQ,
-            Headers.PTS_US, Headers.CAPTURE_MS, Headers.INGEST_MS, Headers.WIDTH, Headers.HEIGHT, Headers.FPS,
-            Headers.ENCODING, Headers.SOURCE_KIND, Headers.SOURCE);
+    private static final Set<String> IDENTITY = Set.of(HeaderNames.KIND, HeaderNames.STREAM, HeaderNames.SESSION, HeaderNames.SEQ,
+            HeaderNames.PTS_US, HeaderNames.CAPTURE_MS, HeaderNames.INGEST_MS, HeaderNames.WIDTH, HeaderNames.HEIGHT, HeaderNames.FPS,
+            HeaderNames.ENCODING, HeaderNames.SOURCE_KIND, HeaderNames.SOURCE);
     /** Headers this class sets itself; the record's own values of them are not kept. */
-    private static final Set<String> OWN = Set.of(Headers.ERROR, Headers.FRAME_PARTITION, Headers.FRAME_OFFSET);
+    private static final Set<String> OWN = Set.of(HeaderNames.ERROR, HeaderNames.FRAME_PARTITION, HeaderNames.FRAME_OFFSET);
 
-    private DeadLetter() {
+    private DeadLetters() {
     }
 
-    /** The dead letter of {@code in}, refused for {@code reason}. */
-    static Record<String, byte[]> of(StoredRecord in, String reason) {
+    /** The dead letter of {@code in}, refused for {@code reason}; its serializer adds the error and the frame's position. */
+    static Record<String, DeadLetter> of(StoredRecord in, String reason) {
         List<String> notes = new ArrayList<>();
         String key = in.key();
         if (key != null && utf8Length(key) > MAX_KEY_BYTES) {
@@ -97,10 +99,7 @@ final class DeadLetter {
             value = null;
         }
         String error = notes.isEmpty() ? reason : reason + " [dead letter: " + String.join("; ", notes) + "]";
-        Headers.put(headers, Headers.ERROR, Untrusted.echo(error, MAX_REASON_CHARS));
-        Headers.put(headers, Headers.FRAME_PARTITION, in.partition());
-        Headers.put(headers, Headers.FRAME_OFFSET, in.offset());
-        return new Record<>(key, value, in.timestamp(), headers);
+        return new Record<>(key, new DeadLetter(error, new FramePosition(in.partition(), in.offset()), value), in.timestamp(), headers);
     }
 
     private static String summary(List<String> items) {

@@ -36,13 +36,8 @@ import java.util.regex.Pattern;
  * naming it; {@code $${} stands for a literal {@code ${}; a {@code $} not followed by {@code {} is
  * kept as it is.
  */
-public final class StreamsConfig {
-    private StreamsConfig() {
-    }
-
-    /** The streams of {@code file}, with {@code ${NAME}} in values taken from this process's environment. */
-    public static List<SourceSpec> load(Path file) throws IOException {
-        return load(file, System.getenv());
+public final class SourcesFile {
+    private SourcesFile() {
     }
 
     /** The streams of {@code file}, with {@code ${NAME}} in values taken from {@code env}. */

@@ -1,16 +1,15 @@
 package org.segstream.contract;
 
-import java.nio.charset.StandardCharsets;
-
 /**
- * Record header names of the topic contract. Every value is a UTF-8 string (numbers in decimal),
- * so any Kafka client in any language can read them (kcat -f '%h').
+ * Record header names of the topic contract (docs/topics.md). Every value is a UTF-8 string (numbers in
+ * decimal), so any Kafka client in any language can read them (kcat -f '%h'); {@link HeaderValues}
+ * reads and writes them.
  */
-public final class Headers {
-    private Headers() {
+public final class HeaderNames {
+    private HeaderNames() {
     }
 
-    /** "frame" or "end". */
+    /** "frame" or "end"; on the masks topic also "shed" ({@link RecordKind}). */
     public static final String KIND = "segstream.kind";
     /** Stream id, equal to the record key. */
     public static final String STREAM = "segstream.stream";
@@ -60,48 +59,4 @@ public final class Headers {
     public static final String SHED_REASON = "segstream.shed.reason";
     /** On dead letters: why the record was refused. */
     public static final String ERROR = "segstream.error";
-
-    public static String get(org.apache.kafka.common.header.Headers headers, String name) {
-        var header = headers.lastHeader(name);
-        if (header == null || header.value() == null) {
-            throw new BadRecordException("missing header " + name);
-        }
-        return new String(header.value(), StandardCharsets.UTF_8);
-    }
-
-    public static String getOrNull(org.apache.kafka.common.header.Headers headers, String name) {
-        var header = headers.lastHeader(name);
-        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-    }
-
-    /** The header's integer value, or {@code absent} when the header is missing or not an integer. */
-    public static long getLongOr(org.apache.kafka.common.header.Headers headers, String name, long absent) {
-        String value = getOrNull(headers, name);
-        if (value == null) {
-            return absent;
-        }
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            return absent;
-        }
-    }
-
-    public static long getLong(org.apache.kafka.common.header.Headers headers, String name) {
-        String value = get(headers, name);
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw new BadRecordException("header " + name + " is '" + Untrusted.echo(value) + "', expected an integer");
-        }
-    }
-
-    public static void put(org.apache.kafka.common.header.Headers headers, String name, String value) {
-        headers.remove(name);
-        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
-    }
-
-    public static void put(org.apache.kafka.common.header.Headers headers, String name, long value) {
-        put(headers, name, Long.toString(value));
-    }
 }

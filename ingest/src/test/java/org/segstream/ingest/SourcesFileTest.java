@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A streams file takes passwords from the environment: ${NAME} in values. */
-class StreamsConfigTest {
+class SourcesFileTest {
     static final Map<String, String> ENV = Map.of("ENTRANCE_PASSWORD", "s3cr%40t", "PARKING_USER", "viewer", "CAM_FPS", "2",
             "EMPTY", "");
 
@@ -25,7 +25,7 @@ class StreamsConfigTest {
                 parking.url = rtsp://${PARKING_USER}:${ENTRANCE_PASSWORD}@10.0.0.6:554/stream1
                 parking.fps = 5${EMPTY}
                 """);
-        List<SourceSpec> specs = StreamsConfig.load(file, ENV);
+        List<SourceSpec> specs = SourcesFile.load(file, ENV);
         assertEquals(List.of("entrance", "parking"), specs.stream().map(SourceSpec::stream).toList());
         assertEquals("rtsp://admin:s3cr%40t@10.0.0.5:554/stream1", specs.get(0).location(), "the value as it is");
         assertEquals("rtsp://viewer:s3cr%40t@10.0.0.6:554/stream1", specs.get(1).location());
@@ -39,7 +39,7 @@ class StreamsConfigTest {
         Path file = Files.writeString(dir.resolve("cameras.json"), """
                 {"gate": {"url": "rtsp://admin:${PASSWORD}@10.0.0.5/stream1"}}
                 """);
-        var specs = StreamsConfig.load(file, Map.of("PASSWORD", "a${B}c$$d"));
+        var specs = SourcesFile.load(file, Map.of("PASSWORD", "a${B}c$$d"));
         assertEquals("rtsp://admin:a${B}c$$d@10.0.0.5/stream1", specs.get(0).location());
     }
 
@@ -49,7 +49,7 @@ class StreamsConfigTest {
                 entrance.url = rtsp://admin:${ENTRANCE_PASSWORD}@10.0.0.5/stream1
                 lobby.url = rtsp://admin:${LOBBY_PASSWORD}@10.0.0.7/stream1
                 """);
-        var error = assertThrows(IllegalArgumentException.class, () -> StreamsConfig.load(file, ENV));
+        var error = assertThrows(IllegalArgumentException.class, () -> SourcesFile.load(file, ENV));
         assertTrue(error.getMessage().contains("lobby.url uses ${LOBBY_PASSWORD}, but the environment variable LOBBY_PASSWORD is not set"),
                 error.getMessage());
         assertTrue(error.getMessage().startsWith(file.toString()), "names the file: " + error.getMessage());
@@ -58,13 +58,13 @@ class StreamsConfigTest {
 
     @Test
     void dollarsThatAreNotVariables() {
-        assertEquals("price $5 and ${literal}", StreamsConfig.substitute("price $5 and $${literal}", Map.of(), "k"));
-        assertEquals("http://h/a?x=$y", StreamsConfig.substitute("http://h/a?x=$y", Map.of(), "k"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> StreamsConfig.substitute("rtsp://${OPEN", Map.of(), "cam.url"))
+        assertEquals("price $5 and ${literal}", SourcesFile.substitute("price $5 and $${literal}", Map.of(), "k"));
+        assertEquals("http://h/a?x=$y", SourcesFile.substitute("http://h/a?x=$y", Map.of(), "k"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> SourcesFile.substitute("rtsp://${OPEN", Map.of(), "cam.url"))
                 .getMessage().contains("cam.url: '${' without its closing '}'"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> StreamsConfig.substitute("${A-B}", Map.of(), "cam.url"))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> SourcesFile.substitute("${A-B}", Map.of(), "cam.url"))
                 .getMessage().contains("'${A-B}' is not a variable name"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> StreamsConfig.substitute("${}", Map.of(), "cam.url"))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> SourcesFile.substitute("${}", Map.of(), "cam.url"))
                 .getMessage().contains("is not a variable name"));
     }
 }
