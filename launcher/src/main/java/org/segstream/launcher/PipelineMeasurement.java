@@ -36,7 +36,7 @@ final class PipelineMeasurement {
     }
 
     /** Light-load rows count latency from this long after their first frame on (the start-up is reported apart). */
-    static final long LATENCY_WARMUP_MS = 2000;
+    static final long LATENCY_WARMUP_MS = AllStreamsLatency.DEFAULT_WARMUP_MS;
 
     private PipelineMeasurement() {
     }
