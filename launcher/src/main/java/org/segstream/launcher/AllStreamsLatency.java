@@ -27,6 +27,9 @@ final class AllStreamsLatency implements SinkListener {
 
     private final long warmupMillis;
     private long firstOriginMs = -1;
+    private long written;
+    private long firstWrittenMs = Long.MAX_VALUE;
+    private long lastWrittenMs = Long.MIN_VALUE;
     /** By source kind: [0] the start-up, [1] the steady state. */
     private final Map<SourceKind, LatencyDistribution[]> parts = new EnumMap<>(SourceKind.class);
 
@@ -44,6 +47,10 @@ final class AllStreamsLatency implements SinkListener {
             firstOriginMs = timeline.originMs();
         }
         boolean steady = timeline.originMs() - firstOriginMs >= warmupMillis;
+        long writtenMs = timeline.originMs() + timeline.endToEndMillis();
+        firstWrittenMs = Math.min(firstWrittenMs, writtenMs);
+        lastWrittenMs = Math.max(lastWrittenMs, writtenMs);
+        written++;
         SourceKind kind = frame.sourceKind() == null ? SourceKind.FILE : frame.sourceKind();
         parts.computeIfAbsent(kind, k -> new LatencyDistribution[] {new LatencyDistribution(), new LatencyDistribution()})
                 [steady ? 1 : 0].add(timeline.endToEndMillis(), timeline.stageMillis());
@@ -70,6 +77,14 @@ final class AllStreamsLatency implements SinkListener {
 
     synchronized int frames() {
         return sinceStart(0, true).frames();
+    }
+
+    /**
+     * Frames written per second between the first frame written and the last: the pipeline's throughput
+     * once it runs, without its start-up (0 with fewer than two frames).
+     */
+    synchronized double writtenFps() {
+        return written < 2 || lastWrittenMs <= firstWrittenMs ? 0 : (written - 1) * 1000.0 / (lastWrittenMs - firstWrittenMs);
     }
 
     /** The {@code p}-th percentile (0..100) in milliseconds over every frame, or -1 when no frame was written. */

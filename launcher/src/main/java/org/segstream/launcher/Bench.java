@@ -90,6 +90,7 @@ final class Bench {
         double brokerIdleMillisPerSecond;
         List<PipelineMeasurement.Result> light = new ArrayList<>();
         List<PipelineMeasurement.Result> scaling = new ArrayList<>();
+        List<LiveRows.Row> live = new ArrayList<>();
         List<String> failedRows = new ArrayList<>();
         log.info("bench: starting a Kafka broker (KRaft) on loopback");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
@@ -101,6 +102,9 @@ final class Bench {
             main = rows.run(new BenchScenario(1, BenchScenario.Pacing.FAST, batch, options.mainSeconds()));
             for (int b : batch == 1 ? List.of(1) : List.of(batch, 1)) {
                 light.add(rows.run(new BenchScenario(1, BenchScenario.Pacing.light(lightFps), b, options.lightSeconds())));
+            }
+            if (options.liveRows()) {
+                liveRows(new LiveRows(broker.bootstrapServers(), run, dir.resolve("live"), bare), clip.video(), options, live, failedRows);
             }
             if (options.scaling()) {
                 for (BenchScenario scenario : scalingScenarios(batch, options.scalingSeconds())) {
@@ -116,7 +120,7 @@ final class Bench {
         }
 
         String report = report(mainFrames, run, device, bare, stages, compute, main, light, scaling, ceiling,
-                (System.nanoTime() - started) / 1e9)
+                (System.nanoTime() - started) / 1e9, live)
                 + String.format(java.util.Locale.ROOT, "%nThe broker alone, idle (no client): %.0f ms of CPU per second.%n",
                 brokerIdleMillisPerSecond)
                 + (failedRows.isEmpty() ? "" : "\n**Scaling rows that failed** (left out of the table):\n\n- "
@@ -126,6 +130,22 @@ final class Bench {
         Files.writeString(tables, report);
         out.println("tables written to " + tables.toAbsolutePath());
         return failedRows.isEmpty() ? 0 : 1;
+    }
+
+    /** The mixed and overload rows; one that fails is named in {@code failedRows} and costs no other row. */
+    private static void liveRows(LiveRows rows, Path fileClip, BenchOptions options, List<LiveRows.Row> live, List<String> failedRows) {
+        try {
+            live.add(rows.mixed(fileClip, options.mainSeconds()));
+        } catch (Exception e) {
+            log.error("bench: the mixed row failed: {}", e.toString());
+            failedRows.add("mixed: " + e);
+        }
+        try {
+            live.add(rows.overload(options.overloadSeconds()));
+        } catch (Exception e) {
+            log.error("bench: the overload row failed: {}", e.toString());
+            failedRows.add("overload: " + e);
+        }
     }
 
     private static String describe(BenchScenario s) {
@@ -192,7 +212,7 @@ final class Bench {
     private static String report(int frames, RunOptions run, String device, Map<Integer, BareModelThroughput.Result> bare,
                                  Map<String, Double> stages, List<ModelCompute> compute, PipelineMeasurement.Result main,
                                  List<PipelineMeasurement.Result> light, List<PipelineMeasurement.Result> scaling,
-                                 BareModelThroughput.Result ceiling, double seconds) {
+                                 BareModelThroughput.Result ceiling, double seconds, List<LiveRows.Row> live) {
         String model = run.model().getFileName().toString().replaceFirst("\\.(json|onnx)$", "");
         var sb = new StringBuilder();
         sb.append("\n## segstream bench\n\n").append(BenchReport.machine(frames, model, run.batchSize(), device));
@@ -201,6 +221,7 @@ final class Bench {
         for (PipelineMeasurement.Result lightRow : light) {
             sb.append(BenchReport.latencyVerdict(lightRow, bare.get(lightRow.scenario().batch())));
         }
+        live.forEach(row -> sb.append(row.verdict()));
         sb.append("\n### Bare model (ONNX Runtime session alone)\n\n").append(BenchReport.bareTable(bare));
         sb.append("\n### Pipeline: headline run and light load\n\n");
         sb.append(String.format(java.util.Locale.ROOT, "Latency is end to end (ingest reads the frame -> the sink has written its "
@@ -213,7 +234,7 @@ final class Bench {
         sb.append(BenchReport.pipelineTable(headline, bare));
         sb.append("\nLatency by stage (from the mask's timestamps: ingest read -> frame sent -> segmenter took it -> mask "
                 + "forwarded -> sink received the committed mask -> overlay written), in ms:\n\n");
-        sb.append(BenchReport.latencyStageTable(headline));
+        sb.append(BenchReport.latencyStageTable(headline)).append(LiveRows.section(live, bare));
         if (!scaling.isEmpty()) {
             sb.append("\n### Scaling\n\n").append(String.format(java.util.Locale.ROOT,
                     "%.1f s of the clip per stream in each row; realtime rows publish each stream at 25 fps (files are never shed, "

@@ -75,7 +75,7 @@ final class PipelineMeasurement {
     }
 
     /** CPU snapshots at the start of ingest and when the sink has drained (threads still alive). */
-    private static final class CpuProbe implements PipelineTuning.Probe {
+    static final class CpuProbe implements PipelineTuning.Probe {
         private CpuSampler.Snapshot start;
         private long startNanos;
         private Map<String, Double> millis = Map.of();

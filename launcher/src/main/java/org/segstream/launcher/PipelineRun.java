@@ -88,7 +88,8 @@ final class PipelineRun {
         return runOn(bootstrapServers, options, tuning, out, new ServiceLifecycle());
     }
 
-    private static Outcome runOn(String bootstrapServers, Options options, PipelineTuning tuning, PrintStream out, ServiceLifecycle stop)
+    /** As {@link #runOn(String, Options, PipelineTuning, PrintStream)}, stopped by {@code stop} (the benchmark's live rows). */
+    static Outcome runOn(String bootstrapServers, Options options, PipelineTuning tuning, PrintStream out, ServiceLifecycle stop)
             throws Exception {
         List<RunSummary.Row> rows = new ArrayList<>();
         List<SourceSpec> sources = parseSources(options.sources(), tuning, rows);

@@ -74,6 +74,17 @@ class AllStreamsLatencyTest {
     }
 
     @Test
+    void throughputIsCountedFromTheFirstFrameWrittenToTheLast() {
+        var latency = new AllStreamsLatency();
+        var frame = new FrameIdentity("cam", "s", 0, 0, 0, 64, 48, 25, "jpeg", SourceKind.LIVE, 1_000);
+        for (int i = 0; i < 41; i++) {
+            long origin = 10_000 + i * 250L; // written every 250 ms, 300 ms after being read
+            latency.frameWritten(frame, null, new FrameTimeline(origin, origin + 5, origin + 10, origin + 200, origin + 250, origin + 300));
+        }
+        assertEquals(4.0, latency.writtenFps(), 1e-9);
+    }
+
+    @Test
     void memoryDoesNotGrowWithTheNumberOfFrames() {
         var latency = new LatencyDistribution();
         long[] stages = new long[FrameTimeline.STAGES.size()];

@@ -1,0 +1,110 @@
+package org.segstream.launcher;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.segstream.contract.Topics;
+import org.segstream.ingest.SourceOptions;
+import org.segstream.launcher.verify.DeliveryReport;
+import org.segstream.launcher.verify.DeliveryVerifier;
+import org.segstream.segmenter.SegmenterConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One benchmark row with live cameras: the whole pipeline on a running broker, in its own topics, until
+ * the row's stop rule fires (live sources run until stopped); then the row's figures as the other rows
+ * have them ({@link PipelineMeasurement.Result}), the run's summary, the latencies by source kind, and the
+ * accounting of every frame read back from the topics alone.
+ */
+final class LiveRowRun {
+    private static final Logger log = LoggerFactory.getLogger(LiveRowRun.class);
+    /** After the stop, how long the verifier may wait for every session's end on the masks topic. */
+    private static final Duration SETTLE_TIMEOUT = Duration.ofMinutes(3);
+
+    /** When to stop the row's sources: returns when it is time (the row's topics are {@code topics}). */
+    interface StopRule {
+        void await(String bootstrapServers, Topics topics) throws Exception;
+    }
+
+    /** The row's figures; {@code byStream}: each stream's accounting from the topics, {@code all}: every stream's. */
+    record Measured(PipelineMeasurement.Result result, RunSummary summary, AllStreamsLatency latencies,
+                    Map<String, DeliveryReport> byStream, DeliveryReport all) {
+
+        RunSummary.Row row(String stream) {
+            return summary.streams().stream().filter(r -> r.stream().equals(stream)).findFirst().orElseThrow();
+        }
+    }
+
+    private LiveRowRun() {
+    }
+
+    /**
+     * Runs {@code sources} (files are read as fast as they go, for at most {@code fileSeconds}) until
+     * {@code rule} fires, then stops every source as SIGTERM would: each session ends, the pipeline drains.
+     */
+    static Measured run(String bootstrapServers, RunOptions run, BenchScenario scenario, List<String> sources, double fileSeconds,
+                        Path outDir, String namespace, StopRule rule) throws Exception {
+        var cpu = new PipelineMeasurement.CpuProbe();
+        var fast = new SourceOptions(0, 0, 0, 0, 0, fileSeconds, false, false, "tcp");
+        var tuning = new PipelineTuning(namespace, fast, SegmenterConfig.DEFAULT_BATCH_MAX_WAIT_MS,
+                Runtime.getRuntime().availableProcessors(), cpu);
+        var options = new PipelineRun.Options(sources, outDir, run.model(), scenario.batch(), false, run.partitions(), run.device());
+        var stop = new ServiceLifecycle();
+        Thread stopper = new Thread(() -> {
+            try {
+                rule.await(bootstrapServers, tuning.topics());
+            } catch (InterruptedException e) {
+                return; // the row ended otherwise
+            } catch (Exception e) {
+                log.warn("bench: the stop rule of row {} failed ({}); stopping the row now", namespace, e.toString());
+            }
+            log.info("bench: row {}: stopping the sources", namespace);
+            stop.request("TERM");
+        }, "segstream-bench-stop");
+        stopper.setDaemon(true);
+        stopper.start();
+        PipelineRun.Outcome outcome;
+        try {
+            outcome = PipelineRun.runOn(bootstrapServers, options, tuning, new PrintStream(OutputStream.nullOutputStream()), stop);
+        } finally {
+            stopper.interrupt();
+        }
+        var result = result(scenario, outcome, cpu);
+        try (var verifier = DeliveryVerifier.of(bootstrapServers, tuning.topics())) {
+            if (!verifier.awaitSettled(stream -> true, SETTLE_TIMEOUT)) {
+                log.warn("bench: row {}: some sessions never ended on the masks topic", namespace);
+            }
+            verifier.catchUp();
+            Map<String, DeliveryReport> byStream = new TreeMap<>();
+            for (RunSummary.Row row : outcome.summary().streams()) {
+                byStream.put(row.stream(), verifier.report(row.stream()::equals));
+            }
+            return new Measured(result, outcome.summary(), outcome.latencies(), byStream, verifier.report(stream -> true));
+        }
+    }
+
+    private static PipelineMeasurement.Result result(BenchScenario scenario, PipelineRun.Outcome outcome, PipelineMeasurement.CpuProbe cpu) {
+        long in = 0;
+        long written = 0;
+        double seconds = 0.001;
+        for (RunSummary.Row row : outcome.summary().streams()) {
+            if (row.error() != null) {
+                throw new IllegalStateException("stream " + row.stream() + " failed: " + row.error());
+            }
+            in += row.framesIn();
+            written += row.framesWritten();
+            if (row.fps() > 0) {
+                seconds = Math.max(seconds, row.framesWritten() / row.fps());
+            }
+        }
+        var steady = outcome.latencies().sinceStart(PipelineMeasurement.LATENCY_WARMUP_MS, true);
+        var startup = outcome.latencies().sinceStart(PipelineMeasurement.LATENCY_WARMUP_MS, false);
+        return new PipelineMeasurement.Result(scenario, in, written, cpu.wallSeconds(), written / seconds, steady.percentile(50),
+                steady.percentile(95), steady.percentile(99), steady.split(), startup.frames(), startup.percentile(100), cpu.millis());
+    }
+}
