@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code segstream bench}: reads the benchmark's options, then {@link Bench} measures. */
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class, sortOptions = false,
-        header = "bare model vs whole pipeline, latency, scaling and per-stage CPU tables",
+        header = "bare model vs whole pipeline, latency, live cameras, scaling and per-stage CPU tables; an RSS soak",
         description = {"Bare model vs whole pipeline, latency, live cameras (mixed with a file, overload), scaling tables",
                 "and the CPU cost of every stage, on a rendered clip (tables also in out/bench/BENCHMARKS.tables.md).",
                 "With --soak: live cameras through the pipeline for MINUTES and every process's RSS (out/bench/soak/SOAK.md).",
@@ -43,8 +43,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--overload-seconds", paramLabel = "T", description = "how long the overload row's cameras run, 5..600 (default 30)")
     double overloadSeconds = 30;
 
-    @Option(names = "--soak", paramLabel = "MINUTES", description = {"instead of the tables: live cameras through the pipeline for",
-            "MINUTES (0.5..1440), every process's RSS sampled; prints the samples and the slope in MiB/hour"})
+    @Option(names = "--soak", paramLabel = "MINUTES", description = "instead of the tables: live cameras through the pipeline for MINUTES (0.5..1440), "
+            + "every process's RSS sampled; prints the samples and each one's slope in MiB/hour")
     Double soakMinutes;
 
     @Option(names = "--soak-cameras", paramLabel = "N", description = "live cameras in the soak, 1..16 (default 2)")

@@ -31,9 +31,12 @@ final class LiveRowRun {
         void await(String bootstrapServers, Topics topics) throws Exception;
     }
 
-    /** The row's figures; {@code byStream}: each stream's accounting from the topics, {@code all}: every stream's. */
+    /**
+     * The row's figures; {@code byStream}: each stream's accounting from the topics, {@code all}: every stream's;
+     * {@code masks}: every record of the masks topic.
+     */
     record Measured(PipelineMeasurement.Result result, RunSummary summary, AllStreamsLatency latencies,
-                    Map<String, DeliveryReport> byStream, DeliveryReport all) {
+                    Map<String, DeliveryReport> byStream, DeliveryReport all, List<MasksTopic.Entry> masks) {
 
         RunSummary.Row row(String stream) {
             return summary.streams().stream().filter(r -> r.stream().equals(stream)).findFirst().orElseThrow();
@@ -84,7 +87,9 @@ final class LiveRowRun {
             for (RunSummary.Row row : outcome.summary().streams()) {
                 byStream.put(row.stream(), verifier.report(row.stream()::equals));
             }
-            return new Measured(result, outcome.summary(), outcome.latencies(), byStream, verifier.report(stream -> true));
+            List<MasksTopic.Entry> masks = new MasksTopic(bootstrapServers, tuning.topics().masks()).readAll(SETTLE_TIMEOUT);
+            return new Measured(result, outcome.summary(), outcome.latencies(), byStream, verifier.report(stream -> true),
+                    masks == null ? List.of() : masks);
         }
     }
 

@@ -97,13 +97,18 @@ final class RssSoak {
         return samples;
     }
 
+    /** 10 for 10.0, 0.75 for 0.75: as the option was given. */
+    private static String minutes(double minutes) {
+        return java.math.BigDecimal.valueOf(minutes).stripTrailingZeros().toPlainString();
+    }
+
     /** The samples (thinned to at most {@link #PRINTED_ROWS} rows) and per process the slope after the warm-up. */
     static String report(BenchOptions.SoakOptions soak, double warmup, List<Sample> samples) {
         Set<String> processes = new LinkedHashSet<>();
         samples.forEach(s -> processes.addAll(s.mib().keySet()));
-        var sb = new StringBuilder(String.format(Locale.ROOT, "%n## segstream bench --soak %.1f%n%n%d live camera(s) at %.1f fps, "
+        var sb = new StringBuilder(String.format(Locale.ROOT, "%n## segstream bench --soak %s%n%n%d live camera(s) at %.1f fps, "
                 + "640x360, through the whole pipeline; resident memory (VmRSS) every %d s; slope over the samples after the "
-                + "first %.0f s (warm-up).%n%n| time s |", soak.minutes(), soak.cameras(), soak.cameraFps(), SAMPLE_EVERY_MS / 1000,
+                + "first %.0f s (warm-up).%n%n| time s |", minutes(soak.minutes()), soak.cameras(), soak.cameraFps(), SAMPLE_EVERY_MS / 1000,
                 warmup));
         processes.forEach(p -> sb.append(' ').append(p).append(" MiB |"));
         sb.append("\n|---:|").append("---:|".repeat(processes.size())).append('\n');

@@ -106,6 +106,9 @@ class SegstreamCliTest {
         assertRefused("Invalid value for option '--device': device 'gpu' is not one of auto, cpu, cuda", "run", "--device", "gpu", "a.mp4");
         assertRefused("Unmatched argument at index 1: 'now'", "sink", "now");
         assertRefused("bench takes no sources (it renders its own clip): [a.mp4]", "bench", "a.mp4");
+        assertRefused("--soak 0.1 is outside 0.5..1440.0", "bench", "--soak", "0.1");
+        assertRefused("--soak-cameras 0 is outside 1..16", "bench", "--soak", "10", "--soak-cameras", "0");
+        assertRefused("--overload-seconds 1 is outside 5.0..600.0", "bench", "--overload-seconds", "1");
     }
 
     @Test
