@@ -104,7 +104,8 @@ final class Bench {
                 light.add(rows.run(new BenchScenario(1, BenchScenario.Pacing.light(lightFps), b, options.lightSeconds())));
             }
             if (options.liveRows()) {
-                liveRows(new LiveRows(broker.bootstrapServers(), run, dir.resolve("live"), bare), clip.video(), options, live, failedRows);
+                var liveRows = new LiveRows(broker.bootstrapServers(), run, dir.resolve("live"), bare, options.liveCapacityFps());
+                liveRows(liveRows, clip.video(), options, live, failedRows);
             }
             if (options.scaling()) {
                 for (BenchScenario scenario : scalingScenarios(batch, options.scalingSeconds())) {

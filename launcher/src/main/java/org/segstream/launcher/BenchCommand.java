@@ -43,6 +43,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--overload-seconds", paramLabel = "T", description = "how long the overload row's cameras run, 5..600 (default 30)")
     double overloadSeconds = 30;
 
+    @Option(names = "--live-capacity", paramLabel = "F", description = "the fps the live rows' camera rates are set from, "
+            + "0.1..10000 (default: the bare model's fps at the batch size, measured in the same run)")
+    Double liveCapacity;
+
     @Option(names = "--soak", paramLabel = "MINUTES", description = "instead of the tables: live cameras through the pipeline for MINUTES (0.5..1440), "
             + "every process's RSS sampled; prints the samples and each one's slope in MiB/hour")
     Double soakMinutes;
@@ -78,7 +82,8 @@ final class BenchCommand implements Callable<Integer> {
         return new BenchOptions(options.resolve(List.of(), Path.of("out", "bench"), context.home()),
                 CliValues.inRange("--main-seconds", mainSeconds, 1, 600), CliValues.inRange("--light-seconds", lightSeconds, 1, 600),
                 light, CliValues.inRange("--scaling-seconds", scalingSeconds, 0.2, 60), !noScaling, List.copyOf(computeModels),
-                !noLiveRows, CliValues.inRange("--overload-seconds", overloadSeconds, 5, 600), soak());
+                !noLiveRows, CliValues.inRange("--overload-seconds", overloadSeconds, 5, 600),
+                liveCapacity == null ? 0 : CliValues.inRange("--live-capacity", liveCapacity, 0.1, 10000), soak());
     }
 
     private BenchOptions.SoakOptions soak() {

@@ -15,10 +15,11 @@ import java.util.List;
  * @param computeModels   more model descriptors for the model compute table (e.g. a pad-100 export)
  * @param liveRows        whether to run the rows with live cameras (mixed: the headline clip next to two cameras; overload)
  * @param overloadSeconds how long the overload row's cameras run
+ * @param liveCapacityFps the capacity the live rows set their camera rates from (0: the bare model's fps at the batch size)
  * @param soak            the soak instead of the tables: live cameras through the pipeline, every process's RSS sampled
  */
 record BenchOptions(RunOptions run, double mainSeconds, double lightSeconds, double lightFps, double scalingSeconds, boolean scaling,
-                    List<Path> computeModels, boolean liveRows, double overloadSeconds, SoakOptions soak) {
+                    List<Path> computeModels, boolean liveRows, double overloadSeconds, double liveCapacityFps, SoakOptions soak) {
 
     /**
      * The soak's settings.

@@ -46,14 +46,19 @@ final class LiveRows {
     private final Path dir;
     private final Map<Integer, BareModelThroughput.Result> bare;
     private final double capacity;
+    private final String capacityLabel;
 
-    /** Rows written under {@code dir}; {@code bare}: the bare model's figures by batch size, from the same run. */
-    LiveRows(String bootstrapServers, RunOptions run, Path dir, Map<Integer, BareModelThroughput.Result> bare) {
+    /**
+     * Rows written under {@code dir}; {@code bare}: the bare model's figures by batch size, from the same run; the
+     * capacity the camera rates are set from is the bare fps at the run's batch size, or {@code capacityFps} if positive.
+     */
+    LiveRows(String bootstrapServers, RunOptions run, Path dir, Map<Integer, BareModelThroughput.Result> bare, double capacityFps) {
         this.bootstrapServers = bootstrapServers;
         this.run = run;
         this.dir = dir;
         this.bare = bare;
-        this.capacity = bare.get(run.batchSize()).fps();
+        this.capacity = capacityFps > 0 ? capacityFps : bare.get(run.batchSize()).fps();
+        this.capacityLabel = capacityFps > 0 ? "the given capacity" : "the bare model's";
     }
 
     /**
@@ -91,7 +96,7 @@ final class LiveRows {
                         + "%.2f x the %.1f fps the cameras leave = %.1f fps", fileFps, file.getCount(), m.row(FILE).framesWritten(),
                         MIXED_FILE_TARGET, leftFps, fileTarget), fileFps >= fileTarget));
         String head = String.format(Locale.ROOT, "- mixed: one file as fast as it goes + 2 live cameras at %.1f fps each (%.0f %% of "
-                + "the bare model's %.1f fps at batch %d)", cameraFps, 100 * MIXED_LIVE_SHARE, capacity, run.batchSize());
+                + "%s %.1f fps at batch %d)", cameraFps, 100 * MIXED_LIVE_SHARE, capacityLabel, capacity, run.batchSize());
         return new Row(m.result(), verdict(head, checks, m.result()));
     }
 
@@ -116,9 +121,9 @@ final class LiveRows {
         DeliveryReport all = m.all();
         long accounted = all.masksOut() + all.shed() + all.deadLetters();
         List<Check> checks = List.of(
-                new Check(String.format(Locale.ROOT, "processed %.1f fps = %.2f of the bare model's %.1f fps (target >= %.2f; %d masks "
+                new Check(String.format(Locale.ROOT, "processed %.1f fps = %.2f of %s %.1f fps (target >= %.2f; %d masks "
                                 + "of frames captured in the %.0f s every camera delivered)", window.masksPerSecond(),
-                        window.masksPerSecond() / capacity, capacity, OVERLOAD_THROUGHPUT_TARGET, window.totalMasks(), window.seconds()),
+                        window.masksPerSecond() / capacity, capacityLabel, capacity, OVERLOAD_THROUGHPUT_TARGET, window.totalMasks(), window.seconds()),
                         window.masksPerSecond() >= OVERLOAD_THROUGHPUT_TARGET * capacity),
                 new Check(String.format(Locale.ROOT, "latency of processed frames p50 %d ms, p99 %d ms (targets %d / %d ms)", r.p50(),
                         r.p99(), OVERLOAD_P50_MS, OVERLOAD_P99_MS), r.p50() >= 0 && r.p50() <= OVERLOAD_P50_MS && r.p99() <= OVERLOAD_P99_MS),
@@ -129,8 +134,8 @@ final class LiveRows {
                                 + "(%d unaccounted, %d duplicates, %d sessions unfinished)", all.framesIn(), all.masksOut(), all.shed(),
                         all.deadLetters(), all.gaps(), all.duplicates(), all.unfinishedSessions()),
                         all.framesIn() == accounted && all.exactlyOnce()));
-        String head = String.format(Locale.ROOT, "- overload: %d live cameras at %.1f fps each (%.1f x the bare model's %.1f fps at "
-                + "batch %d), %.0f s once every camera delivers", OVERLOAD_CAMERAS, cameraFps, OVERLOAD_LOAD, capacity, run.batchSize(), seconds);
+        String head = String.format(Locale.ROOT, "- overload: %d live cameras at %.1f fps each (%.1f x %s %.1f fps at "
+                + "batch %d), %.0f s once every camera delivers", OVERLOAD_CAMERAS, cameraFps, OVERLOAD_LOAD, capacityLabel, capacity, run.batchSize(), seconds);
         return new Row(r, verdict(head, checks, r));
     }
 
