@@ -26,13 +26,14 @@ final class SegmenterTopology {
         stats.activeStreamsFrom(streams::size);
         var admission = new FrameAdmission(config.limits(), streams);
         var topology = new Topology();
-        topology.addSource("frames", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), config.topics().frames());
+        topology.addSource("frames", Topics.FRAMES.keySerde().deserializer(), Topics.FRAMES.valueSerde().deserializer(),
+                config.topics().frames());
         topology.addProcessor("segment",
                 () -> new SegmentProcessor(
                         () -> batchers.computeIfAbsent(Thread.currentThread(),
                                 t -> new FrameBatcher(model, config.batchSize(), config.batchMaxWaitMs(), config.maxFrameAgeMs(),
                                         config.liveFirst(), config.modelInput(), config.limits(), stats, System::nanoTime)),
-                        stats, model.descriptor().label(), admission, streams, TICK),
+                        stats, model.descriptor().label(), model.descriptor().classes(), admission, streams, TICK),
                 "frames");
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SegmentProcessor.STORE), Serdes.Long(), Serdes.ByteArray())
@@ -44,11 +45,11 @@ final class SegmenterTopology {
                         .withCachingEnabled(),
                 "segment");
         topology.addSink(SegmentProcessor.TO_MASKS, config.topics().masks(),
-                Serdes.String().serializer(), Serdes.ByteArray().serializer(), "segment");
+                Topics.MASKS.keySerde().serializer(), Topics.MASKS.valueSerde().serializer(), "segment");
         topology.addSink(SegmentProcessor.TO_STATS, config.topics().stats(),
-                Serdes.String().serializer(), Serdes.ByteArray().serializer(), "segment");
+                Topics.STATS.keySerde().serializer(), Topics.STATS.valueSerde().serializer(), "segment");
         topology.addSink(SegmentProcessor.TO_DEAD_LETTERS, config.topics().deadLetters(),
-                Serdes.String().serializer(), Serdes.ByteArray().serializer(), "segment");
+                Topics.DEAD_LETTERS.keySerde().serializer(), Topics.DEAD_LETTERS.valueSerde().serializer(), "segment");
         return topology;
     }
 }

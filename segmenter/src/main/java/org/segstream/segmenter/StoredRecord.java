@@ -7,15 +7,37 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.segstream.contract.Frame;
+import org.segstream.contract.FramesTopicRecord;
+import org.segstream.contract.Topics;
+import org.segstream.contract.Unreadable;
 
 /**
  * A frames-topic record as kept in the pending-frames store until its mask has been forwarded:
- * everything needed to process it again after a crash (source position, timestamp, key, headers, value).
+ * everything needed to process it again after a crash (source position, timestamp, key, headers, value),
+ * kept as it came so that the masks and dead letters made from it carry the frame's own headers.
  */
-record StoredRecord(int partition, long offset, long timestamp, String key, org.apache.kafka.common.header.Headers headers, byte[] value) {
+record StoredRecord(int partition, long offset, long timestamp, String key, Headers headers, byte[] value) {
 
     private static final int FORMAT = 1;
+
+    /** The value bytes of a frames-topic record as it came: a frame's image, an unreadable record's value; an end record's is empty. */
+    static byte[] valueOf(FramesTopicRecord record) {
+        if (record instanceof Frame frame) {
+            return frame.image();
+        }
+        if (record instanceof Unreadable unreadable && unreadable.value() != null) {
+            return unreadable.value();
+        }
+        return new byte[0];
+    }
+
+    /** The record read again through the frames topic's Serde (after a restart, from the store). */
+    FramesTopicRecord read() {
+        return Topics.FRAMES.valueSerde().deserializer().deserialize(Topics.FRAMES.name(), headers, value);
+    }
 
     byte[] encode() {
         try (var bytes = new ByteArrayOutputStream(value.length + 512); var out = new DataOutputStream(bytes)) {
