@@ -43,8 +43,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         this.dataDir = dataDir;
         this.deleteOnClose = deleteOnClose;
         this.extraConfig = extraConfig;
-        this.brokerPort = freePort();
-        this.controllerPort = freePort();
+        int[] ports = freePorts(2);
+        this.brokerPort = ports[0];
+        this.controllerPort = ports[1];
         this.jvm = new BrokerJvm(dataDir.resolve("broker.log"));
     }
 
@@ -195,12 +196,31 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
+    /**
+     * {@code count} distinct free loopback ports. The sockets stay open until all are taken: one closed at once
+     * could be handed out again, and a broker with the same port for both listeners does not start.
+     */
+    private static int[] freePorts(int count) {
+        var sockets = new ArrayList<ServerSocket>();
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                ServerSocket socket = new ServerSocket(0);
+                sockets.add(socket);
+                socket.setReuseAddress(true);
+                ports[i] = socket.getLocalPort();
+            }
+            return ports;
         } catch (IOException e) {
             throw new UncheckedIOException("no free loopback port", e);
+        } finally {
+            for (ServerSocket socket : sockets) {
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // a socket that never listened: nothing to release
+                }
+            }
         }
     }
 
