@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * let the main thread finish normally. (A terminal's Ctrl-C does not reach the embedded broker: it
  * runs in a session of its own.)
  */
-final class ServiceLifecycle implements AutoCloseable {
+public final class ServiceLifecycle implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ServiceLifecycle.class);
     /** The exit code of a service that stopped working on its own. */
     static final int UNHEALTHY_EXIT = 1;
@@ -38,7 +38,7 @@ final class ServiceLifecycle implements AutoCloseable {
     private volatile String signal;
 
     /** Not listening to any signal: stopped by {@link #request} only (tests, benchmark runs). */
-    ServiceLifecycle() {
+    public ServiceLifecycle() {
         this("stopping", null);
     }
 
@@ -64,8 +64,8 @@ final class ServiceLifecycle implements AutoCloseable {
         return lifecycle;
     }
 
-    /** Stops as a signal would, without one (tests). */
-    void request(String name) {
+    /** Stops as the signal {@code name} ("TERM", "INT") would, without one (tests, the benchmark's live rows). */
+    public void request(String name) {
         received(name);
     }
 
