@@ -62,7 +62,7 @@ final class FrameBatcher {
         long lastAddedMs;
     }
 
-    private final InferenceModel model;
+    private final InferenceRunner runner;
     private final int batchSize;
     private final long maxBatchPixels;
     private final long maxFramePixels;
@@ -71,13 +71,11 @@ final class FrameBatcher {
     private final boolean liveFirst;
     private final InputSizing sizing;
     private final SegmenterStats stats;
-    private final LongSupplier nanoClock;
     /** Live streams in round-robin order: the one served longest ago first (a stream moves to the end when served). */
     private final LinkedHashMap<String, LiveStream> live = new LinkedHashMap<>();
     /** File frames (and live ones with liveFirst off) in the order they came. */
     private final ArrayDeque<PendingFrame> files = new ArrayDeque<>();
     private final InferenceTimes times = new InferenceTimes();
-    private final ModelInputBuffer input = new ModelInputBuffer();
     private final ArrivalRate arrivals;
     private final LargeBatches largeBatches = new LargeBatches(60_000);
 
@@ -86,14 +84,19 @@ final class FrameBatcher {
         this(model, batchSize, maxWaitMillis, maxFrameAgeMillis, true, sizing, limits, stats, System::nanoTime);
     }
 
-    /**
-     * {@code limits}: the pixels of one batch (a batch of large frames is cut shorter than {@code batchSize}) and of
-     * the frames waiting, the largest frame, how many streams' arrival rates are kept, for how long. {@code nanoClock}
-     * times inference (tests pass the clock their model of known speed advances).
-     */
+    /** Inference inline, timed by {@code nanoClock}: tests pass the clock their model of known speed advances. */
     FrameBatcher(InferenceModel model, int batchSize, long maxWaitMillis, long maxFrameAgeMillis, boolean liveFirst,
                  InputSizing sizing, InputLimits limits, SegmenterStats stats, LongSupplier nanoClock) {
-        this.model = model;
+        this(InferenceRunner.inline(model, nanoClock), batchSize, maxWaitMillis, maxFrameAgeMillis, liveFirst, sizing, limits, stats);
+    }
+
+    /**
+     * {@code limits}: the pixels of one batch (a batch of large frames is cut shorter than {@code batchSize}) and of
+     * the frames waiting, the largest frame, how many streams' arrival rates are kept, for how long.
+     */
+    FrameBatcher(InferenceRunner runner, int batchSize, long maxWaitMillis, long maxFrameAgeMillis, boolean liveFirst,
+                 InputSizing sizing, InputLimits limits, SegmenterStats stats) {
+        this.runner = runner;
         this.batchSize = batchSize;
         this.maxBatchPixels = limits.maxBatchPixels();
         this.maxFramePixels = limits.maxFramePixels();
@@ -102,7 +105,6 @@ final class FrameBatcher {
         this.liveFirst = liveFirst;
         this.sizing = sizing;
         this.stats = stats;
-        this.nanoClock = nanoClock;
         this.arrivals = new ArrivalRate(Math.max(1000, 4 * maxWaitMillis), limits.streamIdleMs(), limits.maxStreams());
     }
 
@@ -148,21 +150,49 @@ final class FrameBatcher {
 
     /** {@code tick}: the wall-clock tick, which also runs partial batches that have waited their time. */
     private void schedule(long nowMillis, boolean tick) {
+        applyAll(runner.collect());
         while (true) {
             shed(nowMillis);
+            if (runner.inFlight() >= inFlightLimit(nowMillis)) {
+                if (waitingPixels() <= maxBatchPixels) {
+                    return; // back to Kafka Streams: the next records are read while the model computes
+                }
+                nowMillis += awaitBatch(); // the read-ahead bound: no more records until a batch is done
+                continue;
+            }
             if (!anyReady(nowMillis, tick)) {
                 return;
             }
             List<PendingFrame> batch = nextBatch();
             boolean withLive = batch.stream().anyMatch(f -> liveFirst && isLive(f));
-            // The thread's clock stood still while the batch ran: what comes next is judged as of the batch's end.
-            nowMillis += run(batch, nowMillis);
-            if (!withLive && camerasActive(nowMillis)) {
+            // Inline, the thread's clock stood still while the batch ran: what comes next is judged as of its end.
+            nowMillis += submit(batch, nowMillis);
+            if (runner.inline() && !withLive && camerasActive(nowMillis)) {
                 // One file batch at a time while cameras run: back to Kafka Streams, which may hold their next frames
                 // (on other partitions) and hands them over only when this returns.
                 return;
             }
         }
+    }
+
+    /**
+     * Batches handed to the model at once: one while cameras run (a live frame then waits behind one batch at
+     * most), two otherwise, so the next batch is decoded and packed while the model computes and it starts the
+     * moment the model is free.
+     */
+    private int inFlightLimit(long nowMillis) {
+        return liveFirst && camerasActive(nowMillis) ? 1 : 2;
+    }
+
+    /** Waits for the model to finish a batch and applies it; returns the milliseconds waited. */
+    private long awaitBatch() {
+        long start = System.nanoTime();
+        try {
+            applyAll(runner.awaitNext());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // Kafka Streams is closing the thread; the batch's frames stay in their stores
+        }
+        return (System.nanoTime() - start) / 1_000_000;
     }
 
     private boolean camerasActive(long nowMillis) {
@@ -180,11 +210,7 @@ final class FrameBatcher {
         if (sizes.isEmpty()) {
             return false;
         }
-        long waitingPixels = 0;
-        for (Map.Entry<Size, SizeSummary> entry : sizes.entrySet()) {
-            waitingPixels += entry.getKey().pixels() * entry.getValue().count;
-        }
-        if (waitingPixels > maxBatchPixels) {
+        if (waitingPixels() > maxBatchPixels) {
             return true;
         }
         boolean liveBehind = liveBehind(nowMillis);
@@ -395,6 +421,20 @@ final class FrameBatcher {
         files.removeIf(frame -> frame.owner == owner);
     }
 
+    /** The decoded pixels of the frames waiting (they wait as JPEG): what the read-ahead bound counts. */
+    private long waitingPixels() {
+        long pixels = 0;
+        for (LiveStream stream : live.values()) {
+            for (PendingFrame frame : stream.queue) {
+                pixels += sizeOf(frame).pixels();
+            }
+        }
+        for (PendingFrame frame : files) {
+            pixels += sizeOf(frame).pixels();
+        }
+        return pixels;
+    }
+
     int waitingFrames() {
         int n = files.size();
         for (LiveStream stream : live.values()) {
@@ -403,8 +443,36 @@ final class FrameBatcher {
         return n;
     }
 
-    /** Sheds live frames already too old to be worth segmenting, decodes the rest and runs them; returns the ms inference took. */
-    private long run(List<PendingFrame> formed, long nowMillis) {
+    /**
+     * Sheds live frames already too old to be worth segmenting, decodes and packs the rest and hands them to the
+     * model; returns the ms inference took when it ran inline (0 when it runs on its own thread).
+     */
+    private long submit(List<PendingFrame> formed, long nowMillis) {
+        List<PendingFrame> batch = decode(formed, nowMillis);
+        if (batch.isEmpty()) {
+            return 0;
+        }
+        int width = batch.get(0).modelInput.width();
+        int height = batch.get(0).modelInput.height();
+        List<BgrImage> images = new ArrayList<>(batch.size());
+        for (PendingFrame frame : batch) {
+            images.add(frame.modelInput);
+            frame.modelInput = null;
+        }
+        ModelInputBuffer buffer = runner.buffer();
+        ByteBuffer nhwc = buffer.pack(images);
+        boolean release = largeBatches.release((long) width * height * batch.size(), nowMillis);
+        runner.submit(new InferenceRunner.Job(batch, buffer, nhwc, height, width, release));
+        if (!runner.inline()) {
+            return 0;
+        }
+        List<InferenceRunner.Done> done = runner.collect();
+        applyAll(done);
+        return done.stream().mapToLong(InferenceRunner.Done::nanos).sum() / 1_000_000;
+    }
+
+    /** The formed batch's frames decoded at the model's size; a live frame past its deadline is shed instead. */
+    private List<PendingFrame> decode(List<PendingFrame> formed, long nowMillis) {
         List<PendingFrame> batch = new ArrayList<>(formed.size());
         for (PendingFrame frame : formed) {
             if (isLive(frame) && nowMillis > frame.deadlineMillis) {
@@ -424,38 +492,33 @@ final class FrameBatcher {
             batch.add(frame);
             stats.batchWait(nowMillis - frame.queuedAtMillis);
         }
-        if (batch.isEmpty()) {
-            return 0;
+        return batch;
+    }
+
+    private void applyAll(List<InferenceRunner.Done> finished) {
+        for (InferenceRunner.Done done : finished) {
+            apply(done);
         }
-        int width = batch.get(0).modelInput.width();
-        int height = batch.get(0).modelInput.height();
-        List<BgrImage> images = new ArrayList<>(batch.size());
-        for (PendingFrame frame : batch) {
-            images.add(frame.modelInput);
-        }
-        long start = nanoClock.getAsLong();
-        long nanos = 0;
-        try {
-            ByteBuffer nhwc = input.pack(images);
-            boolean release = largeBatches.release((long) width * height * batch.size(), nowMillis);
-            ClassMap[] masks = model.segment(nhwc, batch.size(), height, width, release);
-            nanos = nanoClock.getAsLong() - start;
-            stats.batch(batch.size(), nanos);
-            times.record(batch.size(), nanos / 1e6);
-            Iterator<PendingFrame> frames = batch.iterator();
-            for (ClassMap mask : masks) {
-                PendingFrame frame = frames.next();
-                frame.result = InputSizing.toFrame(mask, frame.identity.width(), frame.identity.height());
-                frame.modelInput = null;
-            }
-        } catch (Exception e) {
+    }
+
+    /** A finished batch's masks on its frames (at each frame's own size), or a dead letter for each if it failed. */
+    private void apply(InferenceRunner.Done done) {
+        List<PendingFrame> batch = done.job().frames();
+        if (done.error() != null) {
             // The batch's frames get dead letters; the batcher goes on with the next batch.
-            log.error("inference failed for a batch of {} frames of {}x{}: {}", batch.size(), width, height, e.toString());
+            log.error("inference failed for a batch of {} frames of {}x{}: {}", batch.size(), done.job().width(), done.job().height(),
+                    done.error().toString());
             for (PendingFrame frame : batch) {
-                frame.fail("inference failed: " + e, "inference");
-                frame.modelInput = null;
+                frame.fail("inference failed: " + done.error(), "inference");
             }
+            return;
         }
-        return nanos / 1_000_000;
+        stats.batch(batch.size(), done.nanos());
+        times.record(batch.size(), done.nanos() / 1e6);
+        Iterator<PendingFrame> frames = batch.iterator();
+        for (ClassMap mask : done.masks()) {
+            PendingFrame frame = frames.next();
+            frame.result = InputSizing.toFrame(mask, frame.identity.width(), frame.identity.height());
+        }
     }
 }

@@ -41,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * enough for its topic), counted by reason, and the task goes on. Only Kafka's own failures (a fenced
  * producer, a broker that refuses a write) leave {@link #process}.
  *
- * <p>Nothing is lost on a crash: a frame is put in the task's changelogged store when admitted
- * and deleted in the same step that forwards its mask, dead letter or shed marker. The store's cache is flushed before every
+ * <p>Nothing is lost on a crash: a frame's position (partition and offset) is put in the task's changelogged
+ * store when admitted and deleted in the same step that forwards its mask, dead letter or shed marker; after a
+ * restart the frames it names are read again from the frames topic ({@link #pendingRecords}). The store's cache is flushed before every
  * commit, so the changelog holds the frames still pending at a commit. Under exactly_once_v2 the
  * store, the masks and the input offsets commit together, so after a kill -9 the restored store
  * holds exactly the frames whose masks were not yet committed, and they are processed again.
@@ -59,6 +60,8 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
     static final String INVALID = "invalid";
     static final String TOO_MANY_STREAMS = "too_many_streams";
     static final String ERROR = "error";
+    /** A pending frame retention deleted from the frames topic before a restart could read it again. */
+    static final String MISSING = "missing";
 
     private final Supplier<FrameBatcher> batcherOfThisThread;
     private final SegmenterStats stats;
@@ -66,6 +69,7 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
     private final FrameAdmission admission;
     private final ActiveStreams streams;
     private final Duration tick;
+    private final FrameReader frames;
     /** Per record key (the stream), its records in arrival order; a key is removed when its queue empties. */
     private final Map<String, ArrayDeque<PendingFrame>> inOrder = new LinkedHashMap<>();
     /** A flood of bad records must not flood the log: dead letters are counted and on Kafka anyway. */
@@ -76,13 +80,14 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
     private Cancellable ticking;
 
     SegmentProcessor(Supplier<FrameBatcher> batcherOfThisThread, SegmenterStats stats, String modelLabel, FrameAdmission admission,
-                     ActiveStreams streams, Duration tick) {
+                     ActiveStreams streams, Duration tick, FrameReader frames) {
         this.batcherOfThisThread = batcherOfThisThread;
         this.stats = stats;
         this.modelLabel = modelLabel;
         this.admission = admission;
         this.streams = streams;
         this.tick = tick;
+        this.frames = frames;
     }
 
     @Override
@@ -91,30 +96,66 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
         this.store = context.getStateStore(STORE);
         this.batcher = batcherOfThisThread.get();
         int restored = 0;
-        List<Long> unreadable = new ArrayList<>();
-        try (KeyValueIterator<Long, byte[]> pending = store.all()) {
-            while (pending.hasNext()) {
-                var entry = pending.next();
-                StoredRecord record;
-                try {
-                    record = StoredRecord.decode(entry.value);
-                } catch (RuntimeException e) {
-                    log.error("task {}: pending-frames store entry {} is unreadable and is skipped: {}", context.taskId(), entry.key, e.toString());
-                    unreadable.add(entry.key);
-                    continue;
-                }
-                // Admitted before, so it passed the checks; decode it again for inference. Should it fail now (a
-                // stricter version, a full stream table), it becomes a dead letter, forwarded at the first tick:
-                // init() may not forward, and throwing here would fail the task again on every restart.
-                enqueue(admit(record, System.currentTimeMillis()));
-                restored++;
-            }
+        for (StoredRecord record : pendingRecords()) {
+            // Admitted before, so it passed the checks; decode it again for inference. Should it fail now (a
+            // stricter version, a full stream table, a frame retention deleted), it becomes a dead letter, forwarded
+            // at the first tick: init() may not forward, and throwing here would fail the task again on every restart.
+            enqueue(record.value() == null ? missing(record) : admit(record, System.currentTimeMillis()));
+            restored++;
         }
-        unreadable.forEach(store::delete);
         if (restored > 0) {
             log.info("task {}: {} frames restored from the pending-frames store will be segmented again", context.taskId(), restored);
         }
         tickWhileFramesWait();
+    }
+
+    /**
+     * The records the pending-frames store names, in offset order, read back from the frames topic (a record the
+     * topic no longer holds comes back with a null value); unreadable entries are deleted.
+     *
+     * <p>Re-reading is safe: a pending frame was read at most a read-ahead window (seconds, {@link
+     * InputLimits#maxBatchPixels()} of frames) before the task's committed position, and the restarted task reads
+     * on from that position anyway, so whatever retention keeps of the frames topic (at least a minute, an hour
+     * by default) holds the pending frames too unless it also deleted records the restart needs. If retention did
+     * delete one (a segmenter down for longer than the frames topic keeps), that frame gets a dead letter.
+     */
+    private List<StoredRecord> pendingRecords() {
+        Map<Integer, List<Long>> offsetsByPartition = new java.util.TreeMap<>();
+        Map<Long, StoredRecord> wholeRecords = new java.util.TreeMap<>();
+        List<Long> unreadable = new ArrayList<>();
+        try (KeyValueIterator<Long, byte[]> pending = store.all()) {
+            while (pending.hasNext()) {
+                var entry = pending.next();
+                try {
+                    if (StoredRecord.isWholeRecord(entry.value)) { // written by a version that kept the whole record
+                        wholeRecords.put(entry.key, StoredRecord.decode(entry.value));
+                        continue;
+                    }
+                    offsetsByPartition.computeIfAbsent(PendingPosition.partitionOf(entry.value), p -> new ArrayList<>()).add(entry.key);
+                } catch (RuntimeException e) {
+                    log.error("task {}: pending-frames store entry {} is unreadable and is skipped: {}", context.taskId(), entry.key, e.toString());
+                    unreadable.add(entry.key);
+                }
+            }
+        }
+        unreadable.forEach(store::delete);
+        List<StoredRecord> records = new ArrayList<>(wholeRecords.values());
+        offsetsByPartition.forEach((partition, offsets) -> {
+            offsets.sort(null);
+            Map<Long, StoredRecord> read = frames.read(partition, offsets);
+            for (long offset : offsets) {
+                records.add(read.getOrDefault(offset,
+                        new StoredRecord(partition, offset, System.currentTimeMillis(), null, new RecordHeaders(), null)));
+            }
+        });
+        return records;
+    }
+
+    private PendingFrame missing(StoredRecord record) {
+        var frame = PendingFrame.refused(record.withValue(new byte[0]), this, "the frame at partition " + record.partition()
+                + " offset " + record.offset() + " is no longer on the frames topic (retention) and cannot be segmented again", MISSING);
+        frame.arrivedAtMillis = System.currentTimeMillis();
+        return frame;
     }
 
     /** The record admitted, or refused with its reason (a dead letter in its place); never throws for what the record holds. */
@@ -165,7 +206,7 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
             deadLetter(stored, frame.failure, frame.failureKind);
             return;
         }
-        store.put(source.offset(), stored.encode());
+        store.put(source.offset(), PendingPosition.encode(source.partition()));
         if (frame.isFrame()) {
             stats.admitted(now() - frame.identity.latencyOriginMs());
         }

@@ -27,12 +27,15 @@ public final class SegmenterApp implements AutoCloseable {
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
 
     private final SegmentationModel model;
+    private final InferenceThreads inference;
     private final KafkaStreams streams;
     private final SegmenterStats stats;
     private final StreamsHealth health;
 
-    private SegmenterApp(SegmentationModel model, KafkaStreams streams, SegmenterStats stats, StreamsHealth health) {
+    private SegmenterApp(SegmentationModel model, InferenceThreads inference, KafkaStreams streams, SegmenterStats stats,
+                         StreamsHealth health) {
         this.model = model;
+        this.inference = inference;
         this.streams = streams;
         this.stats = stats;
         this.health = health;
@@ -49,7 +52,9 @@ public final class SegmenterApp implements AutoCloseable {
         var stats = new SegmenterStats(registry);
         stats.device(model.provider());
         warmUp(model, config);
-        KafkaStreams streams = new KafkaStreams(SegmenterTopology.build(config, model, stats), streamsProperties(config));
+        var inference = InferenceThreads.ownThreads();
+        var frames = new KafkaFrameReader(config.bootstrapServers(), config.topics().frames(), config.kafka());
+        KafkaStreams streams = new KafkaStreams(SegmenterTopology.build(config, model, stats, inference, frames), streamsProperties(config));
         stats.lagFrom(() -> KafkaClientLag.maxRecords(streams.metrics()), registry);
         var running = new CountDownLatch(1);
         var health = new StreamsHealth();
@@ -72,12 +77,14 @@ public final class SegmenterApp implements AutoCloseable {
             boolean settled = running.await(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             if (settled && streams.state() != KafkaStreams.State.RUNNING) {
                 streams.close(Duration.ofSeconds(10));
+                inference.close();
                 model.close();
                 throw new IllegalStateException("the segmenter failed while starting (state " + streams.state()
                         + "); its log says why (is the topic " + config.topics().frames() + " there?)");
             }
             if (!settled) {
                 streams.close(Duration.ofSeconds(10));
+                inference.close();
                 model.close();
                 throw new IllegalStateException("the segmenter did not reach RUNNING within " + STARTUP_TIMEOUT.toSeconds()
                         + " s (state " + streams.state() + "); is the broker at " + config.bootstrapServers() + " reachable?");
@@ -88,7 +95,7 @@ public final class SegmenterApp implements AutoCloseable {
         }
         log.info("segmenter running: model {} on {}, batch size {}, max wait {} ms, {}", model.descriptor().label(),
                 model.provider(), config.batchSize(), config.batchMaxWaitMs(), config.processingGuarantee());
-        return new SegmenterApp(model, streams, stats, health);
+        return new SegmenterApp(model, inference, streams, stats, health);
     }
 
     /**
@@ -121,8 +128,11 @@ public final class SegmenterApp implements AutoCloseable {
         props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
         props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), Topics.MAX_RECORD_BYTES);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "none");
-        // The pending-frames store's cache (see SegmenterTopology): room for a few full batches of large frames.
-        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 64L * 1024 * 1024);
+        // The pending-frames store's cache (see SegmenterTopology): its entries are frame positions, a few bytes each.
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 4L * 1024 * 1024);
+        // Inference runs on its own thread (InferenceRunner): a stream thread waiting in poll() for records sees a
+        // finished batch only when poll returns, so it waits briefly (default 100 ms, which a mask would wait out).
+        props.put(StreamsConfig.POLL_MS_CONFIG, 10L);
         for (Map.Entry<String, Object> entry : config.kafka().entrySet()) {
             props.put(entry.getKey(), entry.getValue());
         }
@@ -168,6 +178,7 @@ public final class SegmenterApp implements AutoCloseable {
     public void close() {
         health.closing();
         streams.close(Duration.ofSeconds(30));
+        inference.close(); // before the model: a session is not closed under a running batch
         model.close();
     }
 }

@@ -10,12 +10,22 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * A frames-topic record as kept in the pending-frames store until its mask has been forwarded:
- * everything needed to process it again after a crash (source position, timestamp, key, headers, value).
+ * A frames-topic record as the segmenter holds it until its mask has been forwarded (source position, timestamp,
+ * key, headers, value). The pending-frames store keeps only the position now ({@link PendingPosition});
+ * {@link #encode}/{@link #decode} remain for entries that earlier versions wrote whole.
  */
 record StoredRecord(int partition, long offset, long timestamp, String key, org.apache.kafka.common.header.Headers headers, byte[] value) {
 
     private static final int FORMAT = 1;
+
+    /** Whether a pending-frames store entry is a whole record (as versions before positions-only entries wrote). */
+    static boolean isWholeRecord(byte[] entry) {
+        return entry != null && entry.length > 0 && entry[0] == FORMAT;
+    }
+
+    StoredRecord withValue(byte[] newValue) {
+        return new StoredRecord(partition, offset, timestamp, key, headers, newValue);
+    }
 
     byte[] encode() {
         try (var bytes = new ByteArrayOutputStream(value.length + 512); var out = new DataOutputStream(bytes)) {

@@ -292,8 +292,14 @@ class HostileRecordsTest {
         var streams = new ActiveStreams(limits, stream -> { });
         var stats = new SegmenterStats();
         var batcher = new FrameBatcher(model, 1, 0, 3000, InputSizing.NATIVE, limits, stats);
+        var tooLargeNow = frame("cam", 0, 64, 36);
+        var good = frame("cam", 1, 40, 24);
+        // The frames topic as a restart finds it: offset 6 names no frame (its entry is damaged) and 8 was deleted.
+        FrameReader topic = (partition, offsets) -> Map.of(
+                5L, new StoredRecord(0, 5, 1L, "cam", tooLargeNow.headers(), tooLargeNow.value()),
+                7L, new StoredRecord(0, 7, 2L, "cam", good.headers(), good.value()));
         var processor = new SegmentProcessor(() -> batcher, stats, "fcn8s-slim:0.2.0", new FrameAdmission(limits, streams),
-                streams, Duration.ofMillis(5));
+                streams, Duration.ofMillis(5), topic);
         var context = new org.apache.kafka.streams.processor.api.MockProcessorContext<String, byte[]>();
         context.setCurrentSystemTimeMs(System.currentTimeMillis());
         var store = org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
@@ -302,25 +308,27 @@ class HostileRecordsTest {
                 .withLoggingDisabled().build();
         store.init(context.getStateStoreContext(), store);
         context.addStateStore(store);
-        var tooLargeNow = frame("cam", 0, 64, 36);
-        var good = frame("cam", 1, 40, 24);
-        store.put(5L, new StoredRecord(0, 5, 1L, "cam", tooLargeNow.headers(), tooLargeNow.value()).encode());
+        store.put(5L, PendingPosition.encode(0));
         store.put(6L, new byte[] {9, 9, 9});
-        store.put(7L, new StoredRecord(0, 7, 2L, "cam", good.headers(), good.value()).encode());
+        store.put(7L, PendingPosition.encode(0));
+        store.put(8L, PendingPosition.encode(0));
 
         processor.init(context);
         context.scheduledPunctuators().get(0).getPunctuator().punctuate(System.currentTimeMillis());
 
         var forwarded = context.forwarded();
-        assertEquals(List.of(SegmentProcessor.TO_DEAD_LETTERS, SegmentProcessor.TO_MASKS, SegmentProcessor.TO_STATS),
+        assertEquals(List.of(SegmentProcessor.TO_DEAD_LETTERS, SegmentProcessor.TO_MASKS, SegmentProcessor.TO_STATS,
+                        SegmentProcessor.TO_DEAD_LETTERS),
                 forwarded.stream().map(f -> f.childName().orElseThrow()).toList());
+        assertTrue(new String(forwarded.get(3).record().headers().lastHeader(Headers.ERROR).value(), StandardCharsets.UTF_8)
+                .contains("offset 8 is no longer on the frames topic"), "a frame retention deleted gets a dead letter");
         var dead = forwarded.get(0).record();
         assertEquals("frame of 64x36 is over the limit of 960 pixels",
                 new String(dead.headers().lastHeader(Headers.ERROR).value(), StandardCharsets.UTF_8));
         assertEquals("5", new String(dead.headers().lastHeader(Headers.FRAME_OFFSET).value(), StandardCharsets.UTF_8));
         assertEquals("7", new String(forwarded.get(1).record().headers().lastHeader(Headers.FRAME_OFFSET).value(), StandardCharsets.UTF_8));
         try (var left = store.all()) {
-            assertFalse(left.hasNext(), "all three entries are gone: nothing to replay at the next restart");
+            assertFalse(left.hasNext(), "all four entries are gone: nothing to replay at the next restart");
         }
         processor.close();
     }
