@@ -435,6 +435,11 @@ final class FrameBatcher {
         return pixels;
     }
 
+    /** No frame waits and no batch is in flight: the thread has caught up with its input. */
+    boolean idle() {
+        return runner.inFlight() == 0 && waitingFrames() == 0;
+    }
+
     int waitingFrames() {
         int n = files.size();
         for (LiveStream stream : live.values()) {

@@ -7,6 +7,7 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -133,6 +134,14 @@ public final class SegmenterApp implements AutoCloseable {
         // Inference runs on its own thread (InferenceRunner): a stream thread waiting in poll() for records sees a
         // finished batch only when poll returns, so it waits briefly (default 100 ms, which a mask would wait out).
         props.put(StreamsConfig.POLL_MS_CONFIG, 10L);
+        // Live masks and the last mask of a backlog ask for their commit at once (SegmentProcessor); the masks of a
+        // backlog are committed this often: fewer transactions for the broker, and for the stream thread to wait on.
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 500L);
+        // A stream thread polls again only once it has processed every record the last poll gave it, and the consumer
+        // hands over one partition's fetched records before the next partition's. Small polls and small fetches keep a
+        // file backlog from holding a camera's records back: they wait behind at most one small chunk of the file.
+        props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 50);
+        props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), 256 * 1024);
         for (Map.Entry<String, Object> entry : config.kafka().entrySet()) {
             props.put(entry.getKey(), entry.getValue());
         }
