@@ -29,7 +29,9 @@ final class InferenceThreads implements AutoCloseable {
 
     synchronized InferenceRunner runnerFor(InferenceModel model, Thread streamThread) {
         InferenceRunner runner = ownThreads
-                ? InferenceRunner.onOwnThread(model, "segstream-inference-" + streamThread.getName())
+                // Named after its stream thread, so per-thread CPU accounting (the bench's, by the kernel's 15-character
+                // thread name) counts session.run where it counted it when the stream thread called it.
+                ? InferenceRunner.onOwnThread(model, streamThread.getName() + "-inference")
                 : InferenceRunner.inline(model, System::nanoTime);
         runners.add(runner);
         return runner;
