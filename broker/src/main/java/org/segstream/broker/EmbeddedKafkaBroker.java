@@ -3,7 +3,6 @@ package org.segstream.broker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,8 +13,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +34,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final int controllerPort;
     private final Map<String, String> extraConfig;
     private final SaslSslSetup security; // null: plaintext
+    private final BrokerJvm jvm;
     private Process process;
     private Thread shutdownHook;
 
@@ -47,6 +45,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         this.extraConfig = extraConfig;
         this.brokerPort = freePort();
         this.controllerPort = freePort();
+        this.jvm = new BrokerJvm(dataDir.resolve("broker.log"));
     }
 
     /** Formats a fresh temporary data directory and starts the broker; the directory is deleted on close. */
@@ -137,39 +136,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return dataDir.resolve("server.properties");
     }
 
-    private Path logFile() {
-        return dataDir.resolve("broker.log");
-    }
-
     private void format() throws IOException {
-        Properties props = new Properties();
-        props.put("process.roles", "broker,controller");
-        props.put("node.id", "1");
-        props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        String listener = security == null ? "PLAINTEXT" : "SASL_SSL";
-        props.put("listeners", listener + "://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        props.put("advertised.listeners", listener + "://127.0.0.1:" + brokerPort);
-        props.put("controller.listener.names", "CONTROLLER");
-        props.put("inter.broker.listener.name", listener);
-        props.put("listener.security.protocol.map", listener + ":" + listener + ",CONTROLLER:PLAINTEXT");
-        if (security != null) {
-            props.putAll(security.brokerProperties());
-        }
-        props.put("log.dirs", dataDir.resolve("log").toString());
-        // One node: every internal topic has a single replica.
-        props.put("offsets.topic.replication.factor", "1");
-        props.put("offsets.topic.num.partitions", "4");
-        props.put("transaction.state.log.replication.factor", "1");
-        props.put("transaction.state.log.min.isr", "1");
-        props.put("transaction.state.log.num.partitions", "4");
-        props.put("share.coordinator.state.topic.replication.factor", "1");
-        props.put("share.coordinator.state.topic.min.isr", "1");
-        props.put("group.initial.rebalance.delay.ms", "0");
-        props.put("num.partitions", "4");
-        props.put("auto.create.topics.enable", "false");
-        // Frames up to 8 MiB (4K JPEG at high quality); ingest keeps each frame under the topic limit.
-        props.put("message.max.bytes", String.valueOf(8 * 1024 * 1024 + 65536));
-        props.putAll(extraConfig);
+        Properties props = BrokerProperties.of(dataDir, brokerPort, controllerPort, security, extraConfig);
         try (var out = Files.newBufferedWriter(configFile())) {
             props.store(out, "segstream embedded broker");
         }
@@ -178,17 +146,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         if (security != null) {
             format.addAll(security.scramFormatArguments());
         }
-        runJava(format,
-                Duration.ofSeconds(60), "format the KRaft data directory");
+        jvm.run(format, Duration.ofSeconds(60), "format the KRaft data directory");
     }
 
     private void launch() {
         long started = System.nanoTime();
         try {
-            ProcessBuilder builder = javaCommand(List.of("kafka.Kafka", configFile().toString()));
-            builder.redirectErrorStream(true);
-            builder.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
-            process = builder.start();
+            process = jvm.start(List.of("kafka.Kafka", configFile().toString()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the Kafka broker JVM", e);
         }
@@ -202,35 +166,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     private void awaitReady() {
-        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
-        // Wait for the listener first: an admin client polling a closed port logs a warning each time.
-        while (System.nanoTime() < deadline && process.isAlive() && !accepting(brokerPort)) {
-            sleep(100);
+        try {
+            BrokerReadiness.await(process, bootstrapServers(), brokerPort, clientProperties(), STARTUP_TIMEOUT, jvm);
+        } catch (IllegalStateException notUp) {
+            stopProcess(true);
+            throw notUp;
         }
-        Properties props = new Properties();
-        props.putAll(clientProperties());
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000");
-        try (Admin admin = Admin.create(props)) {
-            while (System.nanoTime() < deadline) {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException("the Kafka broker exited with code " + process.exitValue()
-                            + " during start-up; last lines of " + logFile() + ":\n" + tail(logFile(), 30));
-                }
-                try {
-                    if (!admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty()) {
-                        return;
-                    }
-                } catch (Exception notYet) {
-                    // still starting
-                }
-                sleep(200);
-            }
-        }
-        stopProcess(true);
-        throw new IllegalStateException("the Kafka broker did not come up within " + STARTUP_TIMEOUT.toSeconds()
-                + " s; last lines of " + logFile() + ":\n" + tail(logFile(), 30));
     }
 
     private synchronized void stopProcess(boolean forcibly) {
@@ -254,78 +195,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private void runJava(List<String> mainAndArgs, Duration timeout, String what) {
-        try {
-            ProcessBuilder builder = javaCommand(mainAndArgs);
-            builder.redirectErrorStream(true);
-            builder.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
-            Process p = builder.start();
-            if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException("timed out trying to " + what);
-            }
-            if (p.exitValue() != 0) {
-                throw new IllegalStateException("failed to " + what + " (exit " + p.exitValue() + "):\n" + tail(logFile(), 20));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start a JVM to " + what, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while trying to " + what, e);
-        }
-    }
-
-    private static final Path SETSID = Path.of("/usr/bin/setsid");
-
-    private static ProcessBuilder javaCommand(List<String> mainAndArgs) {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>();
-        if (Files.isExecutable(SETSID)) {
-            // A session of its own: a terminal's Ctrl-C meant for the parent must not stop the broker
-            // under a pipeline that is still draining (the parent stops it when it is done).
-            command.add(SETSID.toString());
-        }
-        command.addAll(List.of(java,
-                "-Xms256m", "-Xmx1g", "-XX:+UseG1GC", "-Djava.awt.headless=true",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                "-cp", System.getProperty("java.class.path")));
-        command.addAll(mainAndArgs);
-        return new ProcessBuilder(command);
-    }
-
-    private static boolean accepting(int port) {
-        try (var socket = new java.net.Socket()) {
-            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (IOException notYet) {
-            return false;
-        }
-    }
-
     private static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException("no free loopback port", e);
-        }
-    }
-
-    private static String tail(Path file, int lines) {
-        try {
-            List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         }
     }
 

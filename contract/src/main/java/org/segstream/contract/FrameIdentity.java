@@ -1,5 +1,7 @@
 package org.segstream.contract;
 
+import org.apache.kafka.common.header.Headers;
+
 /**
  * What every frame carries from ingest to sink, in record headers. It makes loss, duplicates and
  * latency measurable end to end: (stream, session, seq) identifies a frame exactly once.
@@ -19,7 +21,12 @@ public record FrameIdentity(
         String source) {
 
     public static final int MAX_DIMENSION = 16384;
-    /** Longest {@link Headers#SOURCE} kept: a label, so a longer one is cut rather than refused. */
+    /** 8K UHD: the largest frame ingest decodes, the sink draws and {@code synth} makes. */
+    public static final int MAX_UHD_WIDTH = 7680;
+    public static final int MAX_UHD_HEIGHT = 4320;
+    /** The pixels of the largest frame ({@link #MAX_UHD_WIDTH} x {@link #MAX_UHD_HEIGHT}). */
+    public static final long MAX_PIXELS = (long) MAX_UHD_WIDTH * MAX_UHD_HEIGHT;
+    /** Longest {@link HeaderNames#SOURCE} kept: a label, so a longer one is cut rather than refused. */
     public static final int MAX_SOURCE_CHARS = 255;
 
     /** A frame without a source name (a live connection, or a producer that does not say). */
@@ -28,7 +35,7 @@ public record FrameIdentity(
         this(stream, session, seq, ptsMicros, captureTimeMs, width, height, fps, encoding, sourceKind, ingestTimeMs, null);
     }
 
-    /** A frame without an ingest time (records written before {@link Headers#INGEST_MS} existed). */
+    /** A frame without an ingest time (records written before {@link HeaderNames#INGEST_MS} existed). */
     public FrameIdentity(String stream, String session, long seq, long ptsMicros, long captureTimeMs, int width, int height,
                          double fps, String encoding, SourceKind sourceKind) {
         this(stream, session, seq, ptsMicros, captureTimeMs, width, height, fps, encoding, sourceKind, -1);
@@ -58,51 +65,54 @@ public record FrameIdentity(
         return new FrameIdentity(stream, session, seq, ptsMicros, captureTimeMs, width, height, fps, newEncoding, sourceKind, ingestTimeMs, source);
     }
 
-    public void writeTo(org.apache.kafka.common.header.Headers headers) {
-        Headers.put(headers, Headers.KIND, RecordKind.FRAME.wire());
-        Headers.put(headers, Headers.STREAM, stream);
-        Headers.put(headers, Headers.SESSION, session);
-        Headers.put(headers, Headers.SEQ, seq);
-        Headers.put(headers, Headers.PTS_US, ptsMicros);
-        Headers.put(headers, Headers.CAPTURE_MS, captureTimeMs);
-        Headers.put(headers, Headers.WIDTH, width);
-        Headers.put(headers, Headers.HEIGHT, height);
-        Headers.put(headers, Headers.FPS, Double.toString(fps));
-        Headers.put(headers, Headers.ENCODING, encoding);
-        Headers.put(headers, Headers.SOURCE_KIND, sourceKind.wire());
+    /** Writes the identity headers ({@code segstream.kind=frame} among them), replacing earlier ones of the same names. */
+    public void writeTo(Headers headers) {
+        HeaderValues.put(headers, HeaderNames.KIND, RecordKind.FRAME.wire());
+        HeaderValues.put(headers, HeaderNames.STREAM, stream);
+        HeaderValues.put(headers, HeaderNames.SESSION, session);
+        HeaderValues.put(headers, HeaderNames.SEQ, seq);
+        HeaderValues.put(headers, HeaderNames.PTS_US, ptsMicros);
+        HeaderValues.put(headers, HeaderNames.CAPTURE_MS, captureTimeMs);
+        HeaderValues.put(headers, HeaderNames.WIDTH, width);
+        HeaderValues.put(headers, HeaderNames.HEIGHT, height);
+        HeaderValues.put(headers, HeaderNames.FPS, Double.toString(fps));
+        HeaderValues.put(headers, HeaderNames.ENCODING, encoding);
+        HeaderValues.put(headers, HeaderNames.SOURCE_KIND, sourceKind.wire());
         if (ingestTimeMs >= 0) {
-            Headers.put(headers, Headers.INGEST_MS, ingestTimeMs);
+            HeaderValues.put(headers, HeaderNames.INGEST_MS, ingestTimeMs);
         } else {
-            headers.remove(Headers.INGEST_MS);
+            headers.remove(HeaderNames.INGEST_MS);
         }
         if (source != null) {
-            Headers.put(headers, Headers.SOURCE, source);
+            HeaderValues.put(headers, HeaderNames.SOURCE, source);
         } else {
-            headers.remove(Headers.SOURCE);
+            headers.remove(HeaderNames.SOURCE);
         }
     }
 
-    /** Reads a frame's identity; throws {@link BadRecordException} naming the first missing or bad header. */
-    public static FrameIdentity readFrom(org.apache.kafka.common.header.Headers headers) {
-        double fps;
-        String fpsText = Headers.get(headers, Headers.FPS);
-        try {
-            fps = Double.parseDouble(fpsText);
-        } catch (NumberFormatException e) {
-            throw new BadRecordException("header " + Headers.FPS + " is '" + Untrusted.echo(fpsText) + "', expected a number");
-        }
+    /**
+     * Reads a frame's identity (whatever its kind header says); throws {@link BadRecordException} naming the
+     * first missing or bad header.
+     */
+    public static FrameIdentity readFrom(Headers headers) {
         return new FrameIdentity(
-                Headers.get(headers, Headers.STREAM),
-                Headers.get(headers, Headers.SESSION),
-                Headers.getLong(headers, Headers.SEQ),
-                Headers.getLong(headers, Headers.PTS_US),
-                Headers.getLong(headers, Headers.CAPTURE_MS),
-                (int) Math.min(Integer.MAX_VALUE, Headers.getLong(headers, Headers.WIDTH)),
-                (int) Math.min(Integer.MAX_VALUE, Headers.getLong(headers, Headers.HEIGHT)),
-                fps,
-                Headers.get(headers, Headers.ENCODING),
-                SourceKind.fromWire(Headers.get(headers, Headers.SOURCE_KIND)),
-                headers.lastHeader(Headers.INGEST_MS) == null ? -1 : Headers.getLong(headers, Headers.INGEST_MS),
-                Headers.getOrNull(headers, Headers.SOURCE));
+                HeaderValues.text(headers, HeaderNames.STREAM),
+                HeaderValues.text(headers, HeaderNames.SESSION),
+                HeaderValues.integer(headers, HeaderNames.SEQ),
+                HeaderValues.integer(headers, HeaderNames.PTS_US),
+                HeaderValues.integer(headers, HeaderNames.CAPTURE_MS),
+                dimension(headers, HeaderNames.WIDTH),
+                dimension(headers, HeaderNames.HEIGHT),
+                HeaderValues.decimal(headers, HeaderNames.FPS),
+                HeaderValues.text(headers, HeaderNames.ENCODING),
+                SourceKind.fromWire(HeaderValues.text(headers, HeaderNames.SOURCE_KIND)),
+                HeaderValues.optionalInteger(headers, HeaderNames.INGEST_MS, -1),
+                HeaderValues.optionalText(headers, HeaderNames.SOURCE));
+    }
+
+    /** A width or height, clamped into int range so that the constructor's range check names the value read. */
+    private static int dimension(Headers headers, String name) {
+        long value = HeaderValues.integer(headers, name);
+        return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, value));
     }
 }

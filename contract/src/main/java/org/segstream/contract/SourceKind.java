@@ -21,6 +21,6 @@ public enum SourceKind {
                 return kind;
             }
         }
-        throw new BadRecordException("header " + Headers.SOURCE_KIND + " is '" + Untrusted.echo(value) + "', expected 'file' or 'live'");
+        throw new BadRecordException("header " + HeaderNames.SOURCE_KIND + " is '" + Untrusted.echo(value) + "', expected 'file' or 'live'");
     }
 }

@@ -19,8 +19,8 @@ class FrameIdentityTest {
         frame.writeTo(headers);
 
         assertEquals(frame, FrameIdentity.readFrom(headers));
-        assertEquals("7", new String(headers.lastHeader(Headers.SEQ).value(), StandardCharsets.UTF_8));
-        assertEquals("frame", new String(headers.lastHeader(Headers.KIND).value(), StandardCharsets.UTF_8));
+        assertEquals("7", new String(headers.lastHeader(HeaderNames.SEQ).value(), StandardCharsets.UTF_8));
+        assertEquals("frame", new String(headers.lastHeader(HeaderNames.KIND).value(), StandardCharsets.UTF_8));
         assertEquals(RecordKind.FRAME, StreamEnd.kindOf(headers));
     }
 
@@ -28,22 +28,22 @@ class FrameIdentityTest {
     void missingHeaderIsNamed() {
         var headers = new RecordHeaders();
         frame.writeTo(headers);
-        headers.remove(Headers.WIDTH);
+        headers.remove(HeaderNames.WIDTH);
 
         var error = assertThrows(BadRecordException.class, () -> FrameIdentity.readFrom(headers));
-        assertEquals("missing header " + Headers.WIDTH, error.getMessage());
+        assertEquals("missing header " + HeaderNames.WIDTH, error.getMessage());
     }
 
     @Test
     void badNumberAndHugeSizeAreRefused() {
         var headers = new RecordHeaders();
         frame.writeTo(headers);
-        Headers.put(headers, Headers.SEQ, "seven");
+        HeaderValues.put(headers, HeaderNames.SEQ, "seven");
         assertTrue(assertThrows(BadRecordException.class, () -> FrameIdentity.readFrom(headers))
-                .getMessage().contains(Headers.SEQ));
+                .getMessage().contains(HeaderNames.SEQ));
 
         frame.writeTo(headers);
-        Headers.put(headers, Headers.WIDTH, 100_000);
+        HeaderValues.put(headers, HeaderNames.WIDTH, 100_000);
         assertTrue(assertThrows(BadRecordException.class, () -> FrameIdentity.readFrom(headers))
                 .getMessage().contains("100000x359"));
     }
@@ -63,14 +63,14 @@ class FrameIdentityTest {
                 1_763_769_600_123L);
         var headers = new RecordHeaders();
         recorded.writeTo(headers);
-        assertEquals("1763769600123", new String(headers.lastHeader(Headers.INGEST_MS).value(), StandardCharsets.UTF_8));
+        assertEquals("1763769600123", new String(headers.lastHeader(HeaderNames.INGEST_MS).value(), StandardCharsets.UTF_8));
         assertEquals(recorded, FrameIdentity.readFrom(headers));
         assertEquals(1_763_769_600_123L, recorded.latencyOriginMs(), "not the recording's age");
         assertEquals(recorded, FrameIdentity.readFrom(headers).withEncoding("png").withEncoding("jpeg"));
 
         var older = new RecordHeaders();
         frame.writeTo(older);
-        assertEquals(null, older.lastHeader(Headers.INGEST_MS), "no ingest time, no header");
+        assertEquals(null, older.lastHeader(HeaderNames.INGEST_MS), "no ingest time, no header");
         assertEquals(-1, FrameIdentity.readFrom(older).ingestTimeMs());
         assertEquals(frame.captureTimeMs(), FrameIdentity.readFrom(older).latencyOriginMs(), "records without it: capture time");
     }

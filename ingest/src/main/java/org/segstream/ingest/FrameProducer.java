@@ -6,10 +6,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.segstream.contract.Frame;
 import org.segstream.contract.FrameIdentity;
+import org.segstream.contract.FramesTopicRecord;
 import org.segstream.contract.StreamEnd;
+import org.segstream.contract.Topics;
 
 /**
  * Publishes frames to the frames topic, keyed by stream id: idempotent, acks=all, and with a bounded
@@ -17,16 +18,14 @@ import org.segstream.contract.StreamEnd;
  * the streams of a process (KafkaProducer is thread-safe).
  */
 public final class FrameProducer implements AutoCloseable {
-    /** The largest record the producer will send; frames must stay below it (and below the topic's limit). */
-    public static final int MAX_REQUEST_BYTES = 8 * 1024 * 1024;
-
-    private final KafkaProducer<String, byte[]> producer;
+    private final KafkaProducer<String, FramesTopicRecord> producer;
     private final String topic;
     private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
 
     public FrameProducer(IngestConfig config) {
         this.topic = config.topics().frames();
-        this.producer = new KafkaProducer<>(producerProperties(config), new StringSerializer(), new ByteArraySerializer());
+        this.producer = new KafkaProducer<>(producerProperties(config), Topics.FRAMES.keySerde().serializer(),
+                Topics.FRAMES.valueSerde().serializer());
     }
 
     /** Our defaults, then the user's pass-through properties on top, then the bootstrap servers. */
@@ -37,7 +36,7 @@ public final class FrameProducer implements AutoCloseable {
         props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_REQUEST_BYTES + 65536);
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_RECORD_BYTES);
         props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024); // full buffer => send() blocks => decoding waits
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 120_000);
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none"); // JPEG does not compress further
@@ -53,18 +52,19 @@ public final class FrameProducer implements AutoCloseable {
 
     /** As {@link #sendFrame(FrameIdentity, byte[])}; {@code acknowledged} runs when the broker has the frame. */
     public void sendFrame(FrameIdentity identity, byte[] value, Runnable acknowledged) {
-        var record = new ProducerRecord<>(topic, identity.stream(), value);
-        identity.writeTo(record.headers());
-        send(record, acknowledged);
+        sendFrame(new Frame(identity, value), acknowledged);
+    }
+
+    /** Sends {@code frame}, keyed by its stream; {@code acknowledged} runs when the broker has it. */
+    public void sendFrame(Frame frame, Runnable acknowledged) {
+        send(new ProducerRecord<>(topic, frame.identity().stream(), frame), acknowledged);
     }
 
     public void sendEnd(StreamEnd end) {
-        var record = new ProducerRecord<String, byte[]>(topic, end.stream(), new byte[0]);
-        end.writeTo(record.headers());
-        send(record, () -> { });
+        send(new ProducerRecord<>(topic, end.stream(), end), () -> { });
     }
 
-    private void send(ProducerRecord<String, byte[]> record, Runnable acknowledged) {
+    private void send(ProducerRecord<String, FramesTopicRecord> record, Runnable acknowledged) {
         Exception failed = firstFailure.get();
         if (failed != null) {
             throw new IllegalStateException("the frames producer failed: " + failed.getMessage(), failed);

@@ -1,7 +1,11 @@
 package org.segstream.ingest;
 
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import org.segstream.config.KafkaConnection;
+import org.segstream.config.Setting;
+import org.segstream.config.Settings;
+import org.segstream.contract.FrameIdentity;
 import org.segstream.contract.Topics;
 
 /**
@@ -11,8 +15,10 @@ import org.segstream.contract.Topics;
 public record IngestConfig(String bootstrapServers, Topics topics, int jpegQuality, long maxPixels, Map<String, Object> kafka) {
 
     public static final int DEFAULT_JPEG_QUALITY = 90;
-    /** 8K UHD; larger frames are refused before they are allocated. */
-    public static final long DEFAULT_MAX_PIXELS = 7680L * 4320;
+    public static final Setting<Integer> JPEG_QUALITY = Setting.wholeNumber("SEGSTREAM_JPEG_QUALITY", DEFAULT_JPEG_QUALITY, 1, 100);
+    /** Comma-separated sources, for {@code segstream ingest} without SOURCE arguments or a streams file. */
+    public static final Setting<String> SOURCES = Setting.text("SEGSTREAM_SOURCES", null);
+    public static final List<Setting<?>> SETTINGS = List.of(JPEG_QUALITY, SOURCES);
 
     public IngestConfig {
         kafka = Map.copyOf(kafka);
@@ -21,17 +27,14 @@ public record IngestConfig(String bootstrapServers, Topics topics, int jpegQuali
         }
     }
 
+    /** The defaults, frames refused over 8K UHD ({@link FrameIdentity#MAX_PIXELS}). */
     public static IngestConfig of(String bootstrapServers, Topics topics) {
-        return new IngestConfig(bootstrapServers, topics, DEFAULT_JPEG_QUALITY, DEFAULT_MAX_PIXELS, Map.of());
+        return new IngestConfig(bootstrapServers, topics, DEFAULT_JPEG_QUALITY, FrameIdentity.MAX_PIXELS, Map.of());
     }
 
-    /** From KAFKA_BOOTSTRAP_SERVERS, topic variables (see {@link Topics#fromEnv}) and SEGSTREAM_JPEG_QUALITY. */
-    public static IngestConfig fromEnv(Map<String, String> env, Map<String, Object> kafka) {
-        String bootstrap = env.get("KAFKA_BOOTSTRAP_SERVERS");
-        if (bootstrap == null || bootstrap.isBlank()) {
-            throw new IllegalArgumentException("KAFKA_BOOTSTRAP_SERVERS is not set");
-        }
-        int quality = Integer.parseInt(env.getOrDefault("SEGSTREAM_JPEG_QUALITY", String.valueOf(DEFAULT_JPEG_QUALITY)));
-        return new IngestConfig(bootstrap, Topics.fromEnv(env), quality, DEFAULT_MAX_PIXELS, new HashMap<>(kafka));
+    /** The cluster of {@code kafka}, the topic variables (see {@link Topics#from}) and SEGSTREAM_JPEG_QUALITY. */
+    public static IngestConfig from(Settings settings, KafkaConnection kafka) {
+        return new IngestConfig(kafka.bootstrapServers(), Topics.from(settings), settings.get(JPEG_QUALITY), FrameIdentity.MAX_PIXELS,
+                kafka.clientProperties());
     }
 }

@@ -3,21 +3,14 @@ package org.segstream.ingest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import org.segstream.contract.FrameIdentity;
-import org.segstream.contract.JpegCodec;
 import org.segstream.contract.SourceKind;
-import org.segstream.contract.StreamEnd;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,19 +64,6 @@ public final class IngestJob {
         return stop.getCount() == 0;
     }
 
-    /** How one session went: its report, whether it opened at all, and whether the source has an end. */
-    private record Session(SessionReport report, boolean opened, boolean finite) {
-        long frames() {
-            return report.frames();
-        }
-
-        /** The error that ended the session (one line), null at a clean end or a stop. */
-        String error() {
-            String ended = report.ended();
-            return ended.equals(SessionReport.END_OF_INPUT) || ended.equals(SessionReport.STOPPED) ? null : ended;
-        }
-    }
-
     /**
      * Runs to the end of the source (a live one: until {@link #stop()}); never throws for a bad
      * source, the result lists every session and says what went wrong.
@@ -93,30 +73,31 @@ public final class IngestJob {
             return runDirectory();
         }
         if (source.kind() != SourceKind.LIVE) {
-            Session s = runSession(source);
+            IngestSession.Outcome s = session(source);
             return new IngestResult(source.stream(), List.of(s.report()), s.error());
         }
+        return runLive();
+    }
+
+    private IngestSession.Outcome session(SourceSpec input) {
+        return new IngestSession(input, config, producer, metrics, reconnect.readTimeout(), stop).run();
+    }
+
+    /** A live source: a session per connection, reconnecting with backoff after each until stopped or refused at first. */
+    private IngestResult runLive() {
         metrics.lastFrame(source.stream(), SourceKind.LIVE, System.currentTimeMillis()); // silent until its first frame
-        List<SessionReport> sessions = new ArrayList<>();
-        Session lastWithFrames = null;
-        Session last = null;
-        boolean everOpened = false;
+        var history = new LiveSessions();
         int failures = 0;
         while (!stopping()) {
-            Session s = runSession(source);
+            IngestSession.Outcome s = session(source);
+            history.add(s);
             if (s.frames() > 0) {
-                sessions.add(s.report()); // connection attempts that got no frame are logged, not listed
-            }
-            last = s;
-            everOpened |= s.opened();
-            if (s.frames() > 0) {
-                lastWithFrames = s;
                 failures = 0; // a session that delivered frames resets the backoff
             }
             if (stopping()) {
                 break;
             }
-            if (!everOpened && !reconnect.retryFirstOpen()) {
+            if (!history.everOpened && !reconnect.retryFirstOpen()) {
                 log.error("{}", s.error());
                 return new IngestResult(source.stream(), List.of(s.report()), s.error());
             }
@@ -124,35 +105,51 @@ public final class IngestJob {
                 break; // a file over the network, read to its end
             }
             failures++;
-            long wait = reconnect.jittered(reconnect.backoffMillis(failures), ThreadLocalRandom.current().nextDouble());
-            log.warn("{}; reconnecting in {} ms", s.error() == null ? "source '" + source.stream() + "' ended" : s.error(), wait);
-            try {
-                if (stop.await(wait, TimeUnit.MILLISECONDS)) {
-                    break;
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (!waitToReconnect(s, failures)) {
                 break;
             }
         }
-        if (lastWithFrames != null) {
-            String error = stopping() || lastWithFrames != last ? null : lastWithFrames.error();
-            return new IngestResult(source.stream(), sessions, error);
+        return history.result(source.stream(), stopping());
+    }
+
+    /** Waits the backoff after {@code failures} failed sessions in a row; false if stopped meanwhile. */
+    private boolean waitToReconnect(IngestSession.Outcome last, int failures) {
+        long wait = reconnect.jittered(reconnect.backoffMillis(failures), ThreadLocalRandom.current().nextDouble());
+        log.warn("{}; reconnecting in {} ms", last.error() == null ? "source '" + source.stream() + "' ended" : last.error(), wait);
+        try {
+            return !stop.await(wait, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
-        return new IngestResult(source.stream(), last == null ? List.of() : List.of(last.report()),
-                last == null || stopping() ? null : last.error());
     }
 
-    /**
-     * A new session's id: its UTC start time, so ids (and the sink's session folders) sort by time, and
-     * a random part (e.g. {@code 20261130-013023.123-4c868c2b}); lower-case letters, digits, - and . only, so the
-     * id is its own folder name.
-     */
-    private static String newSessionId(long startMs) {
-        return SESSION_TIME.format(Instant.ofEpochMilli(startMs)) + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
+    /** The sessions of a live source so far: those that delivered frames are listed, attempts without any only logged. */
+    private static final class LiveSessions {
+        final List<SessionReport> listed = new ArrayList<>();
+        IngestSession.Outcome last;
+        IngestSession.Outcome lastWithFrames;
+        boolean everOpened;
 
-    private static final DateTimeFormatter SESSION_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss.SSS").withZone(ZoneOffset.UTC);
+        void add(IngestSession.Outcome s) {
+            last = s;
+            everOpened |= s.opened();
+            if (s.frames() > 0) {
+                listed.add(s.report());
+                lastWithFrames = s;
+            }
+        }
+
+        /** The result: the error is the last session's, unless stopped or a later attempt got no frame. */
+        IngestResult result(String stream, boolean stopped) {
+            if (lastWithFrames != null) {
+                String error = stopped || lastWithFrames != last ? null : lastWithFrames.error();
+                return new IngestResult(stream, listed, error);
+            }
+            return new IngestResult(stream, last == null ? List.of() : List.of(last.report()),
+                    last == null || stopped ? null : last.error());
+        }
+    }
 
     /** Video files of a directory source, in name order. */
     static List<Path> videoFiles(Path dir) throws IOException {
@@ -188,116 +185,12 @@ public final class IngestJob {
             if (stopping()) {
                 break;
             }
-            Session s = runSession(new SourceSpec(source.stream(), file.toString(), SourceKind.FILE, source.options()));
+            IngestSession.Outcome s = session(new SourceSpec(source.stream(), file.toString(), SourceKind.FILE, source.options()));
             sessions.add(s.report());
             if (s.error() != null && firstError == null) {
                 firstError = s.error();
             }
         }
         return new IngestResult(source.stream(), sessions, firstError);
-    }
-
-    /** One session: open, publish every frame until the end, an error or stop(), then the end record. */
-    private Session runSession(SourceSpec input) {
-        long startedMs = System.currentTimeMillis();
-        String session = newSessionId(startedMs);
-        // A file's name tells a folder's sessions apart; a URL is not repeated on every record (it may hold credentials).
-        String sourceName = input.kind() == SourceKind.FILE && !input.isUrl() ? Path.of(input.location()).getFileName().toString() : null;
-        long seq = 0;
-        boolean opened = false;
-        boolean live = input.kind() == SourceKind.LIVE;
-        SourceOptions options = input.options();
-        // Every decoder call runs under the no-frame watchdog: a source's read timeout bounds how long a
-        // call may go without a frame, whatever blocks it (network silence, undecodable data, a hung device).
-        try (var watchdog = new DecoderWatchdog(input, reconnect.readTimeout())) {
-            VideoDecoder decoder = watchdog.open(() -> VideoDecoder.open(input, config.maxPixels(), reconnect.readTimeout().toNanos() / 1000),
-                    reconnect.readTimeout().plus(VideoDecoder.MAX_PROBE));
-            opened = true;
-            long startMicros = live ? 0 : Math.round(options.startSeconds() * 1e6);
-            long endMicros = live || options.durationSeconds() == 0 ? Long.MAX_VALUE : startMicros + Math.round(options.durationSeconds() * 1e6);
-            if (startMicros > 0) {
-                watchdog.seek(startMicros);
-            }
-            double fps = options.fps() > 0 ? Math.min(options.fps(), decoder.frameRate()) : decoder.frameRate();
-            long creationMs = live ? -1 : CaptureTime.epochMillis(decoder.creationTime());
-            var sampler = new FrameSampler(options.fps());
-            var pacer = !live && options.realtime() ? new Pacer() : null;
-            var progress = !live && System.console() != null ? new Progress(input.stream(), decoder.lengthInFrames(), decoder.frameRate()) : null;
-            log.info("ingesting '{}' from {} ({} fps, session {})", input.stream(), input.redactedLocation(),
-                    String.format("%.2f", fps), session);
-            DecodedFrame frame;
-            long decodeStart = System.nanoTime();
-            while (!stopping() && (frame = watchdog.next()) != null) {
-                metrics.decode.observe((System.nanoTime() - decodeStart) / 1e9);
-                if (progress != null) {
-                    progress.frame(frame.ptsMicros());
-                }
-                if (frame.ptsMicros() >= endMicros) {
-                    break;
-                }
-                if (frame.ptsMicros() < startMicros - 1000 || !sampler.keep(frame.ptsMicros())) {
-                    decodeStart = System.nanoTime();
-                    continue;
-                }
-                if (pacer != null && !pacer.await(frame.ptsMicros(), stop)) {
-                    break;
-                }
-                long now = System.currentTimeMillis(); // the frame enters the pipeline: ingest.ms, and live capture time
-                var image = frame.image();
-                int[] size = options.fit(image.width(), image.height());
-                image = Downscale.to(image, size[0], size[1]);
-                long capture = CaptureTime.of(live, options.recordedTime(), creationMs, frame.ptsMicros(), now);
-                var identity = new FrameIdentity(input.stream(), session, seq, frame.ptsMicros(),
-                        capture, image.width(), image.height(), fps, "jpeg", input.kind(), now, sourceName);
-                long encodeStart = System.nanoTime();
-                byte[] jpeg = encodeWithinLimit(image, options.jpegQuality() > 0 ? options.jpegQuality() : config.jpegQuality());
-                long sent = System.nanoTime();
-                metrics.encode.observe((sent - encodeStart) / 1e9);
-                producer.sendFrame(identity, jpeg, () -> metrics.produce.observe((System.nanoTime() - sent) / 1e9));
-                metrics.frames.labelValues(input.stream()).inc();
-                metrics.lastFrame(input.stream(), input.kind(), now);
-                seq++;
-                decodeStart = System.nanoTime();
-            }
-            if (progress != null) {
-                progress.done(seq);
-            }
-            if (!live || seq > 0) {
-                producer.sendEnd(new StreamEnd(input.stream(), session, seq));
-                producer.flush();
-            }
-            log.info("ingest of '{}' session {} {}: {} frames", input.stream(), session, stopping() ? "stopped" : "done", seq);
-            String ended = stopping() ? SessionReport.STOPPED : SessionReport.END_OF_INPUT;
-            return new Session(report(input, session, startedMs, seq, ended), true, decoder.hasKnownDuration());
-        } catch (SourceException e) {
-            if (!live) {
-                log.error("{}", e.getMessage());
-            }
-            metrics.sourceErrors.labelValues(input.stream()).inc();
-            if (e instanceof DecoderWatchdog.DecoderStalledException) {
-                metrics.decoderStalls.labelValues(input.stream()).inc();
-            }
-            // Frames before the damage were sent; close the session so readers do not wait for more.
-            if (seq > 0) {
-                producer.sendEnd(new StreamEnd(input.stream(), session, seq));
-                producer.flush();
-            }
-            return new Session(report(input, session, startedMs, seq, e.getMessage()), opened, false);
-        }
-    }
-
-    private static SessionReport report(SourceSpec input, String session, long startedMs, long frames, String ended) {
-        return new SessionReport(session, input.redactedLocation(), startedMs, System.currentTimeMillis(), frames, ended);
-    }
-
-    /** JPEG under the producer's request limit: lower the quality until it fits (never send what the broker refuses). */
-    private static byte[] encodeWithinLimit(org.segstream.contract.BgrImage image, int startQuality) {
-        int quality = startQuality;
-        byte[] jpeg = JpegCodec.encode(image, quality);
-        while (jpeg.length > FrameProducer.MAX_REQUEST_BYTES && quality > 10) {
-            quality -= 15;
-            jpeg = JpegCodec.encode(image, quality);
-        }
-        return jpeg;
     }
 }

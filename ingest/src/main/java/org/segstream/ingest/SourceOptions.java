@@ -4,7 +4,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Per-stream ingest options, from a streams config file ({@link StreamsConfig}).
+ * Per-stream ingest options, from a streams file ({@link SourcesFile}).
  *
  * @param fps            frames per second to publish, sampled by presentation time (0: every frame)
  * @param maxWidth       frames wider or taller than maxWidth x maxHeight are scaled down to fit,

@@ -1,8 +1,6 @@
 package org.segstream.ingest;
 
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
@@ -13,7 +11,6 @@ import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
 import org.segstream.video.FfmpegLog;
 import org.segstream.contract.BgrImage;
-import org.segstream.contract.SourceKind;
 
 /**
  * Decodes one source with FFmpeg (through JavaCV) into packed BGR frames. FFmpeg converts to
@@ -44,76 +41,20 @@ public final class VideoDecoder implements AutoCloseable {
         return open(source, maxPixels, DEFAULT_READ_TIMEOUT_MICROS);
     }
 
-    /** The longest a probe may analyse a source (FFmpeg's analyzeduration, below). */
-    static final java.time.Duration MAX_PROBE = java.time.Duration.ofSeconds(10);
-
     /** Network reads that stall longer than this fail (microseconds). */
     public static final long DEFAULT_READ_TIMEOUT_MICROS = 10_000_000L;
 
-    /**
-     * The protocols FFmpeg may open for a source, by the kind of its location: a file may only read
-     * files, a network source only its own family of network protocols. This is what stops an HLS
-     * playlist served over HTTP from making FFmpeg read {@code file:///etc/passwd} or a local segment.
-     */
-    static String protocolWhitelist(SourceSpec source) {
-        if (!source.isUrl()) { // files, and V4L2 devices (which FFmpeg opens as files)
-            return "file";
-        }
-        String scheme = source.location().substring(0, source.location().indexOf(':')).toLowerCase(java.util.Locale.ROOT);
-        return switch (scheme) {
-            case "file" -> "file";
-            case "http", "https" -> "http,https,tls,tcp,crypto";
-            case "rtsp", "rtsps" -> "rtsp,rtsps,rtp,srtp,udp,tcp,tls";
-            case "rtmp", "rtmps" -> "rtmp,rtmps,tcp,tls";
-            case "udp" -> "udp,rtp";
-            case "tcp" -> "tcp";
-            case "srt" -> "srt";
-            default -> scheme;
-        };
-    }
-
-    /** FFmpeg's input format for a source: {@code video4linux2} for a camera device, else null (probed). */
-    static String inputFormat(SourceSpec source) {
-        return source.isDevice() ? "video4linux2" : null;
-    }
-
     /** As {@link #open(SourceSpec, long)}, with network reads failing after {@code readTimeoutMicros} of silence. */
     public static VideoDecoder open(SourceSpec source, long maxPixels, long readTimeoutMicros) throws SourceException {
-        if (source.isDevice()) {
-            if (!Files.exists(Path.of(source.location()))) {
-                throw new SourceException(source, "no such device");
-            }
-        } else if (!source.isUrl()) {
-            Path path = Path.of(source.location());
-            if (!Files.exists(path)) {
-                throw new SourceException(source, "no such file");
-            }
-            if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
-                throw new SourceException(source, "not a readable file");
-            }
-        }
+        DecoderOptions.requireLocalSource(source);
         var grabber = new FFmpegFrameGrabber(source.location());
-        grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
-        grabber.setVideoOption("threads", "auto");
-        grabber.setVideoOption("max_pixels", Long.toString(Math.min(Integer.MAX_VALUE, maxPixels))); // the decoder refuses bigger frames itself
-        // Bounded probing: a hostile or broken input cannot make the probe read for ever.
-        grabber.setOption("probesize", "10000000");
-        grabber.setOption("analyzeduration", Long.toString(MAX_PROBE.toNanos() / 1000));
-        grabber.setOption("protocol_whitelist", protocolWhitelist(source));
-        if (inputFormat(source) != null) {
-            grabber.setFormat(inputFormat(source));
-        }
-        if (source.kind() == SourceKind.LIVE && !source.isDevice()) {
-            String timeout = Long.toString(readTimeoutMicros);
-            grabber.setOption("rw_timeout", timeout); // microseconds: a silent network source fails instead of hanging
-            if (!source.location().regionMatches(true, 0, "rtmp", 0, 4)) {
-                // Socket timeout for http, rtsp, tcp, udp; for rtmp "timeout" would mean "listen for a publisher".
-                grabber.setOption("timeout", timeout);
-            }
-            if (source.location().regionMatches(true, 0, "rtsp", 0, 4)) {
-                grabber.setOption("rtsp_transport", source.options().rtspTransport());
-            }
-        }
+        DecoderOptions.apply(grabber, source, maxPixels, readTimeoutMicros);
+        start(grabber, source, maxPixels);
+        return new VideoDecoder(source, grabber, maxPixels);
+    }
+
+    /** Opens and probes; the grabber is closed again if the source has no video or declares frames over the pixel limit. */
+    private static void start(FFmpegFrameGrabber grabber, SourceSpec source, long maxPixels) throws SourceException {
         try {
             grabber.start();
         } catch (FrameGrabber.Exception | RuntimeException e) {
@@ -134,7 +75,6 @@ public final class VideoDecoder implements AutoCloseable {
             closeQuietly(grabber);
             throw new SourceException(source, "declares " + width + "x" + height + " frames, over the limit of " + maxPixels + " pixels");
         }
-        return new VideoDecoder(source, grabber, maxPixels);
     }
 
     /** "WxH" of a video stream whose declared size is over the cap (FFmpeg refused to open its decoder), else null. */

@@ -14,27 +14,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.segstream.broker.EmbeddedKafkaBroker;
 import org.segstream.contract.SourceKind;
 import org.segstream.scenes.TestClips;
+import org.segstream.testsupport.KafkaBrokerExtension;
 
 /** Ingest against a real broker and real FFmpeg peers: reconnects, size changes, damaged files. */
 class IngestBrokerIT {
-    static EmbeddedKafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
+    @RegisterExtension
+    static final KafkaBrokerExtension broker = new KafkaBrokerExtension();
 
     private static IngestConfig config(FramesTopic topic) {
         return IngestConfig.of(broker.bootstrapServers(), topic.topics);

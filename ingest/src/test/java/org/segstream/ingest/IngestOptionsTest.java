@@ -112,7 +112,7 @@ class IngestOptionsTest {
                 trip.url = recordings
                 trip.folder = per-file
                 """);
-        List<SourceSpec> specs = StreamsConfig.load(config);
+        List<SourceSpec> specs = SourcesFile.load(config, Map.of());
         assertEquals(List.of("dash", "gate", "trip-2024-05-01_0800", "trip-2024-05-02_0900", "yard"),
                 specs.stream().map(SourceSpec::stream).toList());
         SourceSpec gate = specs.get(1);
@@ -126,10 +126,10 @@ class IngestOptionsTest {
         assertEquals(List.of(rec.resolve("2024-05-01_0800.MP4"), rec.resolve("2024-05-02_0900.mp4")), IngestJob.videoFiles(rec));
 
         Path bad = Files.writeString(dir.resolve("bad.properties"), "gate.url = rtsp://x/1\ngate.fsp = 5\n");
-        var error = assertThrows(IllegalArgumentException.class, () -> StreamsConfig.load(bad));
+        var error = assertThrows(IllegalArgumentException.class, () -> SourcesFile.load(bad, Map.of()));
         assertTrue(error.getMessage().contains("stream 'gate': unknown option 'fsp'"), error.getMessage());
         Path nourl = Files.writeString(dir.resolve("nourl.properties"), "gate.fps = 5\n");
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> StreamsConfig.load(nourl)).getMessage().contains("gate.url"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> SourcesFile.load(nourl, Map.of())).getMessage().contains("gate.url"));
     }
 
     @Test
@@ -139,13 +139,13 @@ class IngestOptionsTest {
                  "gate": {"url": "rtsp://10.0.0.5/stream1", "max-size": "1280x720"},
                  "yard": {"url": "yard.mp4", "fps": 2.5, "pace": "realtime"}}
                 """);
-        List<SourceSpec> specs = StreamsConfig.load(json);
+        List<SourceSpec> specs = SourcesFile.load(json, Map.of());
         assertEquals(List.of("gate", "yard"), specs.stream().map(SourceSpec::stream).toList());
         assertEquals(new SourceOptions(5, 1280, 720, 0, 0, 0, false, true, "tcp"), specs.get(0).options());
         assertEquals(new SourceOptions(2.5, 0, 0, 0, 0, 0, true, true, "tcp"), specs.get(1).options());
         assertEquals(dir.resolve("yard.mp4").toString(), specs.get(1).location());
         Path broken = Files.writeString(dir.resolve("broken.json"), "{\"gate\": ");
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> StreamsConfig.load(broken)).getMessage().contains("not valid JSON"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> SourcesFile.load(broken, Map.of())).getMessage().contains("not valid JSON"));
     }
 
     @Test

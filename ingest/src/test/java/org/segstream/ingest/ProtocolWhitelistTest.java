@@ -127,10 +127,10 @@ class ProtocolWhitelistTest {
 
     @Test
     void whitelistFollowsTheKindOfSource() {
-        assertEquals("file", VideoDecoder.protocolWhitelist(SourceSpec.parse("/videos/a.mp4")));
-        assertEquals("file", VideoDecoder.protocolWhitelist(SourceSpec.parse("file:///videos/a.mp4")));
-        assertEquals("http,https,tls,tcp,crypto", VideoDecoder.protocolWhitelist(SourceSpec.parse("https://x/live.m3u8")));
-        assertTrue(VideoDecoder.protocolWhitelist(SourceSpec.parse("rtsp://cam/1")).contains("rtp"));
-        assertTrue(!VideoDecoder.protocolWhitelist(SourceSpec.parse("rtsp://cam/1")).contains("file"));
+        assertEquals("file", DecoderOptions.protocolWhitelist(SourceSpec.parse("/videos/a.mp4")));
+        assertEquals("file", DecoderOptions.protocolWhitelist(SourceSpec.parse("file:///videos/a.mp4")));
+        assertEquals("http,https,tls,tcp,crypto", DecoderOptions.protocolWhitelist(SourceSpec.parse("https://x/live.m3u8")));
+        assertTrue(DecoderOptions.protocolWhitelist(SourceSpec.parse("rtsp://cam/1")).contains("rtp"));
+        assertTrue(!DecoderOptions.protocolWhitelist(SourceSpec.parse("rtsp://cam/1")).contains("file"));
     }
 }

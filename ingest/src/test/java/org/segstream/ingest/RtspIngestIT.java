@@ -12,27 +12,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.segstream.broker.EmbeddedKafkaBroker;
 import org.segstream.contract.SourceKind;
 import org.segstream.scenes.TestClips;
+import org.segstream.testsupport.KafkaBrokerExtension;
 
 /** Ingest from a real RTSP server on loopback (RTP from a real ffmpeg), over TCP and UDP, and across a server restart. */
 class RtspIngestIT {
-    static EmbeddedKafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
+    @RegisterExtension
+    static final KafkaBrokerExtension broker = new KafkaBrokerExtension();
 
     private static final Reconnect FAST = new Reconnect(Duration.ofMillis(200), Duration.ofSeconds(2), 0.2, Duration.ofSeconds(3), true);
 

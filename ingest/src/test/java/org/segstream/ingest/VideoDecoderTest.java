@@ -64,9 +64,9 @@ class VideoDecoderTest {
     @Test
     void cameraDevicesOpenWithVideo4Linux2AndOnlyFileAccess() throws Exception {
         var camera = SourceSpec.parse("cam=v4l2:///dev/video0");
-        assertEquals("video4linux2", VideoDecoder.inputFormat(camera));
-        assertEquals("file", VideoDecoder.protocolWhitelist(camera));
-        assertNull(VideoDecoder.inputFormat(SourceSpec.parse("/data/clip.mp4")));
+        assertEquals("video4linux2", DecoderOptions.inputFormat(camera));
+        assertEquals("file", DecoderOptions.protocolWhitelist(camera));
+        assertNull(DecoderOptions.inputFormat(SourceSpec.parse("/data/clip.mp4")));
         org.bytedeco.javacv.FFmpegFrameGrabber.tryLoad(); // registers FFmpeg's devices
         assertTrue(org.bytedeco.ffmpeg.global.avformat.av_find_input_format("video4linux2") != null,
                 "the bundled FFmpeg has the video4linux2 input");

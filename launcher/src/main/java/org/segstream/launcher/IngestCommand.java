@@ -15,7 +15,9 @@ import org.segstream.ingest.IngestMetrics;
 import org.segstream.ingest.IngestResult;
 import org.segstream.ingest.Reconnect;
 import org.segstream.ingest.SourceSpec;
-import org.segstream.ingest.StreamsConfig;
+import org.segstream.ingest.SourcesFile;
+import org.segstream.config.KafkaConnection;
+import org.segstream.video.FfmpegLog;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -47,14 +49,16 @@ final class IngestCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<SourceSpec> specs = specs();
-        IngestConfig config = IngestConfig.fromEnv(context.env(), KafkaClientProperties.from(context.env()));
+        var settings = context.settings();
+        IngestConfig config = IngestConfig.from(settings, KafkaConnection.from(settings));
+        FfmpegLog.configure(settings);
         // A service keeps trying a camera that is not up yet; files that cannot be read are still reported at once.
         var reconnect = Reconnect.DEFAULT.withRetryFirstOpen(true);
         // Every source at once, one thread each: live cameras never end, so one after another would starve the rest.
         ExecutorService pool = Executors.newFixedThreadPool(specs.size());
         // Ctrl-C / SIGTERM: every job ends its session (end record sent, producer flushed), then the process exits.
         try (var lifecycle = ServiceLifecycle.install("ending every session with its end record", STOP_DEADLINE);
-             MetricsServer metrics = MetricsServer.forService(context.env());
+             MetricsServer metrics = MetricsServer.forService(settings);
              var producer = new FrameProducer(config)) {
             var ingestMetrics = new IngestMetrics(metrics.registry());
             List<Future<IngestResult>> jobs = new ArrayList<>();
@@ -77,12 +81,12 @@ final class IngestCommand implements Callable<Integer> {
     private List<SourceSpec> specs() throws java.io.IOException {
         List<SourceSpec> specs = new ArrayList<>();
         for (Path config : configs) {
-            specs.addAll(StreamsConfig.load(config));
+            specs.addAll(SourcesFile.load(config, context.settings().asMap()));
         }
         for (String source : sources) {
             specs.add(CliValues.parseSource(source.trim()));
         }
-        String fromEnv = context.env().get("SEGSTREAM_SOURCES");
+        String fromEnv = context.settings().get(IngestConfig.SOURCES);
         if (specs.isEmpty() && fromEnv != null) {
             for (String argument : fromEnv.split(",")) {
                 specs.add(CliValues.parseSource(argument.trim()));

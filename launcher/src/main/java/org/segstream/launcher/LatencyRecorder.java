@@ -3,11 +3,11 @@ package org.segstream.launcher;
 import java.util.Arrays;
 
 /** End-to-end latencies of one stream, for percentiles at the end of a run (8 bytes a frame). */
-final class LatencyRecorder {
+public final class LatencyRecorder {
     private long[] values = new long[1024];
     private int count;
 
-    void add(long millis) {
+    public void add(long millis) {
         if (count == values.length) {
             values = Arrays.copyOf(values, count * 2);
         }
@@ -15,7 +15,7 @@ final class LatencyRecorder {
     }
 
     /** The {@code p}-th percentile (0..100) by nearest rank, or -1 without samples. */
-    long percentile(double p) {
+    public long percentile(double p) {
         if (count == 0) {
             return -1;
         }

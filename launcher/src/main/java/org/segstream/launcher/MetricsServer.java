@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.segstream.config.Setting;
+import org.segstream.config.Settings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,14 +44,13 @@ final class MetricsServer implements AutoCloseable {
         this.executor = executor;
     }
 
+    static final Setting<Integer> PORT = Setting.port("SEGSTREAM_METRICS_PORT", RunOptions.DEFAULT_METRICS_PORT);
+    static final Setting<String> BIND = Setting.text("SEGSTREAM_METRICS_BIND", "127.0.0.1");
+    static final List<Setting<?>> SETTINGS = List.of(PORT, BIND);
+
     /** A standalone service's endpoint: SEGSTREAM_METRICS_PORT (default 9400, -1 off) on SEGSTREAM_METRICS_BIND (default 127.0.0.1). */
-    static MetricsServer forService(java.util.Map<String, String> env) throws IOException {
-        String port = env.getOrDefault("SEGSTREAM_METRICS_PORT", String.valueOf(RunOptions.DEFAULT_METRICS_PORT));
-        try {
-            return start(env.getOrDefault("SEGSTREAM_METRICS_BIND", "127.0.0.1"), Integer.parseInt(port.trim()));
-        } catch (NumberFormatException e) {
-            throw new SegstreamCli.UsageException("SEGSTREAM_METRICS_PORT is '" + port + "', expected a port number");
-        }
+    static MetricsServer forService(Settings settings) throws IOException {
+        return start(settings.get(BIND), settings.get(PORT));
     }
 
     /** Serves a new registry on {@code bind}:{@code port} (port 0 picks a free one; a negative port serves nothing). */

@@ -7,7 +7,7 @@ import org.segstream.segmenter.model.Device;
 import picocli.CommandLine.Option;
 
 /** The pipeline's options, shared by {@code run}, {@code demo} and {@code bench} (a picocli mixin). */
-final class PipelineOptions {
+public final class PipelineOptions {
     @Option(names = "--out", paramLabel = "DIR", description = "output directory (default out/<command>: out/run, out/demo, out/bench)")
     Path outDir;
 
@@ -37,7 +37,7 @@ final class PipelineOptions {
     boolean annotate;
 
     /** The checked options; {@code defaultOut} where --out is not given, the model in {@code home} where --model is not. */
-    RunOptions resolve(List<String> sources, Path defaultOut, Path home) {
+    public RunOptions resolve(List<String> sources, Path defaultOut, Path home) {
         return new RunOptions(List.copyOf(sources), outDir == null ? defaultOut : outDir,
                 model == null ? home.resolve(SegmenterConfig.DEFAULT_MODEL) : model,
                 CliValues.inRange("--batch-size", batchSize, 1, 256), CliValues.inRange("--partitions", partitions, 1, 1000),

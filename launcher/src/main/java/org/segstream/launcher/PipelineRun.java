@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.segstream.broker.EmbeddedKafkaBroker;
+import org.segstream.config.KafkaConnection;
+import org.segstream.config.Settings;
 import org.segstream.contract.Topics;
 import org.segstream.ingest.FrameProducer;
 import org.segstream.ingest.IngestConfig;
@@ -22,7 +24,6 @@ import org.segstream.ingest.IngestResult;
 import org.segstream.ingest.SourceOptions;
 import org.segstream.ingest.SourceSpec;
 import org.segstream.segmenter.SegmenterApp;
-import org.segstream.segmenter.InputSizing;
 import org.segstream.segmenter.SegmenterConfig;
 import org.segstream.segmenter.model.Device;
 import org.segstream.sink.LiveView;
@@ -37,22 +38,32 @@ import org.slf4j.LoggerFactory;
  * loopback), the segmenter and the sink in this JVM, one ingest job per source; waits until every
  * readable source has ended and each of its frames has left the sink, then prints the summary.
  */
-final class PipelineRun {
+public final class PipelineRun {
     private static final Logger log = LoggerFactory.getLogger(PipelineRun.class);
     
-    record Options(List<String> sources, Path outDir, Path model, int batchSize, boolean writeMasks, int partitions, Device device,
-                   int metricsPort, int livePort, boolean annotate) {
-        /** Without a metrics endpoint or live page (tests run several pipelines at once), no legend or caption. */
-        Options(List<String> sources, Path outDir, Path model, int batchSize, boolean writeMasks, int partitions, Device device) {
-            this(sources, outDir, model, batchSize, writeMasks, partitions, device, -1, -1, false);
+    /**
+     * What to run. {@code namespace} (empty: none) gives the run topics, a segmenter application id and a sink
+     * group of its own ("segstream.NAMESPACE.frames", ...), so several runs share one broker without seeing each
+     * other's records; {@code sourceDefaults} are the options every source is read with (as a streams file's
+     * {@code default.*}); {@code settings}: the variables the run reads (the topics' retention).
+     */
+    public record Options(List<String> sources, Path outDir, Path model, int batchSize, boolean writeMasks, int partitions, Device device,
+                          int metricsPort, int livePort, boolean annotate, String namespace, SourceOptions sourceDefaults,
+                          Settings settings) {
+        public Options(List<String> sources, Path outDir, Path model, int batchSize, boolean writeMasks, int partitions, Device device,
+                       int metricsPort, int livePort, boolean annotate, Settings settings) {
+            this(sources, outDir, model, batchSize, writeMasks, partitions, device, metricsPort, livePort, annotate, "",
+                    SourceOptions.DEFAULT, settings);
+        }
+
+        /** Without a metrics endpoint or live page (tests run several pipelines at once), no legend or caption, no variables. */
+        public Options(List<String> sources, Path outDir, Path model, int batchSize, boolean writeMasks, int partitions, Device device) {
+            this(sources, outDir, model, batchSize, writeMasks, partitions, device, -1, -1, false, Settings.of(Map.of()));
         }
     }
 
-    /**
-     * The outcome: the summary, whether any source could be read, the end-to-end latency of every frame
-     * written, and the signal that stopped the run early (null: none).
-     */
-    record Outcome(RunSummary summary, boolean anySourceRead, AllStreamsLatency latencies, String stoppedBy) {
+    /** The outcome: the summary, whether any source could be read, and the signal that stopped the run early (null: none). */
+    public record Outcome(RunSummary summary, boolean anySourceRead, String stoppedBy) {
     }
 
     private PipelineRun() {
@@ -68,57 +79,57 @@ final class PipelineRun {
                 "stopping the sources; finishing the overlays and the summary", null)) {
             log.info("starting a Kafka broker (KRaft) on loopback");
             try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-                return runOn(broker.bootstrapServers(), options, PipelineTuning.DEFAULT, out, stop);
+                return runOn(broker.bootstrapServers(), options, out, stop, RunListener.NONE);
             }
         }
     }
 
     /** Runs the pipeline against the broker at {@code bootstrapServers} (topics are created if missing). */
     static Outcome runOn(String bootstrapServers, Options options, PrintStream out) throws Exception {
-        return runOn(bootstrapServers, options, PipelineTuning.DEFAULT, out, new ServiceLifecycle());
+        return runOn(bootstrapServers, options, out, new ServiceLifecycle(), RunListener.NONE);
     }
 
     /** As {@link #runOn(String, Options, PrintStream)}, stopped early by {@code stop} (tests). */
     static Outcome runOn(String bootstrapServers, Options options, PrintStream out, ServiceLifecycle stop) throws Exception {
-        return runOn(bootstrapServers, options, PipelineTuning.DEFAULT, out, stop);
+        return runOn(bootstrapServers, options, out, stop, RunListener.NONE);
     }
 
-    /** As {@link #runOn(String, Options, PrintStream)}, with the benchmark's {@code tuning}. */
-    static Outcome runOn(String bootstrapServers, Options options, PipelineTuning tuning, PrintStream out) throws Exception {
-        return runOn(bootstrapServers, options, tuning, out, new ServiceLifecycle());
+    /** As {@link #runOn(String, Options, PrintStream)}, watched by {@code listener} (the benchmark measures through it). */
+    public static Outcome runOn(String bootstrapServers, Options options, PrintStream out, RunListener listener) throws Exception {
+        return runOn(bootstrapServers, options, out, new ServiceLifecycle(), listener);
     }
 
-    private static Outcome runOn(String bootstrapServers, Options options, PipelineTuning tuning, PrintStream out, ServiceLifecycle stop)
+    private static Outcome runOn(String bootstrapServers, Options options, PrintStream out, ServiceLifecycle stop, RunListener watcher)
             throws Exception {
         List<RunSummary.Row> rows = new ArrayList<>();
-        List<SourceSpec> sources = parseSources(options.sources(), tuning, rows);
+        List<SourceSpec> sources = parseSources(options.sources(), options.sourceDefaults(), rows);
         Files.createDirectories(options.outDir());
-        Topics topics = tuning.topics();
-        createTopics(bootstrapServers, topics, options.partitions(), sources);
+        var names = new RunNamespace(options.namespace());
+        Topics topics = names.topics();
+        createTopics(bootstrapServers, topics, options, sources);
         Path stateDir = Files.createTempDirectory("segstream-state-");
-        SegmenterConfig segmenterConfig = segmenterConfig(bootstrapServers, topics, options, tuning, stateDir);
+        SegmenterConfig segmenterConfig = segmenterConfig(bootstrapServers, topics, options, names.segmenterApplicationId(), stateDir);
         IngestConfig ingestConfig = IngestConfig.of(bootstrapServers, topics);
         var tracker = new RunTracker();
-        var latencies = new AllStreamsLatency();
         LiveView live = startLiveView(options.livePort());
-        SinkListener listener = live == null ? SinkListener.all(tracker, latencies) : SinkListener.all(tracker, latencies, live);
+        SinkListener listener = live == null ? SinkListener.all(tracker, watcher) : SinkListener.all(tracker, watcher, live);
         try (MetricsServer metrics = startMetrics(options.metricsPort());
              SegmenterApp segmenter = SegmenterApp.start(segmenterConfig, metrics.registry());
              SinkApp sink = SinkApp.start(SinkConfig.of(bootstrapServers, topics, options.outDir(), options.writeMasks())
-                     .withGroupId(tuning.sinkGroupId()).withAnnotations(options.annotate(), options.annotate()), listener,
+                     .withGroupId(names.sinkGroupId()).withAnnotations(options.annotate(), options.annotate()), listener,
                      metrics.registry());
              FrameProducer producer = new FrameProducer(ingestConfig)) {
-            tuning.probe().ingestStarting();
+            watcher.ingestStarting();
             long started = System.currentTimeMillis();
             List<IngestResult> results = ingestAll(sources, ingestConfig, producer, new IngestMetrics(metrics.registry()), tracker, stop);
             RunAccounting.awaitSink(results, tracker, sink, segmenter);
-            tuning.probe().drained();
+            watcher.drained();
             rows.addAll(RunAccounting.rows(sources, results, segmenter.stats(), tracker, started, options.outDir()));
             RunSummary summary = summarize(segmenter, options, started, rows, out);
             if (stop.signal() != null) {
                 log.info("stopped by SIG{}: every stream ended, overlays finished, summary written", stop.signal());
             }
-            return new Outcome(summary, results.stream().anyMatch(r -> r.framesSent() > 0), latencies, stop.signal());
+            return new Outcome(summary, results.stream().anyMatch(r -> r.framesSent() > 0), stop.signal());
         } finally {
             if (live != null) {
                 live.close();
@@ -140,12 +151,12 @@ final class PipelineRun {
     }
 
     /** The sources that parse; a row of its own in {@code rows} for each that does not ({@code run} goes on without it). */
-    private static List<SourceSpec> parseSources(List<String> arguments, PipelineTuning tuning, List<RunSummary.Row> rows) {
+    private static List<SourceSpec> parseSources(List<String> arguments, SourceOptions defaults, List<RunSummary.Row> rows) {
         List<SourceSpec> sources = new ArrayList<>();
         for (String argument : arguments) {
             try {
                 SourceSpec source = SourceSpec.parse(argument);
-                sources.add(tuning.sourceOptions().equals(SourceOptions.DEFAULT) ? source : source.withOptions(tuning.sourceOptions()));
+                sources.add(defaults.equals(SourceOptions.DEFAULT) ? source : source.withOptions(defaults));
             } catch (IllegalArgumentException e) {
                 log.error("source '{}': {}", argument, e.getMessage());
                 rows.add(RunSummary.Row.unreadable(argument, argument, e.getMessage()));
@@ -155,21 +166,21 @@ final class PipelineRun {
     }
 
     /** The run's topics, with the run's retention (frames kept without a limit while a file is among the sources). */
-    private static void createTopics(String bootstrapServers, Topics topics, int partitions, List<SourceSpec> sources)
+    private static void createTopics(String bootstrapServers, Topics topics, Options options, List<SourceSpec> sources)
             throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+        try (Admin admin = Admin.create(KafkaConnection.plain(bootstrapServers).clientConfig())) {
             boolean files = sources.stream().anyMatch(source -> source.kind() != org.segstream.contract.SourceKind.LIVE);
-            TopicSetup.ensure(admin, topics, partitions, (short) 1, TopicRetention.forRun(System.getenv(), files));
+            TopicSetup.ensure(admin, topics, options.partitions(), (short) 1, TopicRetention.forRun(options.settings(), files));
         }
     }
 
-    private static SegmenterConfig segmenterConfig(String bootstrapServers, Topics topics, Options options, PipelineTuning tuning,
+    private static SegmenterConfig segmenterConfig(String bootstrapServers, Topics topics, Options options, String applicationId,
                                                    Path stateDir) {
-        return new SegmenterConfig(bootstrapServers, topics,
-                tuning.segmenterApplicationId(), options.model(), options.device(),
-                tuning.intraOpThreads(), options.batchSize(), tuning.batchMaxWaitMs(),
-                SegmenterConfig.DEFAULT_MAX_FRAME_AGE_MS, InputSizing.NATIVE,
-                "exactly_once_v2", 1, stateDir, SegmenterConfig.DEFAULT_MAX_PIXELS, Map.of());
+        return SegmenterConfig.of(bootstrapServers, topics, options.model(), stateDir)
+                .withApplicationId(applicationId)
+                .withDevice(options.device(), Runtime.getRuntime().availableProcessors())
+                .withBatching(new SegmenterConfig.Batching(options.batchSize(), SegmenterConfig.DEFAULT_BATCH_MAX_WAIT_MS,
+                        SegmenterConfig.DEFAULT_MAX_FRAME_AGE_MS, SegmenterConfig.DEFAULT_LIVE_FIRST));
     }
 
     /** The live page on loopback; a busy port costs the page, not the run. */

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import org.segstream.video.FfmpegLog;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -48,10 +49,11 @@ final class RunCommand implements Callable<Integer> {
         if (Files.exists(options.outDir()) && !Files.isDirectory(options.outDir())) {
             throw new SegstreamCli.UsageException("--out " + options.outDir() + " is a file; name a folder (it is created if missing)");
         }
+        FfmpegLog.configure(context.settings());
         boolean isDemo = demo != null;
         var outcome = PipelineRun.run(new PipelineRun.Options(sources, options.outDir(), options.model(), options.batchSize(),
                 options.writeMasks() || isDemo, options.partitions(), options.device(), options.metricsPort(), options.livePort(),
-                options.annotate() || isDemo), context.out());
+                options.annotate() || isDemo, context.settings()), context.out());
         if (!outcome.anySourceRead() && outcome.stoppedBy() == null) {
             System.err.println("segstream: no source could be read");
             return 1;

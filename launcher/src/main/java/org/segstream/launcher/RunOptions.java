@@ -5,7 +5,7 @@ import java.util.List;
 import org.segstream.segmenter.model.Device;
 
 /** The options of {@code segstream run} and {@code segstream demo}, checked ({@link PipelineOptions} reads them). */
-record RunOptions(List<String> sources, Path outDir, Path model, int batchSize, int partitions, boolean writeMasks, Device device,
+public record RunOptions(List<String> sources, Path outDir, Path model, int batchSize, int partitions, boolean writeMasks, Device device,
                   int metricsPort, int livePort, boolean annotate) {
 
     /** Where `run` serves /metrics by default (loopback only). */

@@ -15,14 +15,14 @@ import java.util.Map;
  * The result of a run, per stream and per session: printed as a table and written as summary.json.
  * Every frame a stream sent is accounted for: {@code framesIn = segmented + shed + deadLettered}.
  */
-record RunSummary(String model, String modelVersion, String device, int batchSize, long startedMs, long endedMs, List<Row> streams) {
+public record RunSummary(String model, String modelVersion, String device, int batchSize, long startedMs, long endedMs, List<Row> streams) {
 
     /** One session of a stream: a file of a folder, or one connection of a camera. */
-    record Session(String id, String source, long startedMs, long endedMs, long frames, long framesWritten, String ended,
+    public record Session(String id, String source, long startedMs, long endedMs, long frames, long framesWritten, String ended,
                    String output) {
     }
 
-    record Row(String stream, String source, long framesIn, long framesSegmented, long framesShed, long framesDeadLettered,
+    public record Row(String stream, String source, long framesIn, long framesSegmented, long framesShed, long framesDeadLettered,
                long framesWritten, double fps, long latencyP50Ms, long latencyP99Ms, String error, List<Session> sessions) {
 
         /** A source that could not be used at all. */

@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import org.segstream.segmenter.SegmenterApp;
 import org.segstream.segmenter.SegmenterConfig;
+import org.segstream.config.KafkaConnection;
 import picocli.CommandLine.Command;
 
 /** {@code segstream segmenter}: the segmenter alone against an external cluster, configured by the environment. */
@@ -23,13 +24,13 @@ final class SegmenterCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var env = context.env();
-        SegmenterConfig config = SegmenterConfig.fromEnv(env, KafkaClientProperties.from(env));
+        var settings = context.settings();
+        SegmenterConfig config = SegmenterConfig.from(settings, KafkaConnection.from(settings));
         if (!config.model().isAbsolute() && !Files.exists(config.model())) {
             config = config.withModel(context.home().resolve(config.model()));
         }
         try (var lifecycle = ServiceLifecycle.install("stopping the segmenter", null);
-             MetricsServer metrics = MetricsServer.forService(env)) {
+             MetricsServer metrics = MetricsServer.forService(settings)) {
             // Not healthy until the streams run: a supervisor must not take a starting segmenter for a working one.
             var started = new AtomicReference<SegmenterApp>();
             MetricsServer.HealthCheck health = () -> started.get() == null ? "segmenter starting"

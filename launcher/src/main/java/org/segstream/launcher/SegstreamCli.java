@@ -7,7 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
+import org.segstream.config.ConfigException;
+import org.segstream.config.Settings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.OptionSpec;
@@ -18,7 +21,8 @@ import picocli.CommandLine.ParseResult;
  * The {@code ./segstream} command: picocli parses the command line into one of the commands below, each a
  * class of its own ({@link RunCommand} → {@link PipelineRun} for {@code run}; {@link IngestCommand},
  * {@link SegmenterCommand}, {@link SinkCommand} for the standalone services, which stop through
- * {@link ServiceLifecycle}), then calls it. Usage errors are {@link UsageException}s: one line, exit 2.
+ * {@link ServiceLifecycle}), then calls it; commands of other jars on the classpath ({@link CommandProvider}: the
+ * bench) come last. Usage errors are {@link UsageException}s: one line, exit 2.
  */
 @Command(name = "segstream", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
         description = "Streaming video semantic segmentation on Apache Kafka.",
@@ -33,7 +37,7 @@ public final class SegstreamCli {
     public static void main(String[] args) {
         int code;
         try {
-            code = run(args, System.out, System.getenv());
+            code = run(args, System.out, Settings.fromSystem());
         } catch (UsageException e) {
             System.err.println("segstream: " + e.getMessage());
             System.err.println("Try '" + e.command() + " --help' for more information.");
@@ -49,9 +53,14 @@ public final class SegstreamCli {
      * Runs the command of {@code args} and returns its exit status; {@code --help}, {@code --version} and
      * {@code help [COMMAND]} print to {@code out} and start nothing. Throws {@link UsageException} on a usage error.
      */
-    static int run(String[] args, PrintStream out, Map<String, String> env) throws Exception {
+    public static int run(String[] args, PrintStream out, Map<String, String> env) throws Exception {
+        return run(args, out, Settings.of(env));
+    }
+
+    /** As {@link #run(String[], PrintStream, Map)}, with the settings of {@code settings}. */
+    public static int run(String[] args, PrintStream out, Settings settings) throws Exception {
         var writer = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
-        CommandLine cli = commandLine(new CliContext(out, env, home()), writer);
+        CommandLine cli = commandLine(new CliContext(out, settings, home()), writer);
         try {
             if (args.length == 0 || args[0].equals("help")) {
                 CommandLine topic = args.length > 1 ? cli.getSubcommands().get(args[1]) : null;
@@ -70,6 +79,8 @@ public final class SegstreamCli {
                 return command.<Callable<Integer>>getCommand().call();
             } catch (UsageException e) {
                 throw e.command() != null ? e : new UsageException(e.getMessage(), command.getCommandSpec().qualifiedName());
+            } catch (ConfigException e) { // a variable's value: a usage error as an option's is
+                throw new UsageException(e.getMessage(), command.getCommandSpec().qualifiedName());
             }
         } finally {
             writer.flush();
@@ -81,8 +92,11 @@ public final class SegstreamCli {
         CommandLine cli = new CommandLine(new SegstreamCli());
         for (Object command : List.of(new DemoCommand(context), new RunCommand(context), new SynthCommand(context),
                 new IngestCommand(context), new SegmenterCommand(context), new SinkCommand(context),
-                new TopicsCommand(context), new VerifyCommand(context), new BenchCommand(context))) {
+                new TopicsCommand(context), new VerifyCommand(context))) {
             cli.addSubcommand(command);
+        }
+        for (CommandProvider provider : ServiceLoader.load(CommandProvider.class)) {
+            cli.addSubcommand(provider.command(context));
         }
         // After the subcommands: each setting applies to the whole tree as it is when set.
         cli.setOut(out);
@@ -109,10 +123,10 @@ public final class SegstreamCli {
         if (e.getArgSpec() instanceof OptionSpec option && e.getValue() != null && e.getCause() != null) {
             Class<?> type = option.type();
             if (type == int.class || type == long.class || type == Integer.class || type == Long.class) {
-                return new UsageException(option.longestName() + " takes a whole number, not '" + e.getValue() + "'", command);
+                return new UsageException(option.longestName() + " is '" + e.getValue() + "', expected a whole number", command);
             }
             if (type == double.class || type == Double.class) {
-                return new UsageException(option.longestName() + " takes a number, not '" + e.getValue() + "'", command);
+                return new UsageException(option.longestName() + " is '" + e.getValue() + "', expected a number", command);
             }
         }
         return new UsageException(e.getMessage(), command);
@@ -124,20 +138,20 @@ public final class SegstreamCli {
     }
 
     /** A command line segstream cannot run: one line saying what is wrong; exit status 2. */
-    static final class UsageException extends RuntimeException {
+    public static final class UsageException extends RuntimeException {
         private final String command;
 
-        UsageException(String message) {
+        public UsageException(String message) {
             this(message, null);
         }
 
-        UsageException(String message, String command) {
+        public UsageException(String message, String command) {
             super(message);
             this.command = command;
         }
 
         /** The command whose --help explains it ("segstream run"), or null where it is not known yet. */
-        String command() {
+        public String command() {
             return command;
         }
     }

@@ -5,6 +5,8 @@ import org.segstream.sink.LiveView;
 import org.segstream.sink.SinkApp;
 import org.segstream.sink.SinkConfig;
 import org.segstream.sink.SinkListener;
+import org.segstream.config.KafkaConnection;
+import org.segstream.video.FfmpegLog;
 import picocli.CommandLine.Command;
 
 /** {@code segstream sink}: the sink alone against an external cluster, configured by the environment. */
@@ -24,10 +26,11 @@ final class SinkCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var env = context.env();
-        SinkConfig config = SinkConfig.fromEnv(env, KafkaClientProperties.from(env));
+        var settings = context.settings();
+        SinkConfig config = SinkConfig.from(settings, KafkaConnection.from(settings));
+        FfmpegLog.configure(settings);
         try (var lifecycle = ServiceLifecycle.install("stopping the sink; finishing the open files", null);
-             MetricsServer metrics = MetricsServer.forService(env);
+             MetricsServer metrics = MetricsServer.forService(settings);
              LiveView live = config.live().port() < 0 ? null : LiveView.start(config.live(), config.limits());
              SinkApp app = SinkApp.start(config, live == null ? SinkListener.NONE : live, metrics.registry())) {
             MetricsServer.HealthCheck health = () -> app.healthy() ? null

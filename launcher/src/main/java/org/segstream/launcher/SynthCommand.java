@@ -2,6 +2,7 @@ package org.segstream.launcher;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.segstream.contract.FrameIdentity;
 import org.segstream.contract.VocClasses;
 import org.segstream.scenes.street.SynthClip;
 import picocli.CommandLine.Command;
@@ -25,7 +26,7 @@ final class SynthCommand implements Callable<Integer> {
     double seconds = 10;
 
     @Option(names = "--size", paramLabel = "WxH", converter = CliValues.SizeConverter.class,
-            description = "frame size, 1x1..7680x4320 (default 640x360)")
+            description = "frame size, 1x1.." + FrameIdentity.MAX_UHD_WIDTH + "x" + FrameIdentity.MAX_UHD_HEIGHT + " (default 640x360)")
     CliValues.Size size = new CliValues.Size(640, 360);
 
     @Option(names = "--fps", paramLabel = "F", description = "frame rate, 1..240 (default 25)")

@@ -1,8 +1,13 @@
 package org.segstream.launcher;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.segstream.config.Setting;
+import org.segstream.config.Settings;
+import org.segstream.contract.Topic;
+import org.segstream.contract.Topics;
 
 /**
  * How much each segstream topic keeps, so a broker's disk stays bounded: frames briefly (a frame is
@@ -19,8 +24,9 @@ record TopicRetention(Limit frames, Limit masks, Limit stats, Limit deadLetters)
     static final long MIB = 1024L * 1024;
     static final long GIB = 1024 * MIB;
 
-    static final TopicRetention DEFAULT = new TopicRetention(new Limit(HOUR, GIB), new Limit(DAY, 2 * GIB),
-            new Limit(DAY, 256 * MIB), new Limit(7 * DAY, GIB));
+    /** Each topic's documented default ({@link Topics}). */
+    static final TopicRetention DEFAULT = new TopicRetention(documented(Topics.FRAMES), documented(Topics.MASKS),
+            documented(Topics.STATS), documented(Topics.DEAD_LETTERS));
 
     /**
      * One topic's limits, per partition.
@@ -63,9 +69,13 @@ record TopicRetention(Limit frames, Limit masks, Limit stats, Limit deadLetters)
         }
     }
 
-    /** Limits from the environment, each variable overriding its default. */
-    static TopicRetention fromEnv(Map<String, String> env) {
-        return fromEnv(env, DEFAULT);
+    private static Limit documented(Topic<?> topic) {
+        return new Limit(topic.retentionMs(), topic.retentionBytes());
+    }
+
+    /** Limits from the variables, each overriding its default. */
+    static TopicRetention from(Settings settings) {
+        return from(settings, DEFAULT);
     }
 
     /**
@@ -74,38 +84,43 @@ record TopicRetention(Limit frames, Limit masks, Limit stats, Limit deadLetters)
      * run's broker is deleted when the run ends, so while a file is among its sources frames are kept
      * without a limit. A run of cameras only keeps them as briefly as a service does.
      */
-    static TopicRetention forRun(Map<String, String> env, boolean filesAmongSources) {
-        return fromEnv(env, filesAmongSources ? new TopicRetention(new Limit(-1, -1), DEFAULT.masks, DEFAULT.stats, DEFAULT.deadLetters)
+    static TopicRetention forRun(Settings settings, boolean filesAmongSources) {
+        return from(settings, filesAmongSources ? new TopicRetention(new Limit(-1, -1), DEFAULT.masks, DEFAULT.stats, DEFAULT.deadLetters)
                 : DEFAULT);
     }
 
-    static TopicRetention fromEnv(Map<String, String> env, TopicRetention defaults) {
-        return new TopicRetention(limit(env, "FRAMES", defaults.frames), limit(env, "MASKS", defaults.masks),
-                limit(env, "STATS", defaults.stats), limit(env, "DEAD_LETTERS", defaults.deadLetters));
+    static TopicRetention from(Settings settings, TopicRetention defaults) {
+        return new TopicRetention(limit(settings, "FRAMES", defaults.frames), limit(settings, "MASKS", defaults.masks),
+                limit(settings, "STATS", defaults.stats), limit(settings, "DEAD_LETTERS", defaults.deadLetters));
     }
 
-    private static Limit limit(Map<String, String> env, String topic, Limit defaults) {
-        String msName = "SEGSTREAM_" + topic + "_RETENTION_MS";
-        String bytesName = "SEGSTREAM_" + topic + "_RETENTION_BYTES";
-        long ms = number(env, msName, defaults.ms());
-        long bytes = number(env, bytesName, defaults.bytes());
-        try {
-            return new Limit(ms, bytes);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(msName + "/" + bytesName + ": " + e.getMessage(), e);
-        }
+    /** The variables, with the defaults of {@link #DEFAULT}. */
+    static final List<Setting<?>> SETTINGS = List.of(
+            msSetting("FRAMES", DEFAULT.frames.ms), bytesSetting("FRAMES", DEFAULT.frames.bytes),
+            msSetting("MASKS", DEFAULT.masks.ms), bytesSetting("MASKS", DEFAULT.masks.bytes),
+            msSetting("STATS", DEFAULT.stats.ms), bytesSetting("STATS", DEFAULT.stats.bytes),
+            msSetting("DEAD_LETTERS", DEFAULT.deadLetters.ms), bytesSetting("DEAD_LETTERS", DEFAULT.deadLetters.bytes));
+
+    private static Limit limit(Settings settings, String topic, Limit defaults) {
+        return new Limit(settings.get(msSetting(topic, defaults.ms())), settings.get(bytesSetting(topic, defaults.bytes())));
     }
 
-    private static long number(Map<String, String> env, String name, long defaultValue) {
-        String value = env.get(name);
-        if (value == null || value.isBlank()) {
-            return defaultValue;
-        }
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " is '" + value + "', expected a whole number (-1: no limit)");
-        }
+    /** SEGSTREAM_TOPIC_RETENTION_MS: at least a minute, or -1. */
+    private static Setting<Long> msSetting(String topic, long defaultMs) {
+        return Setting.of("SEGSTREAM_" + topic + "_RETENTION_MS", defaultMs,
+                "a whole number of ms, at least " + MINUTE + " (a minute; -1: no time limit)", text -> {
+                    long ms = Long.parseLong(text);
+                    return ms == -1 || ms >= MINUTE ? ms : null;
+                });
+    }
+
+    /** SEGSTREAM_TOPIC_RETENTION_BYTES: at least 64 MiB, or -1. */
+    private static Setting<Long> bytesSetting(String topic, long defaultBytes) {
+        return Setting.of("SEGSTREAM_" + topic + "_RETENTION_BYTES", defaultBytes,
+                "a whole number of bytes, at least " + 64 * MIB + " (64 MiB; -1: no size limit)", text -> {
+                    long bytes = Long.parseLong(text);
+                    return bytes == -1 || bytes >= 64 * MIB ? bytes : null;
+                });
     }
 
     private static String duration(long ms) {

@@ -1,9 +1,8 @@
 package org.segstream.launcher;
 
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
+import org.segstream.config.KafkaConnection;
 import org.segstream.contract.Topics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,21 +30,11 @@ final class TopicsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CliValues.inRange("--partitions", partitions, 1, 10_000);
         CliValues.inRange("--replication-factor", replication, 1, Short.MAX_VALUE);
-        var env = context.env();
-        String bootstrap = env.get("KAFKA_BOOTSTRAP_SERVERS");
-        if (bootstrap == null || bootstrap.isBlank()) {
-            throw new SegstreamCli.UsageException("topics needs KAFKA_BOOTSTRAP_SERVERS");
-        }
-        TopicRetention retention;
-        try {
-            retention = TopicRetention.fromEnv(env);
-        } catch (IllegalArgumentException e) {
-            throw new SegstreamCli.UsageException(e.getMessage());
-        }
-        Map<String, Object> client = new HashMap<>(KafkaClientProperties.from(env));
-        client.put("bootstrap.servers", bootstrap);
-        try (Admin admin = Admin.create(client)) {
-            for (String line : TopicSetup.ensure(admin, Topics.fromEnv(env), partitions, (short) replication, retention)) {
+        var settings = context.settings();
+        KafkaConnection kafka = KafkaConnection.from(settings);
+        TopicRetention retention = TopicRetention.from(settings);
+        try (Admin admin = Admin.create(kafka.clientConfig())) {
+            for (String line : TopicSetup.ensure(admin, Topics.from(settings), partitions, (short) replication, retention)) {
                 context.out().println(line);
             }
         }

@@ -1,12 +1,12 @@
 package org.segstream.launcher;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
+import org.segstream.config.KafkaConnection;
 import org.segstream.contract.Topics;
-import org.segstream.launcher.verify.DeliveryVerifier;
+import org.segstream.verify.DeliveryVerifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -31,17 +31,12 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var env = context.env();
+        var settings = context.settings();
         var out = context.out();
-        String bootstrap = env.get("KAFKA_BOOTSTRAP_SERVERS");
-        if (bootstrap == null || bootstrap.isBlank()) {
-            throw new SegstreamCli.UsageException("verify needs KAFKA_BOOTSTRAP_SERVERS");
-        }
-        Map<String, Object> client = new HashMap<>(KafkaClientProperties.from(env));
-        client.put("bootstrap.servers", bootstrap);
+        Map<String, Object> client = KafkaConnection.from(settings).clientConfig();
         String streamPrefix = prefix;
         Predicate<String> streams = stream -> stream.startsWith(streamPrefix);
-        try (var verifier = new DeliveryVerifier(client, Topics.fromEnv(env))) {
+        try (var verifier = new DeliveryVerifier(client, Topics.from(settings))) {
             boolean settled = verifier.awaitSettled(streams, Duration.ofSeconds(waitSeconds));
             var report = verifier.report(streams);
             out.print(report.toText());

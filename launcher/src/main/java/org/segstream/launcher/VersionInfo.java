@@ -9,7 +9,7 @@ import org.segstream.segmenter.model.ModelDescriptor;
 import picocli.CommandLine.IVersionProvider;
 
 /** {@code segstream --version}: segstream's version (the Maven project's) and the bundled model's name and version. */
-final class VersionInfo implements IVersionProvider {
+public final class VersionInfo implements IVersionProvider {
 
     @Override
     public String[] getVersion() {

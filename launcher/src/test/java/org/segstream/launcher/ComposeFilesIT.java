@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
-import org.segstream.ingest.StreamsConfig;
+import org.segstream.ingest.SourcesFile;
 
 /**
  * What can be checked of the compose stack without a Docker engine: both file sets validate
@@ -168,7 +168,7 @@ class ComposeFilesIT {
         assertEquals("1800000", topicsEnv.path("SEGSTREAM_FRAMES_RETENTION_MS").asText(), "from .env or the shell");
         assertEquals("", topicsEnv.path("SEGSTREAM_MASKS_RETENTION_MS").asText(), "unset: TopicRetention's default");
         assertEquals(new TopicRetention(new TopicRetention.Limit(1_800_000, TopicRetention.DEFAULT.frames().bytes()), TopicRetention.DEFAULT.masks(),
-                TopicRetention.DEFAULT.stats(), TopicRetention.DEFAULT.deadLetters()), TopicRetention.fromEnv(textMap(topicsEnv)),
+                TopicRetention.DEFAULT.stats(), TopicRetention.DEFAULT.deadLetters()), TopicRetention.from(org.segstream.config.Settings.of(textMap(topicsEnv))),
                 "what the topics service reads");
 
         List<String> missing = new ArrayList<>();
@@ -194,7 +194,7 @@ class ComposeFilesIT {
         assertEquals("change-me", ingest.path("environment").path("ENTRANCE_PASSWORD").asText(), ingest.toString());
         assertEquals("kafka:9092", ingest.path("environment").path("KAFKA_BOOTSTRAP_SERVERS").asText(), "the file's own settings win");
         assertTrue(volumes(ingest).contains(cameras + ":/etc/segstream/cameras.properties:ro"), volumes(ingest).toString());
-        assertTrue(StreamsConfig.load(cameras, textMap(ingest.path("environment"))).get(0).location().contains(":change-me@"),
+        assertTrue(SourcesFile.load(cameras, textMap(ingest.path("environment"))).get(0).location().contains(":change-me@"),
                 "the ingest's environment fills in the cameras file's ${ENTRANCE_PASSWORD}");
     }
 

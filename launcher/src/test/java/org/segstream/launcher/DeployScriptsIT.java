@@ -1,5 +1,6 @@
 package org.segstream.launcher;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,7 +31,8 @@ import org.segstream.ingest.IngestMetrics;
 import org.segstream.ingest.IngestResult;
 import org.segstream.ingest.Reconnect;
 import org.segstream.ingest.SourceSpec;
-import org.segstream.ingest.StreamsConfig;
+import org.segstream.ingest.SourcesFile;
+import org.segstream.testsupport.TestTopics;
 
 /**
  * The scripts the compose stack runs in its containers, run here as they are: the services' health
@@ -82,7 +84,7 @@ class DeployScriptsIT {
 
             // The default cameras file, with this machine's camera in place of the compose network's.
             String cameras = Files.readString(ROOT.resolve("deploy/cameras.example.properties")).replace("camera:8554", "127.0.0.1:" + port);
-            List<SourceSpec> specs = StreamsConfig.load(Files.writeString(dir.resolve("cameras.properties"), cameras), Map.of());
+            List<SourceSpec> specs = SourcesFile.load(Files.writeString(dir.resolve("cameras.properties"), cameras), Map.of());
             assertEquals(1, specs.size(), "one camera: " + specs);
             SourceSpec spec = specs.get(0);
             assertEquals("sample", spec.stream());
@@ -90,7 +92,7 @@ class DeployScriptsIT {
             assertEquals(5, spec.options().fps());
 
             try (var broker = EmbeddedKafkaBroker.start()) {
-                Topics topics = TestTopics.create(broker, "cam", 1);
+                Topics topics = TestTopics.create(broker.bootstrapServers(), "cam", 1);
                 IngestConfig config = IngestConfig.of(broker.bootstrapServers(), topics);
                 var registry = new PrometheusRegistry();
                 var metrics = new IngestMetrics(registry);
@@ -102,12 +104,10 @@ class DeployScriptsIT {
                         // As the ingest service does: a camera that is not up yet is retried.
                         var job = new IngestJob(spec, config, producer, metrics, Reconnect.DEFAULT.withRetryFirstOpen(true));
                         Future<IngestResult> running = pool.submit(job::run);
-                        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                        while (frames(registry) < before + 8 && System.nanoTime() < deadline) {
-                            Thread.sleep(100);
-                        }
-                        assertTrue(frames(registry) >= before + 8, "client " + client + " got frames of the sample camera: "
-                                + frames(registry) + "; camera log:\n" + Files.readString(dir.resolve("camera.log")));
+                        int current = client;
+                        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertTrue(frames(registry) >= before + 8,
+                                "client " + current + " got frames of the sample camera: " + frames(registry) + "; camera log:\n"
+                                        + Files.readString(dir.resolve("camera.log"))));
                         var serving = cameraHealthy(cameraEnv);
                         assertEquals(0, serving.exitCode(), "healthy while it serves a client: " + serving.describe());
                         job.stop();

@@ -41,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.segstream.broker.EmbeddedKafkaBroker;
 import org.segstream.contract.ClassMap;
 import org.segstream.contract.FrameIdentity;
-import org.segstream.contract.Headers;
+import org.segstream.contract.HeaderNames;
+import org.segstream.contract.HeaderValues;
 import org.segstream.contract.JpegCodec;
 import org.segstream.contract.MaskPng;
 import org.segstream.contract.SourceKind;
@@ -284,8 +285,8 @@ class HostileSinkInputIT {
     private void sendMask(FrameIdentity identity, long framePartition, long frameOffset, byte[] png) {
         var headers = new RecordHeaders();
         identity.withEncoding("png").writeTo(headers);
-        Headers.put(headers, Headers.FRAME_PARTITION, framePartition);
-        Headers.put(headers, Headers.FRAME_OFFSET, frameOffset);
+        HeaderValues.put(headers, HeaderNames.FRAME_PARTITION, framePartition);
+        HeaderValues.put(headers, HeaderNames.FRAME_OFFSET, frameOffset);
         producer.send(new ProducerRecord<>(topics.masks(), null, identity.stream(), png, headers));
     }
 

@@ -1,5 +1,6 @@
 package org.segstream.launcher;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,34 +19,24 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.segstream.launcher.reliability.LiveCamera;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.segstream.broker.EmbeddedKafkaBroker;
 import org.segstream.contract.FrameIdentity;
 import org.segstream.contract.RecordKind;
 import org.segstream.contract.StreamEnd;
 import org.segstream.contract.Topics;
+import org.segstream.launcher.reliability.LiveCamera;
 import org.segstream.scenes.TestClips;
+import org.segstream.testsupport.KafkaBrokerExtension;
 
 /** {@code segstream ingest} against a real broker: a streams file (a dashcam folder, a sampled file); a live camera stopped by SIGTERM. */
 class IngestCommandIT {
-    static EmbeddedKafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
+    @RegisterExtension
+    static final KafkaBrokerExtension broker = new KafkaBrokerExtension();
 
     private static Topics topics(String prefix) throws Exception {
-        return TestTopics.create(broker, prefix, 2);
+        return broker.createTopics(prefix, 2);
     }
 
     /** Frames per stream, end records' counts per stream and the last frame size per stream, until {@code streams} ends are in. */
@@ -80,10 +71,7 @@ class IngestCommandIT {
         try (var ingest = ServiceProcess.start("ingest", Map.of("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
                 "SEGSTREAM_FRAMES_TOPIC", topics.frames(), "SEGSTREAM_METRICS_PORT", "-1", "SEGSTREAM_SOURCES", "door=" + url),
                 dir.resolve("ingest.log"))) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
-            while (!ingest.log().contains("ingesting 'door'") && System.nanoTime() < deadline) {
-                Thread.sleep(200);
-            }
+            await().atMost(Duration.ofSeconds(40)).until(() -> ingest.log().contains("ingesting 'door'"));
             Thread.sleep(2000); // a couple of seconds of frames
             assertTrue(ingest.alive(), ingest.log());
             ingest.close(); // SIGTERM, as Ctrl-C or docker stop

@@ -12,26 +12,25 @@ import java.util.Map;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.utils.Utils;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.segstream.broker.EmbeddedKafkaBroker;
 import org.segstream.contract.FrameIdentity;
-import org.segstream.contract.Headers;
+import org.segstream.contract.HeaderNames;
+import org.segstream.contract.HeaderValues;
 import org.segstream.contract.JpegCodec;
 import org.segstream.contract.SourceKind;
 import org.segstream.contract.StreamEnd;
 import org.segstream.contract.Topics;
 import org.segstream.ingest.FrameProducer;
 import org.segstream.ingest.IngestConfig;
-import org.segstream.launcher.verify.DeliveryReport;
-import org.segstream.launcher.verify.DeliveryVerifier;
 import org.segstream.scenes.TestPattern;
-import org.segstream.segmenter.InputSizing;
 import org.segstream.segmenter.SegmenterApp;
 import org.segstream.segmenter.SegmenterConfig;
 import org.segstream.segmenter.model.Device;
+import org.segstream.testsupport.KafkaBrokerExtension;
+import org.segstream.verify.DeliveryReport;
+import org.segstream.verify.DeliveryVerifier;
 
 /**
  * A live camera next to a file read as fast as Kafka gives it, against a real broker: the camera is well
@@ -41,17 +40,8 @@ import org.segstream.segmenter.model.Device;
 class LiveFirstIT {
     static final Path MODEL = Path.of("..", "models", "fcn8s-slim.json").toAbsolutePath();
     static final int PARTITIONS = 6;
-    static EmbeddedKafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
+    @RegisterExtension
+    static final KafkaBrokerExtension broker = new KafkaBrokerExtension();
 
     static final int WARM_UP_FRAMES = 8;
     static final int CAMERA_FPS = 5;
@@ -63,7 +53,7 @@ class LiveFirstIT {
 
     @Test
     void aLiveCameraNextToAFileBacklogLosesNoFrameAndEveryFrameIsOnTheRecord(@TempDir Path dir) throws Exception {
-        Topics topics = TestTopics.create(broker, "live-first", PARTITIONS);
+        Topics topics = broker.createTopics("live-first", PARTITIONS);
         String camera = "cam";
         String file = "file";
         for (int i = 0; partition(file) == partition(camera); i++) {
@@ -72,8 +62,8 @@ class LiveFirstIT {
         assertNotEquals(partition(file), partition(camera));
         int fileFrames = 400;
         int liveFrames = 60;
-        var config = new SegmenterConfig(broker.bootstrapServers(), topics, "live-first", MODEL, Device.CPU, 2, 4, 50, MAX_FRAME_AGE_MS,
-                InputSizing.NATIVE, "exactly_once_v2", 1, dir, SegmenterConfig.DEFAULT_MAX_PIXELS, Map.of());
+        var config = SegmenterConfig.of(broker.bootstrapServers(), topics, MODEL, dir).withApplicationId("live-first")
+                .withDevice(Device.CPU, 2).withMaxFrameAgeMs(MAX_FRAME_AGE_MS);
         // Two producers, as two ingest processes would be: the camera's sends never wait on the file's burst.
         try (var segmenter = SegmenterApp.start(config);
              var producer = new FrameProducer(IngestConfig.of(broker.bootstrapServers(), topics));
@@ -142,13 +132,13 @@ class LiveFirstIT {
     private static String describe(List<ConsumerRecord<String, byte[]>> records) {
         var text = new StringBuilder();
         for (ConsumerRecord<String, byte[]> r : records) {
-            if (r.headers().lastHeader(Headers.SEGMENTER_OUT_MS) == null) {
+            if (r.headers().lastHeader(HeaderNames.SEGMENTER_OUT_MS) == null) {
                 continue;
             }
-            long capture = Headers.getLong(r.headers(), Headers.CAPTURE_MS);
-            text.append(Headers.get(r.headers(), Headers.SEQ)).append(':').append(Headers.get(r.headers(), Headers.KIND)).append(':')
-                    .append(Headers.getLong(r.headers(), Headers.SEGMENTER_OUT_MS) - capture).append('/')
-                    .append(Headers.getLong(r.headers(), Headers.SEGMENTER_IN_MS) - capture).append(' ');
+            long capture = HeaderValues.integer(r.headers(), HeaderNames.CAPTURE_MS);
+            text.append(HeaderValues.text(r.headers(), HeaderNames.SEQ)).append(':').append(HeaderValues.text(r.headers(), HeaderNames.KIND)).append(':')
+                    .append(HeaderValues.integer(r.headers(), HeaderNames.SEGMENTER_OUT_MS) - capture).append('/')
+                    .append(HeaderValues.integer(r.headers(), HeaderNames.SEGMENTER_IN_MS) - capture).append(' ');
         }
         return text.toString();
     }
@@ -166,7 +156,7 @@ class LiveFirstIT {
             while (System.nanoTime() < deadline && seen < ends) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(300))) {
                     byKey.computeIfAbsent(record.key(), k -> new java.util.ArrayList<>()).add(record);
-                    seen += "end".equals(Headers.getOrNull(record.headers(), Headers.KIND)) ? 1 : 0;
+                    seen += "end".equals(HeaderValues.optionalText(record.headers(), HeaderNames.KIND)) ? 1 : 0;
                 }
             }
         }

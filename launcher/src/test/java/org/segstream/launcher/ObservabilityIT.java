@@ -163,9 +163,8 @@ class ObservabilityIT {
     private static void runPipeline(String bootstrap, Topics topics, MetricsServer metrics, Path dir) throws Exception {
         Path clip = TestClips.write(dir.resolve("clip.mkv"), 320, 180, 60, 25);
         var tracker = new RunTracker();
-        var segmenterConfig = new SegmenterConfig(bootstrap, topics, "observability", Path.of("..", "models", "fcn8s-slim.json"),
-                org.segstream.segmenter.model.Device.CPU, 2, 4, 50, 3000, org.segstream.segmenter.InputSizing.NATIVE,
-                "exactly_once_v2", 1, dir.resolve("state"), SegmenterConfig.DEFAULT_MAX_PIXELS, Map.of());
+        var segmenterConfig = SegmenterConfig.of(bootstrap, topics, Path.of("..", "models", "fcn8s-slim.json"), dir.resolve("state"))
+                .withApplicationId("observability").withDevice(org.segstream.segmenter.model.Device.CPU, 2).withMaxFrameAgeMs(3000);
         try (var segmenter = SegmenterApp.start(segmenterConfig, metrics.registry());
              var sink = SinkApp.start(SinkConfig.of(bootstrap, topics, dir.resolve("out"), false), tracker, metrics.registry());
              var producer = new FrameProducer(IngestConfig.of(bootstrap, topics));

@@ -21,13 +21,12 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.segstream.broker.EmbeddedKafkaBroker;
 import org.segstream.contract.FrameIdentity;
-import org.segstream.contract.Headers;
+import org.segstream.contract.HeaderNames;
+import org.segstream.contract.HeaderValues;
 import org.segstream.contract.JpegCodec;
 import org.segstream.contract.RecordKind;
 import org.segstream.contract.SourceKind;
@@ -37,32 +36,23 @@ import org.segstream.ingest.FrameProducer;
 import org.segstream.ingest.IngestConfig;
 import org.segstream.scenes.TestPattern;
 import org.segstream.segmenter.SegmenterApp;
-import org.segstream.segmenter.InputSizing;
 import org.segstream.segmenter.SegmenterConfig;
 import org.segstream.segmenter.model.Device;
+import org.segstream.testsupport.KafkaBrokerExtension;
 
 /** The segmenter against a real broker: cross-stream batching, dead letters, shedding, start-up refusal. */
 class SegmenterBrokerIT {
     static final Path MODEL = Path.of("..", "models", "fcn8s-slim.json").toAbsolutePath();
-    static EmbeddedKafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
+    @RegisterExtension
+    static final KafkaBrokerExtension broker = new KafkaBrokerExtension();
 
     private static Topics topics(String prefix) throws Exception {
-        return TestTopics.create(broker, prefix, 6);
+        return broker.createTopics(prefix, 6);
     }
 
     private static SegmenterConfig config(Topics topics, String appId, int batch, long waitMs, Path state) {
-        return new SegmenterConfig(broker.bootstrapServers(), topics, appId, MODEL, Device.CPU, 2, batch, waitMs, 3000, InputSizing.NATIVE,
-                "exactly_once_v2", 1, state, SegmenterConfig.DEFAULT_MAX_PIXELS, Map.of());
+        return SegmenterConfig.of(broker.bootstrapServers(), topics, MODEL, state).withApplicationId(appId).withDevice(Device.CPU, 2)
+                .withBatching(new SegmenterConfig.Batching(batch, waitMs, 3000, SegmenterConfig.DEFAULT_LIVE_FIRST));
     }
 
     @Test
@@ -129,14 +119,14 @@ class SegmenterBrokerIT {
             Map<String, List<ConsumerRecord<String, byte[]>>> masks = read(topics.masks(), 2, Duration.ofSeconds(60));
             assertEquals(List.of("0", "1", "end"), seqsAndEnds(masks.get("file")), "file frames are never dropped");
             assertEquals(List.of("0", "1", "end"), seqsAndEnds(masks.get("cam")), "the stale live frame was shed, its marker in its place");
-            assertEquals("shed", Headers.get(masks.get("cam").get(0).headers(), Headers.KIND));
-            assertEquals("stale", Headers.get(masks.get("cam").get(0).headers(), Headers.SHED_REASON));
+            assertEquals("shed", HeaderValues.text(masks.get("cam").get(0).headers(), HeaderNames.KIND));
+            assertEquals("stale", HeaderValues.text(masks.get("cam").get(0).headers(), HeaderNames.SHED_REASON));
             assertEquals(Map.of("cam/stale", 1L), segmenter.stats().droppedByStreamAndReason());
 
             List<ConsumerRecord<String, byte[]>> dead = new ArrayList<>();
             read(topics.deadLetters(), 0, Duration.ofSeconds(5)).values().forEach(dead::addAll);
             assertEquals(3, dead.size());
-            List<String> reasons = dead.stream().map(r -> Headers.get(r.headers(), Headers.ERROR)).sorted().toList();
+            List<String> reasons = dead.stream().map(r -> HeaderValues.text(r.headers(), HeaderNames.ERROR)).sorted().toList();
             assertEquals("corrupt JPEG: byte 0x00 at offset 2 where a marker should start", reasons.get(0));
             assertEquals("frame of 16384x16384 is over the limit of 8294400 pixels", reasons.get(1));
             assertTrue(reasons.get(2).startsWith("missing header"), reasons.toString());
@@ -175,7 +165,7 @@ class SegmenterBrokerIT {
     }
 
     static List<String> seqsAndEnds(List<ConsumerRecord<String, byte[]>> records) {
-        return records.stream().map(r -> StreamEnd.kindOf(r.headers()) == RecordKind.END ? "end" : Headers.get(r.headers(), Headers.SEQ)).toList();
+        return records.stream().map(r -> StreamEnd.kindOf(r.headers()) == RecordKind.END ? "end" : HeaderValues.text(r.headers(), HeaderNames.SEQ)).toList();
     }
 
     /** Reads a topic (read_committed) until {@code ends} end records arrived, or for the whole timeout when 0. */
@@ -193,7 +183,7 @@ class SegmenterBrokerIT {
             while (System.nanoTime() < deadline && (ends == 0 || seen < ends)) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(300))) {
                     byKey.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(record);
-                    var kind = record.headers().lastHeader(Headers.KIND);
+                    var kind = record.headers().lastHeader(HeaderNames.KIND);
                     if (kind != null && new String(kind.value(), StandardCharsets.UTF_8).equals("end")) {
                         seen++;
                     }

@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.segstream.broker.EmbeddedKafkaBroker;
 import org.segstream.contract.FrameIdentity;
-import org.segstream.contract.Headers;
+import org.segstream.contract.HeaderNames;
+import org.segstream.contract.HeaderValues;
 import org.segstream.contract.JpegCodec;
 import org.segstream.contract.SourceKind;
 import org.segstream.contract.Topics;
@@ -116,7 +117,7 @@ class SegmenterHostileInputIT {
 
             assertEquals(hostile.size(), deadRecords.size());
             for (ConsumerRecord<String, byte[]> dead : deadRecords) {
-                String error = header(dead, Headers.ERROR);
+                String error = header(dead, HeaderNames.ERROR);
                 System.out.println("dead letter of " + size(dead) + " bytes: " + error);
                 assertFalse(error.contains("\n"), error);
                 assertTrue(error.length() <= 1_100, error);
@@ -133,7 +134,7 @@ class SegmenterHostileInputIT {
                 assertEquals(hostile.size(), deadRecords.size(), "no dead letter again after the restart");
                 assertTrue(segmenter.alive());
             }
-            List<String> goodSeqs = maskRecords.stream().filter(r -> "good".equals(r.key())).map(r -> header(r, Headers.SEQ)).toList();
+            List<String> goodSeqs = maskRecords.stream().filter(r -> "good".equals(r.key())).map(r -> header(r, HeaderNames.SEQ)).toList();
             assertEquals(56, goodSeqs.size());
             assertEquals(56, goodSeqs.stream().distinct().count(), "each good frame once");
         }
@@ -145,7 +146,7 @@ class SegmenterHostileInputIT {
         List<Hostile> out = new ArrayList<>();
 
         RecordHeaders longSeq = identity("cam-x", 0, W, H);
-        Headers.put(longSeq, Headers.SEQ, "9".repeat(4_800_000));
+        HeaderValues.put(longSeq, HeaderNames.SEQ, "9".repeat(4_800_000));
         out.add(new Hostile("4.8 MB seq header", "cam-x", longSeq, frame, false));
 
         out.add(new Hostile("truncated JPEG declaring 3840x2160", "cam-x", identity("cam-x", 1, 3840, 2160),

@@ -34,7 +34,7 @@ class SegstreamCliIT {
         var out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         assertEquals("Unknown option: '--fast'",
                 assertThrows(SegstreamCli.UsageException.class, () -> SegstreamCli.run(new String[] {"run", "--fast", "x.mp4"}, out, Map.of())).getMessage());
-        assertEquals("--batch-size takes a whole number, not 'four'",
+        assertEquals("--batch-size is 'four', expected a whole number",
                 assertThrows(SegstreamCli.UsageException.class, () -> SegstreamCli.run(new String[] {"run", "--batch-size", "four"}, out, Map.of())).getMessage());
         assertEquals("run needs at least one SOURCE",
                 assertThrows(SegstreamCli.UsageException.class, () -> SegstreamCli.run(new String[] {"run"}, out, Map.of())).getMessage());

@@ -15,15 +15,14 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.segstream.broker.EmbeddedKafkaBroker;
 import org.segstream.launcher.PipelineEndToEndIT.StreamFiles;
 import org.segstream.launcher.reliability.LiveCamera;
 import org.segstream.scenes.TestClips;
 import org.segstream.segmenter.model.Device;
+import org.segstream.testsupport.KafkaBrokerExtension;
 
 /**
  * A session is the unit of output: a dashcam folder (each file a session whose sequence numbers
@@ -31,17 +30,8 @@ import org.segstream.segmenter.model.Device;
  * and the summary accounts for every frame of every session.
  */
 class SessionOutputsIT {
-    static EmbeddedKafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
+    @RegisterExtension
+    static final KafkaBrokerExtension broker = new KafkaBrokerExtension();
 
     @Test
     void aFolderOfClipsKeepsEveryClipsOverlayAndMasks(@TempDir Path dir) throws Exception {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.segstream.config.Settings;
 import org.segstream.contract.Topics;
 
 /** Topic retention: defaults, the variables that override them, and the configs Kafka gets. */
@@ -25,8 +26,8 @@ class TopicRetentionTest {
 
     @Test
     void eachVariableOverridesItsDefaultAndMinusOneMeansNoLimit() {
-        var retention = TopicRetention.fromEnv(Map.of("SEGSTREAM_FRAMES_RETENTION_MS", "600000",
-                "SEGSTREAM_FRAMES_RETENTION_BYTES", "-1", "SEGSTREAM_DEAD_LETTERS_RETENTION_MS", "-1"));
+        var retention = TopicRetention.from(Settings.of(Map.of("SEGSTREAM_FRAMES_RETENTION_MS", "600000",
+                "SEGSTREAM_FRAMES_RETENTION_BYTES", "-1", "SEGSTREAM_DEAD_LETTERS_RETENTION_MS", "-1")));
         assertEquals(new TopicRetention.Limit(600_000, -1), retention.frames());
         assertEquals(Map.of("retention.ms", "600000", "retention.bytes", "-1", "segment.ms", "150000"), retention.frames().configs());
         assertEquals(new TopicRetention.Limit(-1, TopicRetention.GIB), retention.deadLetters());
@@ -36,20 +37,20 @@ class TopicRetentionTest {
 
     @Test
     void aRunOfFilesKeepsItsFramesUntilItEnds() {
-        assertEquals(new TopicRetention.Limit(-1, -1), TopicRetention.forRun(Map.of(), true).frames());
-        assertEquals(TopicRetention.DEFAULT, TopicRetention.forRun(Map.of(), false), "cameras only: as a service");
+        assertEquals(new TopicRetention.Limit(-1, -1), TopicRetention.forRun(Settings.of(Map.of()), true).frames());
+        assertEquals(TopicRetention.DEFAULT, TopicRetention.forRun(Settings.of(Map.of()), false), "cameras only: as a service");
         assertEquals(new TopicRetention.Limit(7_200_000, -1),
-                TopicRetention.forRun(Map.of("SEGSTREAM_FRAMES_RETENTION_MS", "7200000"), true).frames(), "the variable wins");
+                TopicRetention.forRun(Settings.of(Map.of("SEGSTREAM_FRAMES_RETENTION_MS", "7200000")), true).frames(), "the variable wins");
     }
 
     @Test
     void aBadValueNamesItsVariable() {
         var notANumber = assertThrows(IllegalArgumentException.class,
-                () -> TopicRetention.fromEnv(Map.of("SEGSTREAM_MASKS_RETENTION_MS", "1d")));
+                () -> TopicRetention.from(Settings.of(Map.of("SEGSTREAM_MASKS_RETENTION_MS", "1d"))));
         assertTrue(notANumber.getMessage().contains("SEGSTREAM_MASKS_RETENTION_MS is '1d', expected a whole number"), notANumber.getMessage());
         var tooSmall = assertThrows(IllegalArgumentException.class,
-                () -> TopicRetention.fromEnv(Map.of("SEGSTREAM_STATS_RETENTION_BYTES", "1000")));
-        assertTrue(tooSmall.getMessage().contains("SEGSTREAM_STATS_RETENTION_BYTES") && tooSmall.getMessage().contains("under 64 MiB"),
-                tooSmall.getMessage());
+                () -> TopicRetention.from(Settings.of(Map.of("SEGSTREAM_STATS_RETENTION_BYTES", "1000"))));
+        assertEquals("SEGSTREAM_STATS_RETENTION_BYTES is '1000', expected a whole number of bytes, at least 67108864"
+                + " (64 MiB; -1: no size limit)", tooSmall.getMessage());
     }
 }

@@ -25,11 +25,10 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.segstream.broker.EmbeddedKafkaBroker;
 import org.segstream.contract.ClassMap;
 import org.segstream.contract.FrameIdentity;
 import org.segstream.contract.MaskPng;
@@ -39,6 +38,7 @@ import org.segstream.contract.Topics;
 import org.segstream.contract.VocClasses;
 import org.segstream.scenes.TestClips;
 import org.segstream.segmenter.model.Device;
+import org.segstream.testsupport.KafkaBrokerExtension;
 
 /**
  * docs/topics.md's "Reading masks without segstream code" as a user runs it: the kcat one-liners and the
@@ -68,7 +68,8 @@ class TopicsDocIT {
 
     @TempDir
     static Path dir;
-    static EmbeddedKafkaBroker broker;
+    @RegisterExtension
+    static final KafkaBrokerExtension broker = new KafkaBrokerExtension();
     static List<MarkdownBlocks.Block> blocks;
     /** Each mask's class pixel counts by seq ("background=14000 car=400"), as segstream's own PNG decoder reads them. */
     static Map<Long, String> classCounts;
@@ -76,7 +77,6 @@ class TopicsDocIT {
     @BeforeAll
     static void runThePipeline() throws Exception {
         blocks = MarkdownBlocks.inSection(DOC, SECTION); // a doc without the section fails before the run
-        broker = EmbeddedKafkaBroker.start();
         Path clip = TestClips.write(dir.resolve("clip.mkv"), WIDTH, HEIGHT, FRAMES, 25);
         // Default topic names (no namespace), as the doc's examples name them; two partitions, so kcat's -e waits for both.
         var options = new PipelineRun.Options(List.of(STREAM + "=" + clip), dir.resolve("out"), MODEL, 4, false, 2, Device.CPU);
@@ -86,16 +86,10 @@ class TopicsDocIT {
         classCounts = readClassCounts();
     }
 
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     @Test
     void kcatPrintsEveryMaskOnceWithItsKeyHeadersAndSize() throws Exception {
-        var result = runKcat(Topics.DEFAULT_MASKS);
+        var result = runKcat(Topics.MASKS.name());
         List<String> lines = result.stdoutLines();
         assertEquals(FRAMES + 1, lines.size(), "one line a mask and one for the end record: " + result.describe());
         List<Long> seqs = new ArrayList<>();
@@ -119,7 +113,7 @@ class TopicsDocIT {
 
     @Test
     void kcatPrintsTheStatsOfEveryMaskOnceAsJson() throws Exception {
-        var result = runKcat(Topics.DEFAULT_STATS);
+        var result = runKcat(Topics.STATS.name());
         List<Long> seqs = new ArrayList<>();
         for (String line : result.stdoutLines()) {
             String context = "line '" + line + "' of " + result.describe();
@@ -210,7 +204,7 @@ class TopicsDocIT {
         Map<Long, String> bySeq = new HashMap<>();
         boolean ended = false;
         try (var consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(Topics.DEFAULT_MASKS));
+            consumer.subscribe(List.of(Topics.MASKS.name()));
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (!ended && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
@@ -222,7 +216,7 @@ class TopicsDocIT {
                 }
             }
         }
-        assertTrue(ended, "no end record of " + STREAM + " on " + Topics.DEFAULT_MASKS + " within 60 s; masks by seq: " + bySeq.keySet());
+        assertTrue(ended, "no end record of " + STREAM + " on " + Topics.MASKS.name() + " within 60 s; masks by seq: " + bySeq.keySet());
         return bySeq;
     }
 

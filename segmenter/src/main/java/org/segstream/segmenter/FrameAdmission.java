@@ -1,32 +1,27 @@
 package org.segstream.segmenter;
 
 import java.nio.charset.StandardCharsets;
-import org.apache.kafka.common.header.Header;
 import org.segstream.contract.BadRecordException;
+import org.segstream.contract.Frame;
 import org.segstream.contract.FrameIdentity;
+import org.segstream.contract.FramesTopicRecord;
 import org.segstream.contract.JpegStructure;
-import org.segstream.contract.RecordKind;
+import org.segstream.contract.RecordLimits;
 import org.segstream.contract.StreamEnd;
-import org.segstream.contract.Topics;
+import org.segstream.contract.Unreadable;
 import org.segstream.contract.Untrusted;
 
 /**
  * Decides whether a frames-topic record is something the segmenter takes, cheapest checks first, so
- * that what a record costs is bounded before it costs it: its shape (key, header and value sizes, so it
- * fits the pending-frames store and every record made from it), its identity, room for its stream, the
- * JPEG's structure and declared size. The decoder runs later, when the frame's batch forms ({@link FrameBatcher}). Every refusal names the input (through
- * {@link Untrusted#echo}) and what is wrong with it.
+ * that what a record costs is bounded before it costs it. The frames topic's Serde has already read the
+ * headers with the contract's limits and checks ({@link RecordLimits#FRAMES}: sizes that fit the
+ * pending-frames store and every record made from it, then the identity); here come the key, room for
+ * its stream, the JPEG's structure and declared size. The decoder runs later, when the frame's batch forms
+ * ({@link FrameBatcher}). Every refusal names the input (through {@link Untrusted#echo}) and what is wrong with it.
  */
 final class FrameAdmission {
-    /** A frame's headers are short strings; the longest in the contract is a file name of 255 characters. */
-    static final int MAX_HEADER_VALUE_BYTES = 1024;
-    static final int MAX_HEADER_NAME_BYTES = 128;
-    static final int MAX_HEADERS = 64;
-    /**
-     * Ingest sends at most 8 MiB; the store entry and the mask (value plus the frame's headers) must fit
-     * {@link Topics#MAX_RECORD_BYTES}, and a producer's compression could have carried more.
-     */
-    static final int MAX_VALUE_BYTES = Topics.MAX_RECORD_BYTES - 256 * 1024;
+    /** The key is the stream id, a header value too (checked against it): a longer one can match no header. */
+    static final int MAX_KEY_BYTES = RecordLimits.FRAMES.maxHeaderValueBytes();
 
     /** A valid frame of a new stream while {@link ActiveStreams} is full. */
     static final class TooManyStreams extends BadRecordException {
@@ -46,20 +41,22 @@ final class FrameAdmission {
     }
 
     /**
-     * The record as a frame (or end marker) to segment, its JPEG checked but not decoded, its stream noted as active at {@code nowMs};
-     * throws {@link TooManyStreams} or another {@link BadRecordException} naming what is wrong.
+     * {@code value}, the frames topic's reading of {@code record}, as a frame (or end marker) to segment, its JPEG checked but not
+     * decoded, its stream noted as active at {@code nowMs}; throws {@link TooManyStreams} or another {@link BadRecordException}
+     * naming what is wrong.
      */
-    PendingFrame admit(StoredRecord record, Object owner, long nowMs) {
-        checkShape(record);
-        RecordKind kind = StreamEnd.kindOf(record.headers());
-        if (kind == RecordKind.END) {
-            StreamEnd.readFrom(record.headers()); // validates the marker's headers
-            return PendingFrame.end(record, owner);
+    PendingFrame admit(StoredRecord record, FramesTopicRecord value, Object owner, long nowMs) {
+        int key = record.key() == null ? 0 : record.key().getBytes(StandardCharsets.UTF_8).length;
+        if (key > MAX_KEY_BYTES) {
+            throw new BadRecordException("record key of " + key + " bytes is over the limit of " + MAX_KEY_BYTES);
         }
-        if (kind != RecordKind.FRAME) {
-            throw new BadRecordException("a record of kind '" + kind.wire() + "' does not belong on the frames topic");
+        if (value instanceof Unreadable unreadable) {
+            throw new BadRecordException(unreadable.reason());
         }
-        FrameIdentity identity = FrameIdentity.readFrom(record.headers());
+        if (value instanceof StreamEnd end) {
+            return PendingFrame.end(record, owner, end);
+        }
+        FrameIdentity identity = ((Frame) value).identity();
         if (!identity.stream().equals(record.key())) {
             throw new BadRecordException("record key '" + Untrusted.echo(record.key()) + "' differs from header stream '"
                     + Untrusted.echo(identity.stream()) + "'");
@@ -84,33 +81,6 @@ final class FrameAdmission {
             throw tooMany(identity.stream()); // another thread took the last place meanwhile
         }
         return PendingFrame.frame(record, owner, identity, jpeg);
-    }
-
-    /** Sizes first: nothing below may echo, parse or store more than these. */
-    private static void checkShape(StoredRecord record) {
-        if (record.value().length > MAX_VALUE_BYTES) {
-            throw new BadRecordException("value of " + record.value().length + " bytes is over the limit of " + MAX_VALUE_BYTES);
-        }
-        Header[] headers = record.headers().toArray();
-        if (headers.length > MAX_HEADERS) {
-            throw new BadRecordException(headers.length + " headers, over the limit of " + MAX_HEADERS);
-        }
-        for (Header h : headers) {
-            int name = h.key().getBytes(StandardCharsets.UTF_8).length;
-            if (name > MAX_HEADER_NAME_BYTES) {
-                throw new BadRecordException("a header name of " + name + " bytes ('" + Untrusted.echo(h.key(), 40)
-                        + "') is over the limit of " + MAX_HEADER_NAME_BYTES);
-            }
-            if (h.value() != null && h.value().length > MAX_HEADER_VALUE_BYTES) {
-                throw new BadRecordException("header " + Untrusted.echo(h.key(), 40) + " is " + h.value().length
-                        + " bytes, over the limit of " + MAX_HEADER_VALUE_BYTES);
-            }
-        }
-        // The key is the stream id, a header value too (checked against it below); a longer one can match no header.
-        int key = record.key() == null ? 0 : record.key().getBytes(StandardCharsets.UTF_8).length;
-        if (key > MAX_HEADER_VALUE_BYTES) {
-            throw new BadRecordException("record key of " + key + " bytes is over the limit of " + MAX_HEADER_VALUE_BYTES);
-        }
     }
 
     private TooManyStreams tooMany(String stream) {

@@ -4,6 +4,7 @@ import org.segstream.contract.BgrImage;
 import org.segstream.contract.ClassMap;
 import org.segstream.contract.FrameIdentity;
 import org.segstream.contract.JpegStructure;
+import org.segstream.contract.StreamEnd;
 
 /**
  * A record admitted by a task and waiting for its turn to be forwarded: a frame, an end-of-stream
@@ -14,6 +15,7 @@ final class PendingFrame {
     final StoredRecord record;
     final Object owner;
     final FrameIdentity identity; // null for an end-of-stream marker or a refused record
+    final StreamEnd end; // the end-of-stream marker; null for a frame or a refused record
     /**
      * The frame's checked JPEG header; the JPEG itself stays in {@link #record} and is decoded only when
      * the frame's batch forms, so frames waiting their turn cost their compressed bytes, not their pixels.
@@ -36,23 +38,24 @@ final class PendingFrame {
     /** Why the frame was shed without inference (a fixed word, e.g. "stale"); it gets a shed marker instead of a mask. */
     String dropped;
 
-    private PendingFrame(StoredRecord record, Object owner, FrameIdentity identity, JpegStructure jpeg) {
+    private PendingFrame(StoredRecord record, Object owner, FrameIdentity identity, StreamEnd end, JpegStructure jpeg) {
         this.record = record;
         this.owner = owner;
         this.identity = identity;
+        this.end = end;
         this.jpeg = jpeg;
     }
 
     static PendingFrame frame(StoredRecord record, Object owner, FrameIdentity identity, JpegStructure jpeg) {
-        return new PendingFrame(record, owner, identity, jpeg);
+        return new PendingFrame(record, owner, identity, null, jpeg);
     }
 
-    static PendingFrame end(StoredRecord record, Object owner) {
-        return new PendingFrame(record, owner, null, null);
+    static PendingFrame end(StoredRecord record, Object owner, StreamEnd end) {
+        return new PendingFrame(record, owner, null, end, null);
     }
 
     static PendingFrame refused(StoredRecord record, Object owner, String reason, String kind) {
-        var frame = new PendingFrame(record, owner, null, null);
+        var frame = new PendingFrame(record, owner, null, null, null);
         frame.fail(reason, kind);
         return frame;
     }
@@ -63,7 +66,7 @@ final class PendingFrame {
     }
 
     boolean isEnd() {
-        return identity == null && failure == null;
+        return end != null && failure == null;
     }
 
     /** A frame to segment (not a marker, not refused). */

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -18,11 +19,16 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.segstream.contract.BadRecordException;
-import org.segstream.contract.Headers;
+import org.segstream.contract.DeadLetter;
+import org.segstream.contract.FramePosition;
+import org.segstream.contract.FrameStats;
+import org.segstream.contract.FramesTopicRecord;
+import org.segstream.contract.Mask;
 import org.segstream.contract.MaskPng;
-import org.segstream.contract.MaskStats;
-import org.segstream.contract.RecordKind;
+import org.segstream.contract.SegmenterTimes;
+import org.segstream.contract.ShedMarker;
 import org.segstream.contract.SourceKind;
+import org.segstream.contract.TopicValue;
 import org.segstream.contract.Untrusted;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * in the stream's order and in the same transaction as the masks around it.
  *
  * <p>A record's failure belongs to the record: whatever goes wrong while admitting, resizing,
- * segmenting or encoding one frame ends in a dead letter in its place ({@link DeadLetter}, always small
+ * segmenting or encoding one frame ends in a dead letter in its place ({@link DeadLetters}, always small
  * enough for its topic), counted by reason, and the task goes on. Only Kafka's own failures (a fenced
  * producer, a broker that refuses a write) leave {@link #process}.
  *
@@ -49,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * store, the masks and the input offsets commit together, so after a kill -9 the restored store
  * holds exactly the frames whose masks were not yet committed, and they are processed again.
  */
-final class SegmentProcessor implements Processor<String, byte[], String, byte[]> {
+final class SegmentProcessor implements Processor<String, FramesTopicRecord, String, TopicValue> {
     private static final Logger log = LoggerFactory.getLogger(SegmentProcessor.class);
 
     static final String STORE = "pending-frames";
@@ -67,6 +73,8 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
     private final Supplier<FrameBatcher> batcherOfThisThread;
     private final SegmenterStats stats;
     private final String modelLabel;
+    /** The model descriptor's class names, by class index: the stats name classes by them. */
+    private final List<String> classNames;
     private final FrameAdmission admission;
     private final ActiveStreams streams;
     private final Duration tick;
@@ -75,16 +83,17 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
     private final Map<String, ArrayDeque<PendingFrame>> inOrder = new LinkedHashMap<>();
     /** A flood of bad records must not flood the log: dead letters are counted and on Kafka anyway. */
     private final LogBudget deadLetterLog = new LogBudget(20, 60_000);
-    private ProcessorContext<String, byte[]> context;
+    private ProcessorContext<String, TopicValue> context;
     private KeyValueStore<Long, byte[]> store;
     private FrameBatcher batcher;
     private Cancellable ticking;
 
-    SegmentProcessor(Supplier<FrameBatcher> batcherOfThisThread, SegmenterStats stats, String modelLabel, FrameAdmission admission,
-                     ActiveStreams streams, Duration tick, FrameReader frames) {
+    SegmentProcessor(Supplier<FrameBatcher> batcherOfThisThread, SegmenterStats stats, String modelLabel, List<String> classNames,
+                     FrameAdmission admission, ActiveStreams streams, Duration tick, FrameReader frames) {
         this.batcherOfThisThread = batcherOfThisThread;
         this.stats = stats;
         this.modelLabel = modelLabel;
+        this.classNames = List.copyOf(classNames);
         this.admission = admission;
         this.streams = streams;
         this.tick = tick;
@@ -92,7 +101,7 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
     }
 
     @Override
-    public void init(ProcessorContext<String, byte[]> context) {
+    public void init(ProcessorContext<String, TopicValue> context) {
         this.context = context;
         this.store = context.getStateStore(STORE);
         this.batcher = batcherOfThisThread.get();
@@ -101,7 +110,7 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
             // Admitted before, so it passed the checks; decode it again for inference. Should it fail now (a
             // stricter version, a full stream table, a frame retention deleted), it becomes a dead letter, forwarded
             // at the first tick: init() may not forward, and throwing here would fail the task again on every restart.
-            enqueue(record.value() == null ? missing(record) : admit(record, System.currentTimeMillis()));
+            enqueue(record.value() == null ? missing(record) : admit(record, record.read(), System.currentTimeMillis()));
             restored++;
         }
         if (restored > 0) {
@@ -160,11 +169,11 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
     }
 
     /** The record admitted, or refused with its reason (a dead letter in its place); never throws for what the record holds. */
-    private PendingFrame admit(StoredRecord record, long arrived) {
+    private PendingFrame admit(StoredRecord record, FramesTopicRecord value, long arrived) {
         long now = now();
         PendingFrame frame;
         try {
-            frame = admission.admit(record, this, now);
+            frame = admission.admit(record, value, this, now);
         } catch (FrameAdmission.TooManyStreams e) {
             frame = PendingFrame.refused(record, this, e.getMessage(), TOO_MANY_STREAMS);
         } catch (BadRecordException e) {
@@ -196,12 +205,12 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
     }
 
     @Override
-    public void process(Record<String, byte[]> record) {
+    public void process(Record<String, FramesTopicRecord> record) {
         long arrived = System.currentTimeMillis(); // the real clock, not the thread's cached one: it stamps a header
         RecordMetadata source = context.recordMetadata().orElseThrow();
         var stored = new StoredRecord(source.partition(), source.offset(), record.timestamp(), record.key(),
-                record.headers(), record.value() == null ? new byte[0] : record.value());
-        PendingFrame frame = admit(stored, arrived);
+                record.headers(), StoredRecord.valueOf(record.value()));
+        PendingFrame frame = admit(stored, record.value(), arrived);
         if (frame.failure != null) {
             // At once, and never into the store: a refused record may be too large for its changelog.
             deadLetter(stored, frame.failure, frame.failureKind);
@@ -272,7 +281,7 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
         } else if (frame.dropped != null) {
             forwardShed(frame);
         } else if (frame.isEnd()) {
-            context.forward(new Record<>(in.key(), new byte[0], in.timestamp(), copy(in.headers())), TO_MASKS);
+            context.forward(new Record<>(in.key(), frame.end, in.timestamp(), copy(in.headers())), TO_MASKS);
         } else {
             forwardMask(frame);
         }
@@ -282,37 +291,25 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
     /** A shed frame's marker: the frame's headers (its identity intact) with kind shed and the reason, and no value. */
     private void forwardShed(PendingFrame frame) {
         StoredRecord in = frame.record;
-        var headers = copy(in.headers());
-        Headers.put(headers, Headers.KIND, RecordKind.SHED.wire());
-        Headers.put(headers, Headers.SHED_REASON, frame.dropped);
-        Headers.put(headers, Headers.FRAME_PARTITION, in.partition());
-        Headers.put(headers, Headers.FRAME_OFFSET, in.offset());
-        Headers.put(headers, Headers.SEGMENTER_IN_MS, frame.arrivedAtMillis);
-        Headers.put(headers, Headers.SEGMENTER_OUT_MS, System.currentTimeMillis());
-        context.forward(new Record<>(in.key(), new byte[0], in.timestamp(), headers), TO_MASKS);
+        var marker = new ShedMarker(frame.identity, frame.dropped, new FramePosition(in.partition(), in.offset()),
+                new SegmenterTimes(frame.arrivedAtMillis, System.currentTimeMillis()));
+        context.forward(new Record<>(in.key(), marker, in.timestamp(), copy(in.headers())), TO_MASKS);
         stats.dropped(frame.identity.stream(), streams.label(frame.identity.stream()), frame.dropped);
     }
 
-    /** The frame's mask and stats records; a dead letter instead if making them fails. */
+    /** The frame's mask and stats records (on a copy of the frame's headers each); a dead letter instead if making them fails. */
     private void forwardMask(PendingFrame frame) {
         StoredRecord in = frame.record;
-        Record<String, byte[]> mask;
-        Record<String, byte[]> maskStats;
+        Record<String, TopicValue> mask;
+        Record<String, TopicValue> maskStats;
         try {
-            var headers = copy(in.headers());
-            Headers.put(headers, Headers.ENCODING, "png");
-            Headers.put(headers, Headers.FRAME_PARTITION, in.partition());
-            Headers.put(headers, Headers.FRAME_OFFSET, in.offset());
-            Headers.put(headers, Headers.MODEL, modelLabel);
             long encodeStart = System.nanoTime();
             byte[] png = MaskPng.encode(frame.result);
             stats.maskEncoded(System.nanoTime() - encodeStart);
-            Headers.put(headers, Headers.SEGMENTER_IN_MS, frame.arrivedAtMillis);
-            Headers.put(headers, Headers.SEGMENTER_OUT_MS, System.currentTimeMillis());
-            mask = new Record<>(in.key(), png, in.timestamp(), headers);
-            var statsHeaders = copy(headers);
-            Headers.put(statsHeaders, Headers.ENCODING, "json");
-            maskStats = new Record<>(in.key(), MaskStats.json(frame.identity, modelLabel, frame.result), in.timestamp(), statsHeaders);
+            var value = new Mask(frame.identity, new FramePosition(in.partition(), in.offset()), modelLabel,
+                    new SegmenterTimes(frame.arrivedAtMillis, System.currentTimeMillis()), png);
+            mask = new Record<>(in.key(), value, in.timestamp(), copy(in.headers()));
+            maskStats = new Record<>(in.key(), FrameStats.of(value, classNames, frame.result), in.timestamp(), copy(in.headers()));
         } catch (RuntimeException e) {
             deadLetter(in, "could not encode the mask: " + e, ERROR);
             return;
@@ -323,16 +320,16 @@ final class SegmentProcessor implements Processor<String, byte[], String, byte[]
     }
 
     private void deadLetter(StoredRecord in, String reason, String kind) {
-        Record<String, byte[]> letter = DeadLetter.of(in, reason);
+        Record<String, DeadLetter> letter = DeadLetters.of(in, reason);
         if (deadLetterLog.take(now())) {
             log.warn("dead letter ({}): frames partition {} offset {} (key '{}'): {}{}", kind, in.partition(), in.offset(),
-                    Untrusted.echo(in.key()), Untrusted.echo(reason, DeadLetter.MAX_REASON_CHARS), deadLetterLog.suppressedNote());
+                    Untrusted.echo(in.key()), Untrusted.echo(reason, DeadLetters.MAX_REASON_CHARS), deadLetterLog.suppressedNote());
         }
         context.forward(letter, TO_DEAD_LETTERS);
         stats.deadLetter(in.key(), kind);
     }
 
-    private static RecordHeaders copy(org.apache.kafka.common.header.Headers headers) {
+    private static RecordHeaders copy(Headers headers) {
         return new RecordHeaders(headers.toArray());
     }
 

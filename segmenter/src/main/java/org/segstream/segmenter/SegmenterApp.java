@@ -49,7 +49,8 @@ public final class SegmenterApp implements AutoCloseable {
 
     /** As {@link #start(SegmenterConfig)}, with the metrics registered in {@code registry} (the process's). */
     public static SegmenterApp start(SegmenterConfig config, PrometheusRegistry registry) throws IOException {
-        SegmentationModel model = SegmentationModel.load(ModelDescriptor.read(config.model()), config.device(), config.intraOpThreads());
+        SegmentationModel model = SegmentationModel.load(ModelDescriptor.read(config.model()), config.device(), config.intraOpThreads(),
+                config.inference().spinWait());
         var stats = new SegmenterStats(registry);
         stats.device(model.provider());
         warmUp(model, config);

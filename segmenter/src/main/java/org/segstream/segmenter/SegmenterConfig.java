@@ -1,36 +1,33 @@
 package org.segstream.segmenter;
 
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
+import org.segstream.config.KafkaConnection;
+import org.segstream.config.Settings;
 import org.segstream.contract.Topics;
 import org.segstream.segmenter.model.Device;
 
 /**
- * Segmenter settings. {@code kafka} holds Kafka Streams and client properties passed through
- * unchanged (security settings included); they win over segstream's defaults.
+ * Segmenter settings, in groups: the model and how it runs ({@link Inference}), how frames are batched
+ * and scheduled ({@link Batching}), the Kafka Streams application ({@link Processing}) and the bounds on
+ * input ({@link InputLimits}). {@code kafka} holds Kafka Streams and client properties passed through
+ * unchanged (security settings included); they win over segstream's defaults. The variables each is
+ * read from are declared in {@link SegmenterSettings}.
  */
 public record SegmenterConfig(
         String bootstrapServers,
         Topics topics,
-        String applicationId,
-        Path model,
-        Device device,
-        int intraOpThreads,
-        int batchSize,
-        long batchMaxWaitMs,
-        long maxFrameAgeMs,
-        InputSizing modelInput,
-        String processingGuarantee,
-        int streamThreads,
-        Path stateDir,
+        Inference inference,
+        Batching batching,
+        Processing processing,
         InputLimits limits,
-        Map<String, Object> kafka,
-        boolean liveFirst) {
+        Map<String, Object> kafka) {
 
     public static final String DEFAULT_APPLICATION_ID = "segstream-segmenter";
     public static final Path DEFAULT_MODEL = Path.of("models", "fcn8s-slim.json");
     public static final int DEFAULT_BATCH_SIZE = 4;
+    public static final int MAX_BATCH_SIZE = 256;
     public static final long DEFAULT_BATCH_MAX_WAIT_MS = 50;
     /**
      * A live frame's deadline: its capture (or ingest) time plus this. One the segmenter cannot meet is shed, as
@@ -39,45 +36,140 @@ public record SegmenterConfig(
     public static final long DEFAULT_MAX_FRAME_AGE_MS = 1000;
     /** Whether live frames go before file frames (files use what capacity is left). */
     public static final boolean DEFAULT_LIVE_FIRST = true;
-    /** The default {@link InputLimits#maxFramePixels()}. */
-    public static final long DEFAULT_MAX_PIXELS = InputLimits.DEFAULT_MAX_FRAME_PIXELS;
+    public static final String EXACTLY_ONCE_V2 = "exactly_once_v2";
+    public static final String AT_LEAST_ONCE = "at_least_once";
 
-    public SegmenterConfig {
-        kafka = Map.copyOf(kafka);
-        java.util.Objects.requireNonNull(limits, "limits");
-        if (batchSize < 1 || batchSize > 256) {
-            throw new IllegalArgumentException("batch size " + batchSize + " is outside 1..256");
+    /**
+     * The model and how it runs.
+     *
+     * @param intraOpThreads ONNX Runtime's CPU threads
+     * @param spinWait       whether ONNX Runtime's pool threads busy-wait after a run (its default); off here, as in a
+     *                       pipeline that steals the cores JPEG, PNG, Kafka and the encoder need
+     */
+    public record Inference(Path model, Device device, int intraOpThreads, InputSizing modelInput, boolean spinWait) {
+        public Inference {
+            Objects.requireNonNull(model, "model");
+            Objects.requireNonNull(device, "device");
+            Objects.requireNonNull(modelInput, "modelInput");
         }
-        if (maxFrameAgeMs <= 0) {
-            throw new IllegalArgumentException("max frame age " + maxFrameAgeMs + " ms must be positive");
-        }
-        if (batchMaxWaitMs < 0) {
-            throw new IllegalArgumentException("batch max wait " + batchMaxWaitMs + " ms is negative");
-        }
-        if (!processingGuarantee.equals("exactly_once_v2") && !processingGuarantee.equals("at_least_once")) {
-            throw new IllegalArgumentException("processing guarantee '" + processingGuarantee
-                    + "' is not exactly_once_v2 or at_least_once");
-        }
-    }
 
-    /** Settings with live frames first ({@link #DEFAULT_LIVE_FIRST}). */
-    public SegmenterConfig(String bootstrapServers, Topics topics, String applicationId, Path model, Device device,
-                           int intraOpThreads, int batchSize, long batchMaxWaitMs, long maxFrameAgeMs, InputSizing modelInput,
-                           String processingGuarantee, int streamThreads, Path stateDir, InputLimits limits, Map<String, Object> kafka) {
-        this(bootstrapServers, topics, applicationId, model, device, intraOpThreads, batchSize, batchMaxWaitMs, maxFrameAgeMs,
-                modelInput, processingGuarantee, streamThreads, stateDir, limits, kafka, DEFAULT_LIVE_FIRST);
+        /** {@code model} on any device, every core, each frame at its own size, no spinning. */
+        public static Inference of(Path model) {
+            return new Inference(model, Device.AUTO, Runtime.getRuntime().availableProcessors(), InputSizing.NATIVE, false);
+        }
     }
 
     /**
-     * Settings with the default {@link InputLimits} but for a frame limit of {@code maxPixels} (the batch
-     * limit is raised to it where it is lower).
+     * How frames become batches.
+     *
+     * @param batchSize      frames per inference call, across streams
+     * @param batchMaxWaitMs a partial batch runs when its oldest frame has waited this long
+     * @param maxFrameAgeMs  a live frame's deadline after ingest read it
+     * @param liveFirst      live frames before file frames
      */
-    public SegmenterConfig(String bootstrapServers, Topics topics, String applicationId, Path model, Device device,
-                           int intraOpThreads, int batchSize, long batchMaxWaitMs, long maxFrameAgeMs, InputSizing modelInput,
-                           String processingGuarantee, int streamThreads, Path stateDir, long maxPixels, Map<String, Object> kafka) {
-        this(bootstrapServers, topics, applicationId, model, device, intraOpThreads, batchSize, batchMaxWaitMs, maxFrameAgeMs,
-                modelInput, processingGuarantee, streamThreads, stateDir, InputLimits.defaults().withMaxFramePixels(maxPixels)
-                        .withMaxBatchPixels(Math.max(maxPixels, InputLimits.DEFAULT_MAX_BATCH_PIXELS)), kafka);
+    public record Batching(int batchSize, long batchMaxWaitMs, long maxFrameAgeMs, boolean liveFirst) {
+        public static final Batching DEFAULTS = new Batching(DEFAULT_BATCH_SIZE, DEFAULT_BATCH_MAX_WAIT_MS, DEFAULT_MAX_FRAME_AGE_MS,
+                DEFAULT_LIVE_FIRST);
+
+        public Batching {
+            if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
+                throw new IllegalArgumentException("batch size " + batchSize + " is outside 1.." + MAX_BATCH_SIZE);
+            }
+            if (maxFrameAgeMs <= 0) {
+                throw new IllegalArgumentException("max frame age " + maxFrameAgeMs + " ms must be positive");
+            }
+            if (batchMaxWaitMs < 0) {
+                throw new IllegalArgumentException("batch max wait " + batchMaxWaitMs + " ms is negative");
+            }
+        }
+    }
+
+    /** The Kafka Streams application: its id (consumer group), guarantee, threads and state directory. */
+    public record Processing(String applicationId, String processingGuarantee, int streamThreads, Path stateDir) {
+        public Processing {
+            Objects.requireNonNull(applicationId, "applicationId");
+            Objects.requireNonNull(stateDir, "stateDir");
+            if (!processingGuarantee.equals(EXACTLY_ONCE_V2) && !processingGuarantee.equals(AT_LEAST_ONCE)) {
+                throw new IllegalArgumentException("processing guarantee '" + processingGuarantee
+                        + "' is not " + EXACTLY_ONCE_V2 + " or " + AT_LEAST_ONCE);
+            }
+            if (streamThreads < 1) {
+                throw new IllegalArgumentException("stream threads " + streamThreads + " must be at least 1");
+            }
+        }
+
+        /** The default application id, exactly_once_v2, one stream thread. */
+        public static Processing of(Path stateDir) {
+            return new Processing(DEFAULT_APPLICATION_ID, EXACTLY_ONCE_V2, 1, stateDir);
+        }
+    }
+
+    public SegmenterConfig {
+        Objects.requireNonNull(topics, "topics");
+        Objects.requireNonNull(inference, "inference");
+        Objects.requireNonNull(batching, "batching");
+        Objects.requireNonNull(processing, "processing");
+        Objects.requireNonNull(limits, "limits");
+        kafka = Map.copyOf(kafka);
+    }
+
+    /** The defaults for {@code model}, with state in {@code stateDir}. */
+    public static SegmenterConfig of(String bootstrapServers, Topics topics, Path model, Path stateDir) {
+        return new SegmenterConfig(bootstrapServers, topics, Inference.of(model), Batching.DEFAULTS, Processing.of(stateDir),
+                InputLimits.defaults(), Map.of());
+    }
+
+    /** From the variables of {@link SegmenterSettings} and the topic variables of {@link Topics#from}, on the cluster of {@code kafka}. */
+    public static SegmenterConfig from(Settings settings, KafkaConnection kafka) {
+        return SegmenterSettings.bind(settings, kafka);
+    }
+
+    public Path model() {
+        return inference.model();
+    }
+
+    public Device device() {
+        return inference.device();
+    }
+
+    public int intraOpThreads() {
+        return inference.intraOpThreads();
+    }
+
+    public InputSizing modelInput() {
+        return inference.modelInput();
+    }
+
+    public int batchSize() {
+        return batching.batchSize();
+    }
+
+    public long batchMaxWaitMs() {
+        return batching.batchMaxWaitMs();
+    }
+
+    public long maxFrameAgeMs() {
+        return batching.maxFrameAgeMs();
+    }
+
+    public boolean liveFirst() {
+        return batching.liveFirst();
+    }
+
+    public String applicationId() {
+        return processing.applicationId();
+    }
+
+    public String processingGuarantee() {
+        return processing.processingGuarantee();
+    }
+
+    public int streamThreads() {
+        return processing.streamThreads();
+    }
+
+    public Path stateDir() {
+        return processing.stateDir();
     }
 
     /** The largest frame, in pixels, the segmenter decodes ({@link InputLimits#maxFramePixels()}). */
@@ -85,113 +177,52 @@ public record SegmenterConfig(
         return limits.maxFramePixels();
     }
 
-    public static SegmenterConfig of(String bootstrapServers, Topics topics, Path model, Path stateDir) {
-        return new SegmenterConfig(bootstrapServers, topics, DEFAULT_APPLICATION_ID, model, Device.AUTO,
-                Runtime.getRuntime().availableProcessors(), DEFAULT_BATCH_SIZE, DEFAULT_BATCH_MAX_WAIT_MS,
-                DEFAULT_MAX_FRAME_AGE_MS, InputSizing.NATIVE, "exactly_once_v2", 1, stateDir, InputLimits.defaults(), Map.of());
+    public SegmenterConfig withInference(Inference newInference) {
+        return new SegmenterConfig(bootstrapServers, topics, newInference, batching, processing, limits, kafka);
     }
 
-    public SegmenterConfig withBatchSize(int size) {
-        return new SegmenterConfig(bootstrapServers, topics, applicationId, model, device, intraOpThreads, size,
-                batchMaxWaitMs, maxFrameAgeMs, modelInput, processingGuarantee, streamThreads, stateDir, limits, kafka, liveFirst);
+    public SegmenterConfig withBatching(Batching newBatching) {
+        return new SegmenterConfig(bootstrapServers, topics, inference, newBatching, processing, limits, kafka);
+    }
+
+    public SegmenterConfig withProcessing(Processing newProcessing) {
+        return new SegmenterConfig(bootstrapServers, topics, inference, batching, newProcessing, limits, kafka);
     }
 
     public SegmenterConfig withLimits(InputLimits newLimits) {
-        return new SegmenterConfig(bootstrapServers, topics, applicationId, model, device, intraOpThreads, batchSize,
-                batchMaxWaitMs, maxFrameAgeMs, modelInput, processingGuarantee, streamThreads, stateDir, newLimits, kafka, liveFirst);
+        return new SegmenterConfig(bootstrapServers, topics, inference, batching, processing, newLimits, kafka);
     }
 
     public SegmenterConfig withModel(Path newModel) {
-        return new SegmenterConfig(bootstrapServers, topics, applicationId, newModel, device, intraOpThreads, batchSize,
-                batchMaxWaitMs, maxFrameAgeMs, modelInput, processingGuarantee, streamThreads, stateDir, limits, kafka, liveFirst);
+        return withInference(new Inference(newModel, device(), intraOpThreads(), modelInput(), inference.spinWait()));
+    }
+
+    /** On {@code device} with {@code threads} ONNX Runtime threads. */
+    public SegmenterConfig withDevice(Device newDevice, int threads) {
+        return withInference(new Inference(model(), newDevice, threads, modelInput(), inference.spinWait()));
+    }
+
+    public SegmenterConfig withBatchSize(int size) {
+        return withBatching(new Batching(size, batchMaxWaitMs(), maxFrameAgeMs(), liveFirst()));
     }
 
     public SegmenterConfig withLiveFirst(boolean first) {
-        return new SegmenterConfig(bootstrapServers, topics, applicationId, model, device, intraOpThreads, batchSize,
-                batchMaxWaitMs, maxFrameAgeMs, modelInput, processingGuarantee, streamThreads, stateDir, limits, kafka, first);
+        return withBatching(new Batching(batchSize(), batchMaxWaitMs(), maxFrameAgeMs(), first));
     }
 
     public SegmenterConfig withMaxFrameAgeMs(long ms) {
-        return new SegmenterConfig(bootstrapServers, topics, applicationId, model, device, intraOpThreads, batchSize,
-                batchMaxWaitMs, ms, modelInput, processingGuarantee, streamThreads, stateDir, limits, kafka, liveFirst);
+        return withBatching(new Batching(batchSize(), batchMaxWaitMs(), ms, liveFirst()));
+    }
+
+    public SegmenterConfig withApplicationId(String id) {
+        return withProcessing(new Processing(id, processingGuarantee(), streamThreads(), stateDir()));
     }
 
     /**
-     * From environment variables: KAFKA_BOOTSTRAP_SERVERS (required), SEGSTREAM_MODEL, SEGSTREAM_DEVICE,
-     * SEGSTREAM_BATCH_SIZE, SEGSTREAM_BATCH_MAX_WAIT_MS, SEGSTREAM_MAX_FRAME_AGE_MS, SEGSTREAM_MODEL_INPUT (native or WxH), SEGSTREAM_PROCESSING_GUARANTEE,
-     * SEGSTREAM_STREAM_THREADS, SEGSTREAM_INTRA_OP_THREADS, SEGSTREAM_STATE_DIR, SEGSTREAM_APPLICATION_ID,
-     * the input limits SEGSTREAM_MAX_FRAME_PIXELS and SEGSTREAM_MAX_BATCH_PIXELS (a number, or WxH),
-     * SEGSTREAM_MAX_STREAMS, SEGSTREAM_STREAM_IDLE_SECONDS and SEGSTREAM_MAX_STREAM_LABELS (see {@link InputLimits}),
-     * SEGSTREAM_LIVE_FIRST (true or false),
-     * and the topic variables of {@link Topics#fromEnv}.
+     * The frame limit raised (or lowered) to {@code maxPixels}, and the batch limit raised to it where it is
+     * lower, so such a frame can still run alone.
      */
-    public static SegmenterConfig fromEnv(Map<String, String> env, Map<String, Object> kafka) {
-        String bootstrap = env.get("KAFKA_BOOTSTRAP_SERVERS");
-        if (bootstrap == null || bootstrap.isBlank()) {
-            throw new IllegalArgumentException("KAFKA_BOOTSTRAP_SERVERS is not set");
-        }
-        return new SegmenterConfig(
-                bootstrap,
-                Topics.fromEnv(env),
-                env.getOrDefault("SEGSTREAM_APPLICATION_ID", DEFAULT_APPLICATION_ID),
-                Path.of(env.getOrDefault("SEGSTREAM_MODEL", DEFAULT_MODEL.toString())),
-                Device.parse(env.getOrDefault("SEGSTREAM_DEVICE", "auto")),
-                intValue(env, "SEGSTREAM_INTRA_OP_THREADS", Runtime.getRuntime().availableProcessors()),
-                intValue(env, "SEGSTREAM_BATCH_SIZE", DEFAULT_BATCH_SIZE),
-                intValue(env, "SEGSTREAM_BATCH_MAX_WAIT_MS", (int) DEFAULT_BATCH_MAX_WAIT_MS),
-                intValue(env, "SEGSTREAM_MAX_FRAME_AGE_MS", (int) DEFAULT_MAX_FRAME_AGE_MS),
-                InputSizing.parse(env.getOrDefault("SEGSTREAM_MODEL_INPUT", "native")),
-                env.getOrDefault("SEGSTREAM_PROCESSING_GUARANTEE", "exactly_once_v2"),
-                intValue(env, "SEGSTREAM_STREAM_THREADS", 1),
-                Path.of(env.getOrDefault("SEGSTREAM_STATE_DIR", System.getProperty("java.io.tmpdir") + "/segstream-state")),
-                new InputLimits(
-                        pixelsValue(env, "SEGSTREAM_MAX_FRAME_PIXELS", InputLimits.DEFAULT_MAX_FRAME_PIXELS),
-                        pixelsValue(env, "SEGSTREAM_MAX_BATCH_PIXELS", InputLimits.DEFAULT_MAX_BATCH_PIXELS),
-                        intValue(env, "SEGSTREAM_MAX_STREAMS", InputLimits.DEFAULT_MAX_STREAMS),
-                        1000L * intValue(env, "SEGSTREAM_STREAM_IDLE_SECONDS", (int) (InputLimits.DEFAULT_STREAM_IDLE_MS / 1000)),
-                        intValue(env, "SEGSTREAM_MAX_STREAM_LABELS", InputLimits.DEFAULT_MAX_STREAM_LABELS)),
-                new HashMap<>(kafka),
-                booleanValue(env, "SEGSTREAM_LIVE_FIRST", DEFAULT_LIVE_FIRST));
-    }
-
-    /** A pixel count: a whole number ({@code 8294400}) or a size ({@code 3840x2160}). */
-    private static long pixelsValue(Map<String, String> env, String name, long fallback) {
-        String value = env.get(name);
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        var size = java.util.regex.Pattern.compile("(\\d{1,6})x(\\d{1,6})").matcher(value.trim());
-        try {
-            if (size.matches()) {
-                return Long.parseLong(size.group(1)) * Long.parseLong(size.group(2));
-            }
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " is '" + value + "', expected a number of pixels or WxH (e.g. 3840x2160)");
-        }
-    }
-
-    private static boolean booleanValue(Map<String, String> env, String name, boolean fallback) {
-        String value = env.get(name);
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "true", "1", "yes" -> true;
-            case "false", "0", "no" -> false;
-            default -> throw new IllegalArgumentException(name + " is '" + value + "', expected true or false");
-        };
-    }
-
-    private static int intValue(Map<String, String> env, String name, int fallback) {
-        String value = env.get(name);
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " is '" + value + "', expected a whole number");
-        }
+    public SegmenterConfig withMaxFramePixels(long maxPixels) {
+        return withLimits(limits.withMaxFramePixels(maxPixels).withMaxBatchPixels(Math.max(maxPixels, limits.maxBatchPixels())));
     }
 }

@@ -7,6 +7,7 @@ import java.util.WeakHashMap;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
+import org.segstream.contract.Topics;
 import org.segstream.segmenter.model.SegmentationModel;
 
 /** frames topic -> {@link SegmentProcessor} (with its pending-frames store) -> masks, stats and dead-letters topics. */
@@ -35,13 +36,14 @@ final class SegmenterTopology {
         stats.activeStreamsFrom(streams::size);
         var admission = new FrameAdmission(config.limits(), streams);
         var topology = new Topology();
-        topology.addSource("frames", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), config.topics().frames());
+        topology.addSource("frames", Topics.FRAMES.keySerde().deserializer(), Topics.FRAMES.valueSerde().deserializer(),
+                config.topics().frames());
         topology.addProcessor("segment",
                 () -> new SegmentProcessor(
                         () -> batchers.computeIfAbsent(Thread.currentThread(),
                                 t -> new FrameBatcher(inference.runnerFor(model, t), config.batchSize(), config.batchMaxWaitMs(),
                                         config.maxFrameAgeMs(), config.liveFirst(), config.modelInput(), config.limits(), stats)),
-                        stats, model.descriptor().label(), admission, streams, TICK, frames),
+                        stats, model.descriptor().label(), model.descriptor().classes(), admission, streams, TICK, frames),
                 "frames");
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SegmentProcessor.STORE), Serdes.Long(), Serdes.ByteArray())
@@ -52,11 +54,11 @@ final class SegmenterTopology {
                         .withCachingEnabled(),
                 "segment");
         topology.addSink(SegmentProcessor.TO_MASKS, config.topics().masks(),
-                Serdes.String().serializer(), Serdes.ByteArray().serializer(), "segment");
+                Topics.MASKS.keySerde().serializer(), Topics.MASKS.valueSerde().serializer(), "segment");
         topology.addSink(SegmentProcessor.TO_STATS, config.topics().stats(),
-                Serdes.String().serializer(), Serdes.ByteArray().serializer(), "segment");
+                Topics.STATS.keySerde().serializer(), Topics.STATS.valueSerde().serializer(), "segment");
         topology.addSink(SegmentProcessor.TO_DEAD_LETTERS, config.topics().deadLetters(),
-                Serdes.String().serializer(), Serdes.ByteArray().serializer(), "segment");
+                Topics.DEAD_LETTERS.keySerde().serializer(), Topics.DEAD_LETTERS.valueSerde().serializer(), "segment");
         return topology;
     }
 }

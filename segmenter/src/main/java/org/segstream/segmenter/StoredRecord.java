@@ -7,14 +7,21 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.segstream.contract.Frame;
+import org.segstream.contract.FramesTopicRecord;
+import org.segstream.contract.Topics;
+import org.segstream.contract.Unreadable;
 
 /**
  * A frames-topic record as the segmenter holds it until its mask has been forwarded (source position, timestamp,
- * key, headers, value). The pending-frames store keeps only the position now ({@link PendingPosition});
- * {@link #encode}/{@link #decode} remain for entries that earlier versions wrote whole.
+ * key, headers, value), kept as it came so that the masks and dead letters made from it carry the frame's own
+ * headers. The pending-frames store keeps only the position now ({@link PendingPosition}) and a restart reads the
+ * record again ({@link FrameReader}, then {@link #read}); {@link #encode}/{@link #decode} remain for entries that
+ * earlier versions wrote whole.
  */
-record StoredRecord(int partition, long offset, long timestamp, String key, org.apache.kafka.common.header.Headers headers, byte[] value) {
+record StoredRecord(int partition, long offset, long timestamp, String key, Headers headers, byte[] value) {
 
     private static final int FORMAT = 1;
 
@@ -25,6 +32,22 @@ record StoredRecord(int partition, long offset, long timestamp, String key, org.
 
     StoredRecord withValue(byte[] newValue) {
         return new StoredRecord(partition, offset, timestamp, key, headers, newValue);
+    }
+
+    /** The value bytes of a frames-topic record as it came: a frame's image, an unreadable record's value; an end record's is empty. */
+    static byte[] valueOf(FramesTopicRecord record) {
+        if (record instanceof Frame frame) {
+            return frame.image();
+        }
+        if (record instanceof Unreadable unreadable && unreadable.value() != null) {
+            return unreadable.value();
+        }
+        return new byte[0];
+    }
+
+    /** The record read again through the frames topic's Serde (after a restart, from the frames topic or an old store entry). */
+    FramesTopicRecord read() {
+        return Topics.FRAMES.valueSerde().deserializer().deserialize(Topics.FRAMES.name(), headers, value);
     }
 
     byte[] encode() {

@@ -38,10 +38,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.segstream.contract.BgrImage;
+import org.segstream.contract.DeadLetter;
 import org.segstream.contract.FrameIdentity;
-import org.segstream.contract.Headers;
+import org.segstream.contract.FramePosition;
+import org.segstream.contract.HeaderNames;
+import org.segstream.contract.HeaderValues;
 import org.segstream.contract.JpegCodec;
+import org.segstream.contract.Mask;
 import org.segstream.contract.SourceKind;
+import org.segstream.contract.TopicValue;
 import org.segstream.contract.Topics;
 import org.segstream.segmenter.model.Device;
 import org.segstream.segmenter.model.ModelDescriptor;
@@ -74,8 +79,9 @@ class HostileRecordsTest {
     }
 
     private void start(InputLimits limits, int batchSize) {
-        var config = new SegmenterConfig("unused:9092", topics, "segmenter-test", MODEL, Device.CPU, 2, batchSize, 0, 3000,
-                InputSizing.NATIVE, "exactly_once_v2", 1, Path.of("target", "state"), limits, Map.of());
+        var config = SegmenterConfig.of("unused:9092", topics, MODEL, Path.of("target", "state"))
+                .withApplicationId("segmenter-test").withDevice(Device.CPU, 2).withLimits(limits)
+                .withBatching(new SegmenterConfig.Batching(batchSize, 0, 3000, SegmenterConfig.DEFAULT_LIVE_FIRST));
         stats = new SegmenterStats();
         var props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "segmenter-test");
@@ -98,16 +104,16 @@ class HostileRecordsTest {
     void aMegabytesLongHeaderEndsAsASmallDeadLetterAndNeverReachesTheLog() {
         start(InputLimits.defaults(), 1);
         var poison = frame("cam", 0, 40, 24);
-        Headers.put(poison.headers(), Headers.SEQ, "9".repeat(4_800_000));
+        HeaderValues.put(poison.headers(), HeaderNames.SEQ, "9".repeat(4_800_000));
 
         String log = stderrOf(() -> frames.pipeInput(poison));
 
         TestRecord<String, byte[]> dead = onlyDeadLetter();
-        String reason = header(dead, Headers.ERROR);
+        String reason = header(dead, HeaderNames.ERROR);
         assertEquals("header segstream.seq is 4800000 bytes, over the limit of 1024 [dead letter: header values cut to 256 bytes: "
                 + "segstream.seq (4800000 bytes)]", reason);
-        assertEquals(256, dead.headers().lastHeader(Headers.SEQ).value().length);
-        assertEquals("0", header(dead, Headers.FRAME_OFFSET));
+        assertEquals(256, dead.headers().lastHeader(HeaderNames.SEQ).value().length);
+        assertEquals("0", header(dead, HeaderNames.FRAME_OFFSET));
         assertArrayEquals(poison.value(), dead.value(), "the value is kept: it is small");
         assertTrue(size(dead) < 10_000, size(dead) + " bytes");
         assertTrue(log.contains("dead letter (invalid)"), log);
@@ -129,15 +135,15 @@ class HostileRecordsTest {
 
         TestRecord<String, byte[]> dead = onlyDeadLetter();
         assertNull(dead.value(), "no value");
-        String reason = header(dead, Headers.ERROR);
+        String reason = header(dead, HeaderNames.ERROR);
         assertTrue(reason.startsWith("value of 9437184 bytes is over the limit of 9175040 [dead letter: "), reason);
         assertTrue(reason.contains("value of 9437184 bytes and all but the identity headers left out"), reason);
         assertTrue(reason.contains("247 headers left out (name over 128 bytes, or past 64 headers)"), reason);
-        assertEquals("cam", header(dead, Headers.STREAM));
-        assertEquals("7", header(dead, Headers.SEQ));
-        assertEquals("s1", header(dead, Headers.SESSION));
-        assertEquals("0", header(dead, Headers.FRAME_PARTITION));
-        assertEquals("0", header(dead, Headers.FRAME_OFFSET));
+        assertEquals("cam", header(dead, HeaderNames.STREAM));
+        assertEquals("7", header(dead, HeaderNames.SEQ));
+        assertEquals("s1", header(dead, HeaderNames.SESSION));
+        assertEquals("0", header(dead, HeaderNames.FRAME_PARTITION));
+        assertEquals("0", header(dead, HeaderNames.FRAME_OFFSET));
         assertNull(dead.headers().lastHeader("x-padding-0"));
         assertTrue(size(dead) < 4_000, size(dead) + " bytes");
         assertNothingPending();
@@ -156,7 +162,7 @@ class HostileRecordsTest {
         frames.pipeInput(new TestRecord<>("cam", withSofSize(JpegCodec.encode(pattern(64, 36), 90), 3840, 2160),
                 identity("cam", 2, 3840, 2160)));
 
-        List<String> reasons = deadLetters.readRecordsToList().stream().map(r -> header(r, Headers.ERROR)).toList();
+        List<String> reasons = deadLetters.readRecordsToList().stream().map(r -> header(r, HeaderNames.ERROR)).toList();
         assertEquals("JPEG of 1200 bytes cannot hold the 3840x2160 it declares (at least 48600 bytes)", reasons.get(0));
         assertEquals("truncated JPEG (1200 bytes): the image data stops without an end-of-image marker", reasons.get(1));
         assertTrue(reasons.get(2).matches("JPEG of \\d+ bytes cannot hold the 3840x2160 it declares \\(at least 48600 bytes\\)"),
@@ -174,7 +180,7 @@ class HostileRecordsTest {
         cut[cut.length - 1] = (byte) 0xD9;
         frames.pipeInput(new TestRecord<>("cam", cut, identity("cam", 0, 320, 180)));
 
-        assertEquals("undecodable JPEG: Corrupt JPEG data: premature end of data segment", header(onlyDeadLetter(), Headers.ERROR));
+        assertEquals("undecodable JPEG: Corrupt JPEG data: premature end of data segment", header(onlyDeadLetter(), HeaderNames.ERROR));
         assertGoodFramesStillGetMasks();
     }
 
@@ -190,7 +196,7 @@ class HostileRecordsTest {
         assertEquals(List.of("value is not a JPEG (a PNG image)",
                         "JPEG is greyscale (1 component), expected 3 (YCbCr or RGB)",
                         "JPEG is CMYK or YCCK (4 components), expected 3 (YCbCr or RGB)"),
-                deadLetters.readRecordsToList().stream().map(r -> header(r, Headers.ERROR)).toList());
+                deadLetters.readRecordsToList().stream().map(r -> header(r, HeaderNames.ERROR)).toList());
         assertGoodFramesStillGetMasks();
         assertEquals(Map.of("invalid", 3L), stats.deadLettersByReason());
     }
@@ -206,7 +212,7 @@ class HostileRecordsTest {
         assertEquals(List.of("JPEG is 64x36 but the headers say 3840x2160",
                         "frame of 7680x4320 is over the limit of 8294400 pixels",
                         "JPEG is 32x18 but the headers say 64x36"),
-                deadLetters.readRecordsToList().stream().map(r -> header(r, Headers.ERROR)).toList());
+                deadLetters.readRecordsToList().stream().map(r -> header(r, HeaderNames.ERROR)).toList());
         assertGoodFramesStillGetMasks();
     }
 
@@ -217,14 +223,14 @@ class HostileRecordsTest {
         String log = stderrOf(() -> frames.pipeInput(new TestRecord<>("cam\n01:02:03.456 [main] INFO forged line", forged.value(),
                 forged.headers())));
 
-        String reason = header(onlyDeadLetter(), Headers.ERROR);
+        String reason = header(onlyDeadLetter(), HeaderNames.ERROR);
         assertEquals("record key 'cam\\n01:02:03.456 [main] INFO forged line' differs from header stream 'cam'", reason);
         assertFalse(log.contains("\n01:02:03.456"), log);
         assertEquals(1, log.lines().filter(line -> line.contains("dead letter")).count(), log);
 
         // A stream id is data: one with a newline in it is segmented like any other (the sink encodes it for paths).
         frames.pipeInput(frame("odd\nid", 0, 40, 24));
-        assertEquals(List.of("0"), headerValues(masks.readRecordsToList(), "odd\nid", Headers.SEQ));
+        assertEquals(List.of("0"), headerValues(masks.readRecordsToList(), "odd\nid", HeaderNames.SEQ));
         assertGoodFramesStillGetMasks();
     }
 
@@ -241,7 +247,7 @@ class HostileRecordsTest {
         List<TestRecord<String, byte[]>> refused = deadLetters.readRecordsToList();
         assertEquals(1100, refused.size());
         assertEquals("stream 'flood-1000' is refused: the segmenter already keeps 1000 active streams (SEGSTREAM_MAX_STREAMS; "
-                + "a stream is forgotten after SEGSTREAM_STREAM_IDLE_SECONDS without a frame)", header(refused.get(0), Headers.ERROR));
+                + "a stream is forgotten after SEGSTREAM_STREAM_IDLE_SECONDS without a frame)", header(refused.get(0), HeaderNames.ERROR));
         assertEquals(Map.of("too_many_streams", 1100L), stats.deadLettersByReason());
         assertEquals(1000, stats.activeStreams());
         assertEquals(501, stats.streamLabels().size(), "500 streams by name, the rest under (other)");
@@ -251,7 +257,7 @@ class HostileRecordsTest {
         driver.advanceWallClockTime(Duration.ofSeconds(61));
         frames.pipeInput(frame("cam-after", 0, 40, 24));
         driver.advanceWallClockTime(Duration.ofMillis(10));
-        assertEquals(List.of("0"), headerValues(masks.readRecordsToList(), "cam-after", Headers.SEQ));
+        assertEquals(List.of("0"), headerValues(masks.readRecordsToList(), "cam-after", HeaderNames.SEQ));
         assertEquals(1, stats.activeStreams());
         assertEquals(java.util.Set.of("cam-after", ActiveStreams.OTHER), stats.streamLabels());
         assertEquals(1001, stats.segmentedByStream().values().stream().mapToLong(Long::longValue).sum(),
@@ -276,10 +282,10 @@ class HostileRecordsTest {
             frames.pipeInput(frame("cam", i, 40 + 8 * i, 24)); // a size of its own each: no batch ever fills
         }
         // The batch timer never fired: the pixel bound ran the oldest partial batches as the others came in.
-        assertEquals(List.of("0", "1", "2", "3", "4", "5", "6", "7"), headerValues(masks.readRecordsToList(), "cam", Headers.SEQ),
+        assertEquals(List.of("0", "1", "2", "3", "4", "5", "6", "7"), headerValues(masks.readRecordsToList(), "cam", HeaderNames.SEQ),
                 "the last two (104x24 and 112x24, 5184 pixels) wait within the 6000");
         driver.advanceWallClockTime(Duration.ofMillis(10));
-        assertEquals(List.of("8", "9"), headerValues(masks.readRecordsToList(), "cam", Headers.SEQ));
+        assertEquals(List.of("8", "9"), headerValues(masks.readRecordsToList(), "cam", HeaderNames.SEQ));
     }
 
     /**
@@ -298,9 +304,9 @@ class HostileRecordsTest {
         FrameReader topic = (partition, offsets) -> Map.of(
                 5L, new StoredRecord(0, 5, 1L, "cam", tooLargeNow.headers(), tooLargeNow.value()),
                 7L, new StoredRecord(0, 7, 2L, "cam", good.headers(), good.value()));
-        var processor = new SegmentProcessor(() -> batcher, stats, "fcn8s-slim:0.2.0", new FrameAdmission(limits, streams),
-                streams, Duration.ofMillis(5), topic);
-        var context = new org.apache.kafka.streams.processor.api.MockProcessorContext<String, byte[]>();
+        var processor = new SegmentProcessor(() -> batcher, stats, "fcn8s-slim:0.2.0", model.descriptor().classes(),
+                new FrameAdmission(limits, streams), streams, Duration.ofMillis(5), topic);
+        var context = new org.apache.kafka.streams.processor.api.MockProcessorContext<String, TopicValue>();
         context.setCurrentSystemTimeMs(System.currentTimeMillis());
         var store = org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
                         org.apache.kafka.streams.state.Stores.inMemoryKeyValueStore(SegmentProcessor.STORE),
@@ -320,13 +326,12 @@ class HostileRecordsTest {
         assertEquals(List.of(SegmentProcessor.TO_DEAD_LETTERS, SegmentProcessor.TO_MASKS, SegmentProcessor.TO_STATS,
                         SegmentProcessor.TO_DEAD_LETTERS),
                 forwarded.stream().map(f -> f.childName().orElseThrow()).toList());
-        assertTrue(new String(forwarded.get(3).record().headers().lastHeader(Headers.ERROR).value(), StandardCharsets.UTF_8)
-                .contains("offset 8 is no longer on the frames topic"), "a frame retention deleted gets a dead letter");
-        var dead = forwarded.get(0).record();
-        assertEquals("frame of 64x36 is over the limit of 960 pixels",
-                new String(dead.headers().lastHeader(Headers.ERROR).value(), StandardCharsets.UTF_8));
-        assertEquals("5", new String(dead.headers().lastHeader(Headers.FRAME_OFFSET).value(), StandardCharsets.UTF_8));
-        assertEquals("7", new String(forwarded.get(1).record().headers().lastHeader(Headers.FRAME_OFFSET).value(), StandardCharsets.UTF_8));
+        assertTrue(((DeadLetter) forwarded.get(3).record().value()).error().contains("offset 8 is no longer on the frames topic"),
+                "a frame retention deleted gets a dead letter");
+        var dead = (DeadLetter) forwarded.get(0).record().value();
+        assertEquals("frame of 64x36 is over the limit of 960 pixels", dead.error());
+        assertEquals(new FramePosition(0, 5), dead.framePosition());
+        assertEquals(new FramePosition(0, 7), ((Mask) forwarded.get(1).record().value()).framePosition());
         try (var left = store.all()) {
             assertFalse(left.hasNext(), "all four entries are gone: nothing to replay at the next restart");
         }
@@ -337,8 +342,8 @@ class HostileRecordsTest {
         List<TestRecord<String, byte[]>> dead = deadLetters.readRecordsToList();
         assertEquals(1, dead.size());
         TestRecord<String, byte[]> record = dead.get(0);
-        assertFalse(header(record, Headers.ERROR).contains("\n"), "one line");
-        assertTrue(header(record, Headers.ERROR).length() <= DeadLetter.MAX_REASON_CHARS + 40);
+        assertFalse(header(record, HeaderNames.ERROR).contains("\n"), "one line");
+        assertTrue(header(record, HeaderNames.ERROR).length() <= DeadLetters.MAX_REASON_CHARS + 40);
         return record;
     }
 
@@ -354,7 +359,7 @@ class HostileRecordsTest {
             frames.pipeInput(frame("good", goodSeq++, 40, 24));
         }
         driver.advanceWallClockTime(Duration.ofMillis(10));
-        List<String> seqs = headerValues(masks.readRecordsToList(), "good", Headers.SEQ);
+        List<String> seqs = headerValues(masks.readRecordsToList(), "good", HeaderNames.SEQ);
         assertEquals(List.of(String.valueOf(goodSeq - 2), String.valueOf(goodSeq - 1)), seqs);
         assertTrue(deadLetters.isEmpty());
     }

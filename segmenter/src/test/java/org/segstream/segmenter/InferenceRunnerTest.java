@@ -68,7 +68,7 @@ class InferenceRunnerTest {
 
     /** The batch's frames: only their count matters here (the runner never touches them). */
     private static List<PendingFrame> frames(int n) {
-        return java.util.Collections.nCopies(n, PendingFrame.end(null, null));
+        return java.util.Collections.nCopies(n, PendingFrame.end(null, null, null));
     }
 
     private static BgrImage image(int width, int height, int value) {

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
 import org.segstream.contract.BgrImage;
 import org.segstream.contract.ClassMap;
 import org.segstream.contract.FrameIdentity;
-import org.segstream.contract.Headers;
+import org.segstream.contract.HeaderNames;
+import org.segstream.contract.HeaderValues;
 import org.segstream.contract.JpegCodec;
 import org.segstream.contract.MaskPng;
 import org.segstream.contract.SourceKind;
@@ -66,9 +67,8 @@ class SegmenterTopologyTest {
 
     private void start(int batchSize, long maxWaitMs, InputSizing sizing) {
         var config = SegmenterConfig.of("unused:9092", topics, MODEL, Path.of("target", "state"))
-                .withBatchSize(batchSize);
-        config = new SegmenterConfig(config.bootstrapServers(), topics, config.applicationId(), MODEL, Device.CPU, 2,
-                batchSize, maxWaitMs, 3000, sizing, "exactly_once_v2", 1, config.stateDir(), config.maxPixels(), Map.of());
+                .withInference(new SegmenterConfig.Inference(MODEL, Device.CPU, 2, sizing, false))
+                .withBatching(new SegmenterConfig.Batching(batchSize, maxWaitMs, 3000, SegmenterConfig.DEFAULT_LIVE_FIRST));
         stats = new SegmenterStats();
         var props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "segmenter-test");
@@ -102,26 +102,26 @@ class SegmenterTopologyTest {
 
         List<TestRecord<String, byte[]>> out = masks.readRecordsToList();
         assertEquals(11, out.size());
-        assertEquals(List.of("0", "1", "2", "3", "4", "5"), headerValues(out, "cam-a", Headers.SEQ));
-        assertEquals(List.of("0", "1", "2", "3", "4"), headerValues(out, "cam-b", Headers.SEQ));
+        assertEquals(List.of("0", "1", "2", "3", "4", "5"), headerValues(out, "cam-a", HeaderNames.SEQ));
+        assertEquals(List.of("0", "1", "2", "3", "4"), headerValues(out, "cam-b", HeaderNames.SEQ));
         for (TestRecord<String, byte[]> record : out) {
-            String kind = header(record, Headers.KIND);
+            String kind = header(record, HeaderNames.KIND);
             if (kind.equals("end")) {
                 assertEquals("cam-a", record.key());
                 continue;
             }
             ClassMap mask = MaskPng.decode(record.value());
-            assertEquals(Integer.parseInt(header(record, Headers.WIDTH)), mask.width());
-            assertEquals(Integer.parseInt(header(record, Headers.HEIGHT)), mask.height());
-            assertEquals("png", header(record, Headers.ENCODING));
-            assertEquals("fcn8s-slim:0.2.0", header(record, Headers.MODEL));
-            assertTrue(Long.parseLong(header(record, Headers.FRAME_OFFSET)) >= 0);
-            long admitted = Long.parseLong(header(record, Headers.SEGMENTER_IN_MS));
-            long forwarded = Long.parseLong(header(record, Headers.SEGMENTER_OUT_MS));
+            assertEquals(Integer.parseInt(header(record, HeaderNames.WIDTH)), mask.width());
+            assertEquals(Integer.parseInt(header(record, HeaderNames.HEIGHT)), mask.height());
+            assertEquals("png", header(record, HeaderNames.ENCODING));
+            assertEquals("fcn8s-slim:0.2.0", header(record, HeaderNames.MODEL));
+            assertTrue(Long.parseLong(header(record, HeaderNames.FRAME_OFFSET)) >= 0);
+            long admitted = Long.parseLong(header(record, HeaderNames.SEGMENTER_IN_MS));
+            long forwarded = Long.parseLong(header(record, HeaderNames.SEGMENTER_OUT_MS));
             assertTrue(admitted >= startedMs && forwarded >= admitted, "admitted " + admitted + ", forwarded " + forwarded + ", test started " + startedMs);
         }
         // The end marker follows cam-a's last mask.
-        assertEquals("end", header(out.stream().filter(r -> r.key().equals("cam-a")).reduce((a, b) -> b).orElseThrow(), Headers.KIND));
+        assertEquals("end", header(out.stream().filter(r -> r.key().equals("cam-a")).reduce((a, b) -> b).orElseThrow(), HeaderNames.KIND));
         assertEquals(Map.of("cam-a", 5L, "cam-b", 5L), stats.segmentedByStream());
 
         // One stats record a mask: class fractions of the mask that sum to 1.
@@ -135,7 +135,7 @@ class SegmenterTopologyTest {
                 sum += fraction.asDouble();
             }
             assertEquals(1.0, sum, 1e-4);
-            assertEquals("json", header(record, Headers.ENCODING));
+            assertEquals("json", header(record, HeaderNames.ENCODING));
         }
     }
 
@@ -160,10 +160,10 @@ class SegmenterTopologyTest {
         frames.pipeInput(sentAt(fiveFps(0), t0));
         assertTrue(masks.isEmpty(), "one frame says nothing of the camera's rate: it waits");
         frames.pipeInput(sentAt(fiveFps(1), t0 + 200));
-        assertEquals(List.of("0", "1"), headerValues(masks.readRecordsToList(), "cam", Headers.SEQ),
+        assertEquals(List.of("0", "1"), headerValues(masks.readRecordsToList(), "cam", HeaderNames.SEQ),
                 "at 5 fps two more frames take 400 ms, more than the 300 ms wait: the partial batch runs at once");
         frames.pipeInput(sentAt(fiveFps(2), t0 + 400));
-        assertEquals(List.of("2"), headerValues(masks.readRecordsToList(), "cam", Headers.SEQ));
+        assertEquals(List.of("2"), headerValues(masks.readRecordsToList(), "cam", HeaderNames.SEQ));
         assertEquals(1.5, stats.meanBatchSize(), 1e-9);
     }
 
@@ -187,17 +187,17 @@ class SegmenterTopologyTest {
         var garbage = frame("cam", 0, 40, 24);
         frames.pipeInput(new TestRecord<>(garbage.key(), new byte[] {(byte) 0xff, (byte) 0xd8, 1, 2}, garbage.headers()));
         var wrongSize = frame("cam", 1, 40, 24);
-        Headers.put(wrongSize.headers(), Headers.WIDTH, 41);
+        HeaderValues.put(wrongSize.headers(), HeaderNames.WIDTH, 41);
         frames.pipeInput(wrongSize);
         frames.pipeInput(frame("cam", 2, 40, 24));
         driver.advanceWallClockTime(Duration.ofMillis(50));
 
         List<TestRecord<String, byte[]>> dead = deadLetters.readRecordsToList();
         assertEquals(3, dead.size());
-        assertEquals("missing header " + Headers.KIND, header(dead.get(0), Headers.ERROR));
-        assertEquals("corrupt JPEG: byte 0x01 at offset 2 where a marker should start", header(dead.get(1), Headers.ERROR));
-        assertEquals("JPEG is 40x24 but the headers say 41x24", header(dead.get(2), Headers.ERROR));
-        assertEquals(List.of("2"), headerValues(masks.readRecordsToList(), "cam", Headers.SEQ));
+        assertEquals("missing header " + HeaderNames.KIND, header(dead.get(0), HeaderNames.ERROR));
+        assertEquals("corrupt JPEG: byte 0x01 at offset 2 where a marker should start", header(dead.get(1), HeaderNames.ERROR));
+        assertEquals("JPEG is 40x24 but the headers say 41x24", header(dead.get(2), HeaderNames.ERROR));
+        assertEquals(List.of("2"), headerValues(masks.readRecordsToList(), "cam", HeaderNames.SEQ));
         assertEquals(Map.of("invalid", 3L), stats.deadLettersByReason());
     }
 
@@ -212,8 +212,8 @@ class SegmenterTopologyTest {
         assertEquals(3, out.size(), "three sizes made one full batch");
         for (TestRecord<String, byte[]> record : out) {
             ClassMap mask = MaskPng.decode(record.value());
-            assertEquals(Integer.parseInt(header(record, Headers.WIDTH)), mask.width());
-            assertEquals(Integer.parseInt(header(record, Headers.HEIGHT)), mask.height());
+            assertEquals(Integer.parseInt(header(record, HeaderNames.WIDTH)), mask.width());
+            assertEquals(Integer.parseInt(header(record, HeaderNames.HEIGHT)), mask.height());
         }
         assertEquals(3.0, stats.meanBatchSize(), 1e-9);
     }
@@ -240,11 +240,11 @@ class SegmenterTopologyTest {
         driver.advanceWallClockTime(Duration.ofMillis(50));
 
         List<TestRecord<String, byte[]>> out = masks.readRecordsToList();
-        assertEquals(List.of("0", "1", "2"), headerValues(out, "cam", Headers.SEQ), "seq 0 shed, seq 1 segmented, then the end record");
-        assertEquals(List.of("shed", "frame", "end"), headerValues(out, "cam", Headers.KIND), "the shed frame's marker takes its place");
-        assertEquals("stale", header(out.get(0), Headers.SHED_REASON));
+        assertEquals(List.of("0", "1", "2"), headerValues(out, "cam", HeaderNames.SEQ), "seq 0 shed, seq 1 segmented, then the end record");
+        assertEquals(List.of("shed", "frame", "end"), headerValues(out, "cam", HeaderNames.KIND), "the shed frame's marker takes its place");
+        assertEquals("stale", header(out.get(0), HeaderNames.SHED_REASON));
         assertEquals(0, out.get(0).value().length, "a marker carries no value");
-        assertEquals(List.of("0"), headerValues(out, "file", Headers.SEQ));
+        assertEquals(List.of("0"), headerValues(out, "file", HeaderNames.SEQ));
         assertEquals(Map.of("cam/stale", 1L), stats.droppedByStreamAndReason());
     }
 

@@ -9,16 +9,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.segstream.contract.Topics;
+import org.segstream.contract.FramesTopicRecord;
 
 /**
  * Reads the frame a mask belongs to, by the frames-topic partition and offset the mask carries.
@@ -29,8 +25,10 @@ import org.segstream.contract.Topics;
  * count and the partition's [beginning, end) offsets (cached; asked again only when a location lies
  * past what is known), so a mask pointing at partition 99 or at an offset never written is refused
  * at once instead of waiting for a record that cannot come.
+ *
+ * @param <V> the value type the consumer reads ({@link FramesTopicRecord} in the sink)
  */
-final class FrameFetcher implements AutoCloseable {
+final class FrameFetcher<V> implements AutoCloseable {
     private static final int READ_AHEAD = 64;
     /** Further ahead than this, seek instead of reading through. */
     private static final long MAX_SKIP = 2_000;
@@ -43,39 +41,25 @@ final class FrameFetcher implements AutoCloseable {
     private record Bounds(long beginning, long end) {
     }
 
-    private final Consumer<String, byte[]> consumer;
+    private final Consumer<String, V> consumer;
     private final String topic;
     private final LongSupplier nanoClock;
-    private final Map<Integer, ArrayDeque<ConsumerRecord<String, byte[]>>> readAhead = new HashMap<>();
+    private final Map<Integer, ArrayDeque<ConsumerRecord<String, V>>> readAhead = new HashMap<>();
     private final Set<TopicPartition> assigned = new HashSet<>();
     private final Map<Integer, Bounds> bounds = new HashMap<>();
     private int partitionCount = -1;
     private long partitionsAskedNanos;
 
-    FrameFetcher(SinkConfig config) {
-        this(config.topics().frames(), new KafkaConsumer<>(consumerProperties(config), new StringDeserializer(),
-                new ByteArrayDeserializer()), System::nanoTime);
+    /** The sink's: frames-topic records read through the topic's Serde ({@link SinkConsumers#frames}). */
+    static FrameFetcher<FramesTopicRecord> of(SinkConfig config) {
+        return new FrameFetcher<>(config.topics().frames(), SinkConsumers.frames(config), System::nanoTime);
     }
 
     /** Reads through {@code consumer} (a MockConsumer in tests), timing by {@code nanoClock}. */
-    FrameFetcher(String topic, Consumer<String, byte[]> consumer, LongSupplier nanoClock) {
+    FrameFetcher(String topic, Consumer<String, V> consumer, LongSupplier nanoClock) {
         this.topic = topic;
         this.consumer = consumer;
         this.nanoClock = nanoClock;
-    }
-
-    private static Map<String, Object> consumerProperties(SinkConfig config) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 32);
-        props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 16 * 1024 * 1024);
-        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.MAX_RECORD_BYTES);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "segstream-sink-frames");
-        props.putAll(config.kafka());
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG); // assigned partitions, no group
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        return props;
     }
 
     /**
@@ -84,7 +68,7 @@ final class FrameFetcher implements AutoCloseable {
      * that cannot hold a frame, and {@link EnvironmentFailure} when the frames topic does not answer
      * within {@code timeout}: that is the broker's fault, not the mask's.
      */
-    ConsumerRecord<String, byte[]> fetch(int partition, long offset, Duration timeout) {
+    ConsumerRecord<String, V> fetch(int partition, long offset, Duration timeout) {
         try {
             if (!exists(partition, offset)) {
                 return null;
@@ -137,10 +121,10 @@ final class FrameFetcher implements AutoCloseable {
         return fresh;
     }
 
-    private ConsumerRecord<String, byte[]> read(int partition, long offset, Duration timeout) {
+    private ConsumerRecord<String, V> read(int partition, long offset, Duration timeout) {
         var tp = new TopicPartition(topic, partition);
         ensureAssigned(tp);
-        ArrayDeque<ConsumerRecord<String, byte[]>> queue = readAhead.computeIfAbsent(partition, p -> new ArrayDeque<>());
+        ArrayDeque<ConsumerRecord<String, V>> queue = readAhead.computeIfAbsent(partition, p -> new ArrayDeque<>());
         long deadline = nanoClock.getAsLong() + timeout.toNanos();
         positionFor(tp, queue, offset);
         consumer.resume(List.of(tp));
@@ -160,7 +144,7 @@ final class FrameFetcher implements AutoCloseable {
                         + timeout.toSeconds() + " s");
             }
             try {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                for (ConsumerRecord<String, V> record : consumer.poll(Duration.ofMillis(200))) {
                     var buffer = readAhead.computeIfAbsent(record.partition(), p -> new ArrayDeque<>());
                     buffer.addLast(record);
                     if (buffer.size() >= READ_AHEAD && record.partition() != partition) {
@@ -185,7 +169,7 @@ final class FrameFetcher implements AutoCloseable {
     }
 
     /** Seeks when the wanted offset is behind what was read, or far ahead of it. */
-    private void positionFor(TopicPartition tp, ArrayDeque<ConsumerRecord<String, byte[]>> queue, long offset) {
+    private void positionFor(TopicPartition tp, ArrayDeque<ConsumerRecord<String, V>> queue, long offset) {
         long next = queue.isEmpty() ? consumer.position(tp) : queue.peekFirst().offset();
         boolean behind = next > offset;
         boolean farAhead = queue.isEmpty() ? offset - next > MAX_SKIP : queue.peekLast().offset() + MAX_SKIP < offset;

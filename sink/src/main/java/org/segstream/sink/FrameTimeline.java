@@ -1,9 +1,7 @@
 package org.segstream.sink;
 
 import java.util.List;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.segstream.contract.FrameIdentity;
-import org.segstream.contract.Headers;
+import org.segstream.contract.Mask;
 
 /**
  * When one frame passed each hand-over of the pipeline, epoch milliseconds, read from its mask record
@@ -23,10 +21,10 @@ public record FrameTimeline(long originMs, long frameSentMs, long segmenterInMs,
     /** Names of {@link #stageMillis()}, in order. */
     public static final List<String> STAGES = List.of("ingest", "frames topic", "segmenter", "commit + masks topic", "sink");
 
-    static FrameTimeline of(FrameIdentity frame, ConsumerRecord<String, byte[]> mask, long sinkReceivedMs, long writtenMs) {
-        return new FrameTimeline(frame.latencyOriginMs(), mask.timestamp(),
-                Headers.getLongOr(mask.headers(), Headers.SEGMENTER_IN_MS, -1),
-                Headers.getLongOr(mask.headers(), Headers.SEGMENTER_OUT_MS, -1), sinkReceivedMs, writtenMs);
+    /** {@code frameSentMs}: the mask record's timestamp, which is its frame record's. */
+    static FrameTimeline of(Mask mask, long frameSentMs, long sinkReceivedMs, long writtenMs) {
+        return new FrameTimeline(mask.frame().latencyOriginMs(), frameSentMs, mask.times().inMs(), mask.times().outMs(),
+                sinkReceivedMs, writtenMs);
     }
 
     public long endToEndMillis() {

@@ -1,12 +1,6 @@
 package org.segstream.sink;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 
 /**
  * The live page's settings.
@@ -68,45 +62,6 @@ public record LiveViewConfig(String bind, int port, int maxViewers, String user,
 
     public LiveViewConfig withViewerLimits(int newMaxViewers, Duration newKeepAlive, Duration newWriteTimeout) {
         return new LiveViewConfig(bind, port, newMaxViewers, user, password, newKeepAlive, newWriteTimeout);
-    }
-
-    /**
-     * From SEGSTREAM_LIVE_BIND (default 127.0.0.1), SEGSTREAM_LIVE_PORT (default 8080, -1: off),
-     * SEGSTREAM_LIVE_MAX_VIEWERS (default 32), SEGSTREAM_LIVE_USER (default segstream) and
-     * SEGSTREAM_LIVE_PASSWORD or SEGSTREAM_LIVE_PASSWORD_FILE (the file's first line; unset: no authentication).
-     */
-    public static LiveViewConfig fromEnv(Map<String, String> env) {
-        String portText = env.getOrDefault("SEGSTREAM_LIVE_PORT", String.valueOf(DEFAULT_PORT)).trim();
-        int port;
-        try {
-            port = Integer.parseInt(portText);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("SEGSTREAM_LIVE_PORT is '" + portText + "', expected a port number (-1: off)");
-        }
-        return new LiveViewConfig(env.getOrDefault("SEGSTREAM_LIVE_BIND", DEFAULT_BIND).trim(), port,
-                EnvValues.positiveInt(env, "SEGSTREAM_LIVE_MAX_VIEWERS", DEFAULT_MAX_VIEWERS),
-                env.getOrDefault("SEGSTREAM_LIVE_USER", DEFAULT_USER), password(env), DEFAULT_KEEP_ALIVE, DEFAULT_WRITE_TIMEOUT);
-    }
-
-    private static String password(Map<String, String> env) {
-        String inline = env.get("SEGSTREAM_LIVE_PASSWORD");
-        String file = env.get("SEGSTREAM_LIVE_PASSWORD_FILE");
-        if (inline != null && !inline.isEmpty() && file != null && !file.isEmpty()) {
-            throw new IllegalArgumentException("set SEGSTREAM_LIVE_PASSWORD or SEGSTREAM_LIVE_PASSWORD_FILE, not both");
-        }
-        if (file != null && !file.isEmpty()) {
-            try {
-                String text = Files.readString(Path.of(file), StandardCharsets.UTF_8);
-                String firstLine = text.lines().findFirst().orElse("").strip();
-                if (firstLine.isEmpty()) {
-                    throw new IllegalArgumentException("SEGSTREAM_LIVE_PASSWORD_FILE " + file + " holds no password");
-                }
-                return firstLine;
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read SEGSTREAM_LIVE_PASSWORD_FILE " + file + ": " + e.getMessage(), e);
-            }
-        }
-        return inline == null || inline.isEmpty() ? null : inline;
     }
 
     /** Never shows the password. */

@@ -28,6 +28,16 @@ final class OutputDisk {
         return dir;
     }
 
+    /**
+     * After a write failed with {@code e}: if the output folder cannot be written either, the disk is at
+     * fault and this throws {@link EnvironmentFailure}, which stops the sink; else the record was at fault.
+     */
+    void requireWritable(Exception e) {
+        if (!writable()) {
+            throw new EnvironmentFailure("cannot write to the output folder " + dir.toAbsolutePath() + ": " + e.getMessage(), e);
+        }
+    }
+
     /** True if a file can be written to the output folder and synced to disk right now. */
     boolean writable() {
         Path probe = dir.resolve(PROBE);

@@ -14,6 +14,8 @@ import org.segstream.contract.VocClasses;
  * sequence number, fps, end-to-end latency) onto an overlay, in place.
  */
 final class OverlayAnnotator {
+    /** Translucent black behind text, so it reads on any frame. */
+    private static final Color BACKDROP = new Color(0, 0, 0, 160);
     private final boolean legend;
     private final boolean caption;
     private final OverlayRenderer renderer;
@@ -39,35 +41,46 @@ final class OverlayAnnotator {
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, size));
             int line = size + 4;
             if (caption) {
-                int width = g.getFontMetrics().stringWidth(text) + 8;
-                g.setColor(new Color(0, 0, 0, 160));
-                g.fillRect(0, overlay.height() - line - 2, width, line + 2);
-                g.setColor(Color.WHITE);
-                g.drawString(text, 4, overlay.height() - 5);
+                drawCaption(g, overlay, text, line);
             }
             if (legend) {
-                boolean[] present = new boolean[256];
-                for (byte c : mask.classes()) {
-                    present[c & 0xff] = true;
-                }
-                int y = 4;
-                for (int c = 1; c < VocClasses.NAMES.size(); c++) {
-                    if (present[c] && renderer.shows(c)) {
-                        int[] rgb = VocClasses.rgb(c);
-                        int width = g.getFontMetrics().stringWidth(VocClasses.NAMES.get(c)) + line + 8;
-                        int x = overlay.width() - width - 4;
-                        g.setColor(new Color(0, 0, 0, 160));
-                        g.fillRect(x, y, width, line);
-                        g.setColor(new Color(rgb[0], rgb[1], rgb[2]));
-                        g.fillRect(x + 3, y + 3, line - 6, line - 6);
-                        g.setColor(Color.WHITE);
-                        g.drawString(VocClasses.NAMES.get(c), x + line, y + line - 5);
-                        y += line + 2;
-                    }
-                }
+                drawLegend(g, overlay, mask, line);
             }
         } finally {
             g.dispose();
+        }
+    }
+
+    /** The text on a dark band at the bottom left. */
+    private static void drawCaption(Graphics2D g, BgrImage overlay, String text, int line) {
+        int width = g.getFontMetrics().stringWidth(text) + 8;
+        g.setColor(BACKDROP);
+        g.fillRect(0, overlay.height() - line - 2, width, line + 2);
+        g.setColor(Color.WHITE);
+        g.drawString(text, 4, overlay.height() - 5);
+    }
+
+    /** At the top right, one row per class present in the mask and shown by the overlay: its colour and name. */
+    private void drawLegend(Graphics2D g, BgrImage overlay, ClassMap mask, int line) {
+        boolean[] present = new boolean[256];
+        for (byte c : mask.classes()) {
+            present[c & 0xff] = true;
+        }
+        int y = 4;
+        for (int c = 1; c < VocClasses.NAMES.size(); c++) {
+            if (!present[c] || !renderer.shows(c)) {
+                continue;
+            }
+            int[] rgb = VocClasses.rgb(c);
+            int width = g.getFontMetrics().stringWidth(VocClasses.NAMES.get(c)) + line + 8;
+            int x = overlay.width() - width - 4;
+            g.setColor(BACKDROP);
+            g.fillRect(x, y, width, line);
+            g.setColor(new Color(rgb[0], rgb[1], rgb[2]));
+            g.fillRect(x + 3, y + 3, line - 6, line - 6);
+            g.setColor(Color.WHITE);
+            g.drawString(VocClasses.NAMES.get(c), x + line, y + line - 5);
+            y += line + 2;
         }
     }
 }

@@ -1,7 +1,6 @@
 package org.segstream.sink;
 
 import java.time.Duration;
-import java.util.Map;
 
 /**
  * How long overlay recordings are kept: by age ({@code maxAge}, null: no limit) and by the total
@@ -21,13 +20,5 @@ public record RetentionLimits(Duration maxAge, long maxBytes) {
 
     public boolean keepsEverything() {
         return maxAge == null && maxBytes == 0;
-    }
-
-    /** From SEGSTREAM_RETENTION_MAX_AGE_HOURS and SEGSTREAM_RETENTION_MAX_GB (decimal; unset or blank: no limit). */
-    public static RetentionLimits fromEnv(Map<String, String> env) {
-        double hours = EnvValues.positiveDouble(env, "SEGSTREAM_RETENTION_MAX_AGE_HOURS", 0); // 0: unset or blank
-        double gigabytes = EnvValues.positiveDouble(env, "SEGSTREAM_RETENTION_MAX_GB", 0);
-        return new RetentionLimits(hours > 0 ? Duration.ofSeconds(Math.max(1, Math.round(3600 * hours))) : null,
-                Math.round(1e9 * gigabytes));
     }
 }

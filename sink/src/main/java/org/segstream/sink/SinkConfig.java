@@ -1,30 +1,27 @@
 package org.segstream.sink;
 
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import org.segstream.config.KafkaConnection;
+import org.segstream.config.Settings;
 import org.segstream.contract.Topics;
 
 /**
- * Sink settings. {@code kafka} holds client properties passed through unchanged to both consumers
- * (security settings included); they win over segstream's defaults. {@code limits} bounds what the
- * sink keeps per stream; {@code live} is the live page of whoever starts one beside the sink
- * ({@link LiveView#start(LiveViewConfig, StreamLimits)}).
+ * Sink settings, in groups: what it writes ({@link Output}), how overlays look ({@link Overlay}), what it
+ * keeps per stream ({@link StreamLimits}), the live page of whoever starts one beside the sink
+ * ({@link LiveView#start(LiveViewConfig, StreamLimits)}) and how long recordings are kept
+ * ({@link RetentionLimits}). {@code kafka} holds client properties passed through unchanged to both
+ * consumers (security settings included); they win over segstream's defaults. The variables each is
+ * read from are declared in {@link SinkSettings}.
  */
 public record SinkConfig(
         String bootstrapServers,
         Topics topics,
         String groupId,
-        Path outDir,
-        boolean writeMasks,
-        double opacity,
-        Set<String> overlayClasses,
-        boolean legend,
-        boolean caption,
-        String preset,
-        int crf,
-        double segmentSeconds,
+        Output output,
+        Overlay overlay,
         StreamLimits limits,
         LiveViewConfig live,
         RetentionLimits retention,
@@ -32,92 +29,132 @@ public record SinkConfig(
 
     public static final String DEFAULT_GROUP_ID = "segstream-sink";
 
-    public SinkConfig {
-        kafka = Map.copyOf(kafka);
-        java.util.Objects.requireNonNull(limits, "limits");
-        java.util.Objects.requireNonNull(live, "live");
-        java.util.Objects.requireNonNull(retention, "retention");
-        overlayClasses = Set.copyOf(overlayClasses);
-        if (!(opacity >= 0 && opacity <= 1)) {
-            throw new IllegalArgumentException("overlay opacity " + opacity + " is outside 0..1");
+    /**
+     * What the sink writes, and how.
+     *
+     * @param outDir         the output folder
+     * @param writeMasks     a mask PNG per frame beside the overlays
+     * @param preset         x264's preset
+     * @param crf            x264's quality, 0..51
+     * @param segmentSeconds live sessions' overlays are cut into segments of this much capture time
+     */
+    public record Output(Path outDir, boolean writeMasks, String preset, int crf, double segmentSeconds) {
+        public static final String DEFAULT_PRESET = "veryfast";
+        public static final int DEFAULT_CRF = 23;
+        public static final double DEFAULT_SEGMENT_SECONDS = 60;
+
+        public Output {
+            Objects.requireNonNull(outDir, "outDir");
+            Objects.requireNonNull(preset, "preset");
+            if (!(segmentSeconds > 0)) {
+                throw new IllegalArgumentException("segment duration " + segmentSeconds + " s must be positive");
+            }
+            if (crf < 0 || crf > 51) {
+                throw new IllegalArgumentException("H.264 quality (crf) " + crf + " is outside 0..51");
+            }
         }
-        if (!(segmentSeconds > 0)) {
-            throw new IllegalArgumentException("segment duration " + segmentSeconds + " s must be positive");
-        }
-        if (crf < 0 || crf > 51) {
-            throw new IllegalArgumentException("H.264 quality (crf) " + crf + " is outside 0..51");
+
+        /** Into {@code outDir}, x264's defaults here, a minute a segment. */
+        public static Output to(Path outDir, boolean writeMasks) {
+            return new Output(outDir, writeMasks, DEFAULT_PRESET, DEFAULT_CRF, DEFAULT_SEGMENT_SECONDS);
         }
     }
 
+    /**
+     * How an overlay looks.
+     *
+     * @param opacity the class colours' opacity, 0..1
+     * @param classes the class names coloured (empty: all)
+     * @param legend  a legend of the classes present
+     * @param caption a caption with stream, seq, fps and latency
+     */
+    public record Overlay(double opacity, Set<String> classes, boolean legend, boolean caption) {
+        public static final double DEFAULT_OPACITY = 0.5;
+        public static final Overlay DEFAULTS = new Overlay(DEFAULT_OPACITY, Set.of(), false, false);
+
+        public Overlay {
+            classes = Set.copyOf(classes);
+            if (!(opacity >= 0 && opacity <= 1)) {
+                throw new IllegalArgumentException("overlay opacity " + opacity + " is outside 0..1");
+            }
+        }
+    }
+
+    public SinkConfig {
+        Objects.requireNonNull(topics, "topics");
+        Objects.requireNonNull(output, "output");
+        Objects.requireNonNull(overlay, "overlay");
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(live, "live");
+        Objects.requireNonNull(retention, "retention");
+        kafka = Map.copyOf(kafka);
+    }
+
     public static SinkConfig of(String bootstrapServers, Topics topics, Path outDir, boolean writeMasks) {
-        return new SinkConfig(bootstrapServers, topics, DEFAULT_GROUP_ID, outDir, writeMasks, 0.5, Set.of(), false, false, "veryfast", 23, 60,
+        return new SinkConfig(bootstrapServers, topics, DEFAULT_GROUP_ID, Output.to(outDir, writeMasks), Overlay.DEFAULTS,
                 StreamLimits.DEFAULTS, LiveViewConfig.on(LiveViewConfig.DEFAULT_BIND, LiveViewConfig.DEFAULT_PORT), RetentionLimits.NONE,
                 Map.of());
     }
 
-    private static Set<String> classes(String list) {
-        Set<String> out = new java.util.LinkedHashSet<>();
-        for (String name : list.split(",")) {
-            if (!name.isBlank()) {
-                out.add(name.trim());
-            }
-        }
-        return out;
+    /** From the variables of {@link SinkSettings} and the topic variables of {@link Topics#from}, on the cluster of {@code kafka}. */
+    public static SinkConfig from(Settings settings, KafkaConnection kafka) {
+        return SinkSettings.bind(settings, kafka);
+    }
+
+    public Path outDir() {
+        return output.outDir();
+    }
+
+    public boolean writeMasks() {
+        return output.writeMasks();
+    }
+
+    public String preset() {
+        return output.preset();
+    }
+
+    public int crf() {
+        return output.crf();
+    }
+
+    public double segmentSeconds() {
+        return output.segmentSeconds();
+    }
+
+    public double opacity() {
+        return overlay.opacity();
+    }
+
+    public Set<String> overlayClasses() {
+        return overlay.classes();
+    }
+
+    public boolean legend() {
+        return overlay.legend();
+    }
+
+    public boolean caption() {
+        return overlay.caption();
     }
 
     /** The same settings in another consumer group (another sink, its own committed offsets). */
     public SinkConfig withGroupId(String newGroupId) {
-        return new SinkConfig(bootstrapServers, topics, newGroupId, outDir, writeMasks, opacity, overlayClasses, legend, caption,
-                preset, crf, segmentSeconds, limits, live, retention, kafka);
+        return new SinkConfig(bootstrapServers, topics, newGroupId, output, overlay, limits, live, retention, kafka);
     }
 
     /** The same settings with other bounds on per-stream state. */
     public SinkConfig withLimits(StreamLimits newLimits) {
-        return new SinkConfig(bootstrapServers, topics, groupId, outDir, writeMasks, opacity, overlayClasses, legend, caption,
-                preset, crf, segmentSeconds, newLimits, live, retention, kafka);
+        return new SinkConfig(bootstrapServers, topics, groupId, output, overlay, newLimits, live, retention, kafka);
     }
 
     /** The same settings with other limits on how long recordings are kept. */
     public SinkConfig withRetention(RetentionLimits newRetention) {
-        return new SinkConfig(bootstrapServers, topics, groupId, outDir, writeMasks, opacity, overlayClasses, legend, caption,
-                preset, crf, segmentSeconds, limits, live, newRetention, kafka);
+        return new SinkConfig(bootstrapServers, topics, groupId, output, overlay, limits, live, newRetention, kafka);
     }
 
     /** The same settings with the overlay's legend and caption switched on or off. */
     public SinkConfig withAnnotations(boolean withLegend, boolean withCaption) {
-        return new SinkConfig(bootstrapServers, topics, groupId, outDir, writeMasks, opacity, overlayClasses, withLegend, withCaption,
-                preset, crf, segmentSeconds, limits, live, retention, kafka);
-    }
-
-    /**
-     * From KAFKA_BOOTSTRAP_SERVERS (required), SEGSTREAM_OUT_DIR, SEGSTREAM_WRITE_MASKS (true/false),
-     * SEGSTREAM_OVERLAY_OPACITY, SEGSTREAM_OVERLAY_CLASSES (comma-separated class names; empty: all),
-     * SEGSTREAM_OVERLAY_LEGEND, SEGSTREAM_OVERLAY_CAPTION (true/false), SEGSTREAM_H264_PRESET, SEGSTREAM_H264_CRF, SEGSTREAM_SEGMENT_SECONDS (live
-     * streams' overlay segment length), SEGSTREAM_SINK_GROUP_ID, the topic variables of {@link Topics#fromEnv},
-     * the limits of {@link StreamLimits#fromEnv}, the live page's settings of {@link LiveViewConfig#fromEnv} and how
-     * long recordings are kept ({@link RetentionLimits#fromEnv}).
-     */
-    public static SinkConfig fromEnv(Map<String, String> env, Map<String, Object> kafka) {
-        String bootstrap = env.get("KAFKA_BOOTSTRAP_SERVERS");
-        if (bootstrap == null || bootstrap.isBlank()) {
-            throw new IllegalArgumentException("KAFKA_BOOTSTRAP_SERVERS is not set");
-        }
-        return new SinkConfig(
-                bootstrap,
-                Topics.fromEnv(env),
-                env.getOrDefault("SEGSTREAM_SINK_GROUP_ID", DEFAULT_GROUP_ID),
-                Path.of(env.getOrDefault("SEGSTREAM_OUT_DIR", "out")),
-                Boolean.parseBoolean(env.getOrDefault("SEGSTREAM_WRITE_MASKS", "false")),
-                Double.parseDouble(env.getOrDefault("SEGSTREAM_OVERLAY_OPACITY", "0.5")),
-                classes(env.getOrDefault("SEGSTREAM_OVERLAY_CLASSES", "")),
-                Boolean.parseBoolean(env.getOrDefault("SEGSTREAM_OVERLAY_LEGEND", "false")),
-                Boolean.parseBoolean(env.getOrDefault("SEGSTREAM_OVERLAY_CAPTION", "false")),
-                env.getOrDefault("SEGSTREAM_H264_PRESET", "veryfast"),
-                Integer.parseInt(env.getOrDefault("SEGSTREAM_H264_CRF", "23")),
-                Double.parseDouble(env.getOrDefault("SEGSTREAM_SEGMENT_SECONDS", "60")),
-                StreamLimits.fromEnv(env),
-                LiveViewConfig.fromEnv(env),
-                RetentionLimits.fromEnv(env),
-                new HashMap<>(kafka));
+        return new SinkConfig(bootstrapServers, topics, groupId, output, new Overlay(opacity(), overlayClasses(), withLegend, withCaption),
+                limits, live, retention, kafka);
     }
 }

@@ -1,7 +1,6 @@
 package org.segstream.sink;
 
 import java.time.Duration;
-import java.util.Map;
 
 /**
  * How much per-stream state the sink and its live page keep: every map keyed by stream id, open
@@ -30,13 +29,5 @@ public record StreamLimits(Duration idle, int maxStreams) {
         if (maxStreams < 1) {
             throw new IllegalArgumentException("at most " + maxStreams + " streams: must be at least 1");
         }
-    }
-
-    /** From SEGSTREAM_STREAM_IDLE_SECONDS (default 300) and SEGSTREAM_MAX_STREAMS (default 100). */
-    public static StreamLimits fromEnv(Map<String, String> env) {
-        return new StreamLimits(
-                Duration.ofMillis(Math.round(1000 * EnvValues.positiveDouble(env, "SEGSTREAM_STREAM_IDLE_SECONDS",
-                        DEFAULT_IDLE.toSeconds()))),
-                EnvValues.positiveInt(env, "SEGSTREAM_MAX_STREAMS", DEFAULT_MAX_STREAMS));
     }
 }

@@ -14,12 +14,17 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 import org.segstream.contract.ClassMap;
+import org.segstream.contract.Frame;
 import org.segstream.contract.FrameIdentity;
-import org.segstream.contract.Headers;
+import org.segstream.contract.FramesTopicRecord;
+import org.segstream.contract.HeaderNames;
+import org.segstream.contract.HeaderValues;
 import org.segstream.contract.JpegCodec;
 import org.segstream.contract.MaskPng;
+import org.segstream.contract.MasksTopicRecord;
 import org.segstream.contract.SourceKind;
 import org.segstream.contract.StreamEnd;
+import org.segstream.contract.Topics;
 import org.segstream.scenes.TestPattern;
 
 /**
@@ -36,11 +41,13 @@ final class FakeTopics {
 
     /** The frames topic: appended values stay readable (a new consumer over the same list reads them again). */
     static final class Frames {
-        final List<byte[]> values = new ArrayList<>();
+        final List<FramesTopicRecord> values = new ArrayList<>();
 
-        synchronized long append(byte[] value) {
-            values.add(value);
-            return values.size() - 1;
+        /** A frame whose image is {@code jpeg} (any bytes: the sink decodes them). */
+        synchronized long append(byte[] jpeg) {
+            long offset = values.size();
+            values.add(new Frame(new FrameIdentity("cam", "s1", offset, 0, 0, W, H, 10, "jpeg", SourceKind.LIVE), jpeg));
+            return offset;
         }
 
         /** A consumer of this topic, as the sink's FrameFetcher has one. */
@@ -49,7 +56,7 @@ final class FakeTopics {
         }
     }
 
-    static final class FramesConsumer extends MockConsumer<String, byte[]> {
+    static final class FramesConsumer extends MockConsumer<String, FramesTopicRecord> {
         private final Frames topic;
         private long delivered;
 
@@ -77,7 +84,7 @@ final class FakeTopics {
         }
 
         @Override
-        public synchronized ConsumerRecords<String, byte[]> poll(Duration timeout) {
+        public synchronized ConsumerRecords<String, FramesTopicRecord> poll(Duration timeout) {
             var tp = new TopicPartition(FRAMES, 0);
             if (assignment().contains(tp)) {
                 synchronized (topic) {
@@ -93,10 +100,10 @@ final class FakeTopics {
 
     final Frames frames = new Frames();
     /** Every mask record so far, in offset order. */
-    final List<ConsumerRecord<String, byte[]>> masks = new ArrayList<>();
+    final List<ConsumerRecord<String, MasksTopicRecord>> masks = new ArrayList<>();
 
     /** A good frame and its mask: {@code seq} of session {@code session} of {@code stream}. */
-    ConsumerRecord<String, byte[]> frame(String stream, String session, long seq) {
+    ConsumerRecord<String, MasksTopicRecord> frame(String stream, String session, long seq) {
         long offset = frames.append(JpegCodec.encode(TestPattern.frame((int) seq, W, H), 85));
         var identity = new FrameIdentity(stream, session, seq, seq * 100_000, 1_796_040_000_000L + seq * 100, W, H, 10, "png",
                 SourceKind.LIVE, System.currentTimeMillis());
@@ -104,24 +111,25 @@ final class FakeTopics {
     }
 
     /** A mask with {@code identity}'s headers, pointing at {@code partition}/{@code offset} of the frames topic. */
-    ConsumerRecord<String, byte[]> mask(FrameIdentity identity, long partition, long offset, byte[] png) {
+    ConsumerRecord<String, MasksTopicRecord> mask(FrameIdentity identity, long partition, long offset, byte[] png) {
         var headers = new RecordHeaders();
         identity.writeTo(headers);
-        Headers.put(headers, Headers.FRAME_PARTITION, partition);
-        Headers.put(headers, Headers.FRAME_OFFSET, offset);
+        HeaderValues.put(headers, HeaderNames.FRAME_PARTITION, partition);
+        HeaderValues.put(headers, HeaderNames.FRAME_OFFSET, offset);
         return record(identity.stream(), headers, png);
     }
 
-    ConsumerRecord<String, byte[]> end(String stream, String session, long frames) {
+    ConsumerRecord<String, MasksTopicRecord> end(String stream, String session, long frames) {
         var headers = new RecordHeaders();
         new StreamEnd(stream, session, frames).writeTo(headers);
         return record(stream, headers, new byte[0]);
     }
 
-    /** Any record at all on the masks topic. */
-    ConsumerRecord<String, byte[]> record(String key, RecordHeaders headers, byte[] value) {
+    /** Any record at all on the masks topic, read through the topic's Serde as the sink's consumer reads it. */
+    ConsumerRecord<String, MasksTopicRecord> record(String key, RecordHeaders headers, byte[] value) {
+        MasksTopicRecord read = Topics.MASKS.valueSerde().deserializer().deserialize(MASKS, headers, value);
         var record = new ConsumerRecord<>(MASKS, 0, masks.size(), System.currentTimeMillis(), TimestampType.CREATE_TIME,
-                -1, value == null ? -1 : value.length, key, value, headers, Optional.empty());
+                -1, value == null ? -1 : value.length, key, read, headers, Optional.empty());
         masks.add(record);
         return record;
     }
@@ -134,7 +142,7 @@ final class FakeTopics {
     }
 
     /** A MockConsumer that remembers the last offset committed, readable after the sink closed it. */
-    static final class MasksConsumer extends MockConsumer<String, byte[]> {
+    static final class MasksConsumer extends MockConsumer<String, MasksTopicRecord> {
         private volatile Long lastCommitted;
 
         MasksConsumer() {
@@ -156,7 +164,7 @@ final class FakeTopics {
         }
     }
 
-    FrameFetcher fetcher(java.util.function.LongSupplier clock) {
-        return new FrameFetcher(FRAMES, frames.consumer(), clock);
+    FrameFetcher<FramesTopicRecord> fetcher(java.util.function.LongSupplier clock) {
+        return new FrameFetcher<>(FRAMES, frames.consumer(), clock);
     }
 }

@@ -45,7 +45,7 @@ class FrameFetcherTest {
     }
 
     private final Broker broker = new Broker();
-    private final FrameFetcher fetcher = new FrameFetcher(TOPIC, broker, System::nanoTime);
+    private final FrameFetcher<byte[]> fetcher = new FrameFetcher<>(TOPIC, broker, System::nanoTime);
 
     /** A frames topic of {@code partitions} partitions, partition 0 holding offsets [beginning, end) with a record at each of {@code offsets}. */
     private void topic(int partitions, long beginning, long end, long... offsets) {

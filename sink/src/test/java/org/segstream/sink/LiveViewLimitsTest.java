@@ -204,11 +204,11 @@ class LiveViewLimitsTest {
         return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("segstream-live-view")).count();
     }
 
-    /** Pool threads that are inside a request (their stack shows the view's handler). */
+    /** Pool threads serving an MJPEG viewer (their stack shows MjpegViewers). */
     private static long viewerThreadsBusy() {
         return Thread.getAllStackTraces().entrySet().stream()
                 .filter(e -> e.getKey().getName().equals("segstream-live-view"))
-                .filter(e -> java.util.Arrays.stream(e.getValue()).anyMatch(f -> f.getMethodName().equals("mjpeg")))
+                .filter(e -> java.util.Arrays.stream(e.getValue()).anyMatch(f -> f.getClassName().equals(MjpegViewers.class.getName())))
                 .count();
     }
 

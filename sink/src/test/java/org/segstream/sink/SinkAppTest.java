@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.segstream.contract.BgrImage;
 import org.segstream.contract.ClassMap;
 import org.segstream.contract.FrameIdentity;
-import org.segstream.contract.Headers;
+import org.segstream.contract.HeaderNames;
+import org.segstream.contract.HeaderValues;
 import org.segstream.contract.MaskPng;
 import org.segstream.contract.SourceKind;
 import org.segstream.contract.StreamEnd;
@@ -122,14 +123,14 @@ class SinkAppTest {
         topics.mask(live("cam-far", 0), 0, 1_000_000, png);                                          // no_such_frame (offset)
         long badJpeg = topics.frames.append(new byte[] {(byte) 0xff, (byte) 0xd8, 0, 0});
         topics.mask(live("cam-badjpeg", 0), 0, badJpeg, png);                                         // invalid
-        long goodFrame = Headers.getLong(topics.frame("cam-forged", "s1", 0).headers(), Headers.FRAME_OFFSET);          // written
+        long goodFrame = HeaderValues.integer(topics.frame("cam-forged", "s1", 0).headers(), HeaderNames.FRAME_OFFSET);          // written
         byte[] forged = png.clone();
         forged[16] = 0; forged[17] = 0; forged[18] = (byte) 0xea; forged[19] = 0x60; // IHDR width 60000
         forged[20] = 0; forged[21] = 0; forged[22] = (byte) 0xea; forged[23] = 0x60; // IHDR height 60000
         topics.mask(live("cam-forged", 1), 0, goodFrame, forged);                                    // invalid, before decoding
         topics.mask(live("cam-forged", 2), 0, goodFrame, MaskPng.encode(new ClassMap(8, 8, new byte[64]))); // invalid: wrong size
         var endHeaders = new RecordHeaders();
-        Headers.put(endHeaders, Headers.KIND, "end");
+        HeaderValues.put(endHeaders, HeaderNames.KIND, "end");
         topics.record(null, endHeaders, null);                                                       // invalid: end without stream
         for (String hostile : List.of("..", "../../x", "/etc/cron.d/x", "C:\\x", ".hidden", "a\nb")) {
             topics.frame(hostile, "../../s", 0);                                                     // written, under out/
@@ -254,10 +255,10 @@ class SinkAppTest {
         topics.frame("cam", "s1", 0);
         var shed = new RecordHeaders();
         live("cam", 1).writeTo(shed);
-        Headers.put(shed, Headers.KIND, "shed");
-        Headers.put(shed, Headers.SHED_REASON, "deadline");
-        Headers.put(shed, Headers.FRAME_PARTITION, 0);
-        Headers.put(shed, Headers.FRAME_OFFSET, 1);
+        HeaderValues.put(shed, HeaderNames.KIND, "shed");
+        HeaderValues.put(shed, HeaderNames.SHED_REASON, "deadline");
+        HeaderValues.put(shed, HeaderNames.FRAME_PARTITION, 0);
+        HeaderValues.put(shed, HeaderNames.FRAME_OFFSET, 1);
         topics.record("cam", shed, new byte[0]);
         topics.frame("cam", "s1", 2);
         topics.end("cam", "s1", 3);

@@ -1,24 +1,35 @@
 package org.segstream.video;
 
 import org.bytedeco.ffmpeg.global.avutil;
+import org.segstream.config.Setting;
+import org.segstream.config.Settings;
 
 /**
  * FFmpeg's console output. Its chatter (x264 statistics, demuxer warnings) would interleave with
  * segstream's one-line errors, so it is off unless SEGSTREAM_FFMPEG_LOG says otherwise
- * (error, warning, info or debug).
+ * (error, warning, info or debug): the launcher calls {@link #configure} once at start.
  */
 public final class FfmpegLog {
-    private static volatile boolean done;
+    public static final Setting<String> LEVEL = Setting.oneOf("SEGSTREAM_FFMPEG_LOG", "quiet", "quiet", "error", "warning", "info", "debug");
+    private static boolean set;
 
     private FfmpegLog() {
     }
 
-    public static void quietByDefault() {
-        if (done) {
-            return;
+    /** FFmpeg's log level from SEGSTREAM_FFMPEG_LOG (default quiet). */
+    public static synchronized void configure(Settings settings) {
+        apply(settings.get(LEVEL));
+    }
+
+    /** Quiet, unless a level was set already: every class that calls FFmpeg calls this first. */
+    public static synchronized void quietByDefault() {
+        if (!set) {
+            apply("quiet");
         }
-        done = true;
-        String level = System.getenv().getOrDefault("SEGSTREAM_FFMPEG_LOG", "quiet");
+    }
+
+    private static void apply(String level) {
+        set = true;
         avutil.av_log_set_level(switch (level) {
             case "error" -> avutil.AV_LOG_ERROR;
             case "warning" -> avutil.AV_LOG_WARNING;

@@ -3,7 +3,6 @@ package org.segstream.video;
 import static org.bytedeco.ffmpeg.global.avcodec.*;
 import static org.bytedeco.ffmpeg.global.avformat.*;
 import static org.bytedeco.ffmpeg.global.avutil.*;
-import static org.bytedeco.ffmpeg.global.swscale.*;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -16,11 +15,6 @@ import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.avutil.AVRational;
-import org.bytedeco.ffmpeg.swscale.SwsContext;
-import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.DoublePointer;
-import org.bytedeco.javacpp.IntPointer;
-import org.bytedeco.javacpp.PointerPointer;
 import org.segstream.contract.BgrImage;
 
 /**
@@ -65,12 +59,8 @@ public final class VideoEncoder implements AutoCloseable {
     private AVFormatContext format;
     private AVCodecContext codec;
     private AVStream stream;
-    private AVFrame frame;
     private AVPacket packet;
-    private SwsContext converter;
-    private BytePointer source;
-    private PointerPointer<BytePointer> sourcePlanes;
-    private IntPointer sourceStrides;
+    private BgrConverter converter;
     private long framesWritten;
     /** One frame at the nominal rate, in {@link #TIME_BASE} ticks: the last frame's duration. */
     private long frameTicks;
@@ -109,7 +99,23 @@ public final class VideoEncoder implements AutoCloseable {
         String path = file.toAbsolutePath().toString();
         format = new AVFormatContext(null);
         check(avformat_alloc_output_context2(format, null, h264 ? "mp4" : "matroska", path), "create the container");
+        int pixelFormat = h264 ? (width % 2 == 0 && height % 2 == 0 ? AV_PIX_FMT_YUV420P : AV_PIX_FMT_YUV444P) : AV_PIX_FMT_BGR0;
+        openCodec(fps, settings, pixelFormat);
+        stream = avformat_new_stream(format, null);
+        check(avcodec_parameters_from_context(stream.codecpar(), codec), "set the stream parameters");
+        stream.time_base(codec.time_base());
 
+        AVIOContext io = new AVIOContext(null);
+        check(avio_open(io, path, AVIO_FLAG_WRITE), "open " + path + " for writing");
+        format.pb(io);
+        check(avformat_write_header(format, (AVDictionary) null), "write the container header");
+        packet = av_packet_alloc();
+        converter = new BgrConverter(width, height, pixelFormat, this::check);
+    }
+
+    /** Finds the encoder (libx264, else FFmpeg's H.264 encoder; or FFV1) and opens it at the frame rate and settings. */
+    private void openCodec(double fps, Settings settings, int pixelFormat) throws IOException {
+        boolean h264 = settings.codec() == Codec.H264;
         AVCodec encoder = h264 ? avcodec_find_encoder_by_name("libx264") : avcodec_find_encoder(AV_CODEC_ID_FFV1);
         if (encoder == null && h264) {
             encoder = avcodec_find_encoder(AV_CODEC_ID_H264); // an FFmpeg build without x264
@@ -117,10 +123,8 @@ public final class VideoEncoder implements AutoCloseable {
         if (encoder == null) {
             throw new IOException("this FFmpeg build has no " + settings.codec() + " encoder");
         }
-        stream = avformat_new_stream(format, null);
         codec = avcodec_alloc_context3(encoder);
         AVRational rate = av_d2q(fps > 0 && Double.isFinite(fps) ? fps : 25.0, 100_000);
-        int pixelFormat = h264 ? (width % 2 == 0 && height % 2 == 0 ? AV_PIX_FMT_YUV420P : AV_PIX_FMT_YUV444P) : AV_PIX_FMT_BGR0;
         codec.width(width).height(height).pix_fmt(pixelFormat).framerate(rate).time_base(TIME_BASE);
         frameTicks = Math.max(1, Math.round(90_000 / av_q2d(rate)));
         codec.gop_size(Math.max(1, (int) Math.round(av_q2d(rate) * 2)));
@@ -138,27 +142,6 @@ public final class VideoEncoder implements AutoCloseable {
         int opened = avcodec_open2(codec, encoder, options);
         av_dict_free(options);
         check(opened, "open the " + settings.codec() + " encoder at " + width + "x" + height);
-        check(avcodec_parameters_from_context(stream.codecpar(), codec), "set the stream parameters");
-        stream.time_base(codec.time_base());
-
-        AVIOContext io = new AVIOContext(null);
-        check(avio_open(io, path, AVIO_FLAG_WRITE), "open " + path + " for writing");
-        format.pb(io);
-        check(avformat_write_header(format, (AVDictionary) null), "write the container header");
-
-        frame = av_frame_alloc();
-        frame.format(pixelFormat).width(width).height(height);
-        check(av_frame_get_buffer(frame, 0), "allocate a frame");
-        packet = av_packet_alloc();
-        converter = sws_getContext(width, height, AV_PIX_FMT_BGR24, width, height, pixelFormat,
-                SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, null, null, (DoublePointer) null);
-        if (converter == null) {
-            throw new IOException("cannot convert bgr24 to the encoder's pixel format");
-        }
-        source = new BytePointer((long) width * height * 3);
-        // swscale may look at four plane pointers and strides even for packed bgr24.
-        sourcePlanes = new PointerPointer<>(source, null, null, null);
-        sourceStrides = new IntPointer(new int[] {width * 3, 0, 0, 0});
     }
 
     /** Appends one frame, timed at the constant frame rate given to {@link #open}. */
@@ -175,9 +158,7 @@ public final class VideoEncoder implements AutoCloseable {
             throw new IllegalArgumentException("a " + image.width() + "x" + image.height() + " frame in a "
                     + width + "x" + height + " video (" + file + ")");
         }
-        check(av_frame_make_writable(frame), "make the frame writable");
-        source.position(0).put(image.pixels());
-        sws_scale(converter, sourcePlanes, sourceStrides, 0, height, frame.data(), frame.linesize());
+        AVFrame frame = converter.convert(image, this::check);
         if (framesWritten == 0) {
             firstTimestampMicros = timestampMicros;
         }
@@ -234,27 +215,17 @@ public final class VideoEncoder implements AutoCloseable {
             avcodec_free_context(codec);
             codec = null;
         }
-        if (frame != null) {
-            av_frame_free(frame);
-            frame = null;
-        }
         if (packet != null) {
             av_packet_free(packet);
             packet = null;
         }
         if (converter != null) {
-            sws_freeContext(converter);
+            converter.close();
             converter = null;
         }
         if (format != null) {
             avformat_free_context(format);
             format = null;
-        }
-        if (source != null) {
-            source.close();
-            sourcePlanes.close();
-            sourceStrides.close();
-            source = null;
         }
     }
 

@@ -26,16 +26,17 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import org.segstream.broker.EmbeddedKafkaBroker;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.segstream.contract.FrameIdentity;
 import org.segstream.contract.SourceKind;
 import org.segstream.launcher.ServiceProcess;
+import org.segstream.testsupport.KafkaBrokerExtension;
 import org.segstream.video.VideoFileInfo;
 
 /**
  * Fault injection, after Kafka's TransactionsTest and StreamsEosTest: real broker, real services in
  * their own JVMs, every frame stamped with its identity at ingest; break something, then count with
- * a read_committed verifier ({@link org.segstream.launcher.verify.DeliveryVerifier}).
+ * a read_committed verifier ({@link org.segstream.verify.DeliveryVerifier}).
  *
  * <p>{@code ./mvnw verify} runs the short version (one kill of each service, a poison record, a
  * truncated mp4). {@code -Dsegstream.reliability=full} (profile {@code reliability}) runs every
@@ -50,7 +51,8 @@ class ReliabilityIT {
     static final int KILLS = FULL ? 3 : 1;
     static final Predicate<String> ALL = stream -> true;
 
-    static EmbeddedKafkaBroker broker;
+    @RegisterExtension
+    static final KafkaBrokerExtension broker = new KafkaBrokerExtension();
     static PeakRss rss;
     static ReliabilityReport report;
     static Path work;
@@ -62,7 +64,6 @@ class ReliabilityIT {
         Files.createDirectories(work);
         report = new ReliabilityReport();
         rss = new PeakRss();
-        broker = EmbeddedKafkaBroker.start();
     }
 
     @AfterAll
@@ -71,7 +72,6 @@ class ReliabilityIT {
             report.write(FULL ? Path.of("..", "docs", "RELIABILITY.md") : Path.of("target", "reliability", "RELIABILITY-short.md"), FULL);
         } finally {
             rss.close();
-            broker.close();
         }
     }
 
@@ -80,7 +80,7 @@ class ReliabilityIT {
     @Order(1)
     void segmenterKilledWithSigkill() throws Exception {
         String scenario = "segmenter kill -9 ×" + KILLS;
-        try (var run = new ScenarioRun(broker, "segmenter-kill", work, 4, rss);
+        try (var run = new ScenarioRun(broker.broker(), "segmenter-kill", work, 4, rss);
              var store = new PendingBatchProbe(broker.bootstrapServers(), "segmenter-kill-segmenter")) {
             var p = run.pipeline;
             // Big batches with a long wait, as in SegmenterCrashIT: frames are admitted (and committed to the
@@ -127,7 +127,7 @@ class ReliabilityIT {
     @Order(2)
     void sinkKilledWithSigkill() throws Exception {
         String scenario = "sink kill -9 ×" + KILLS;
-        try (var run = new ScenarioRun(broker, "sink-kill", work, 2, rss)) {
+        try (var run = new ScenarioRun(broker.broker(), "sink-kill", work, 2, rss)) {
             var p = run.pipeline;
             int seconds = FULL ? 40 : 15;
             Path clip = TestMedia.mp4(p.dir().resolve("cam.mp4"), 320, 180, 10, seconds);
@@ -174,7 +174,7 @@ class ReliabilityIT {
     @Test
     @Order(3)
     void badInputIsRefusedAndTheRestGoesOn() throws Exception {
-        try (var run = new ScenarioRun(broker, "bad-input", work, 4, rss)) {
+        try (var run = new ScenarioRun(broker.broker(), "bad-input", work, 4, rss)) {
             var p = run.pipeline;
             Path clean = TestMedia.mp4(p.dir().resolve("clean.mp4"), 320, 180, 10, 10);
             Path whole = TestMedia.mp4(p.dir().resolve("whole.mp4"), 320, 180, 10, 8);
@@ -227,7 +227,7 @@ class ReliabilityIT {
     @Order(4)
     @Tag(FULL_ONLY)
     void brokerRestartedUnderLoad() throws Exception {
-        try (var run = new ScenarioRun(broker, "broker-restart", work, 4, rss)) {
+        try (var run = new ScenarioRun(broker.broker(), "broker-restart", work, 4, rss)) {
             var p = run.pipeline;
             int seconds = 30;
             Path a = TestMedia.mp4(p.dir().resolve("a.mp4"), 320, 180, 10, seconds);
@@ -238,9 +238,9 @@ class ReliabilityIT {
             run.await("40 masks", Duration.ofMinutes(4), () -> run.masks(ALL) >= 40, p.segmenter());
             run.sampleRss();
             long killedAt = System.currentTimeMillis();
-            broker.kill();
+            broker.broker().kill();
             Thread.sleep(2000);
-            broker.restart();
+            broker.broker().restart();
             run.awaitExit("ingest", ingest, Duration.ofMinutes(6));
             run.awaitSettled(ALL, Duration.ofMinutes(6));
             long recovery = run.recoveryMs(killedAt, ALL);
@@ -271,7 +271,7 @@ class ReliabilityIT {
     @Order(5)
     @Tag(FULL_ONLY)
     void liveCameraDisconnected() throws Exception {
-        try (var run = new ScenarioRun(broker, "camera-disconnect", work, 4, rss);
+        try (var run = new ScenarioRun(broker.broker(), "camera-disconnect", work, 4, rss);
              var shortCam = new LiveCamera(320, 180, 10);
              var longCam = new LiveCamera(320, 180, 10)) {
             var p = run.pipeline;
@@ -320,7 +320,7 @@ class ReliabilityIT {
     @Order(6)
     @Tag(FULL_ONLY)
     void segmenterSlowerThanItsCameras() throws Exception {
-        try (var run = new ScenarioRun(broker, "slow-segmenter", work, 4, rss);
+        try (var run = new ScenarioRun(broker.broker(), "slow-segmenter", work, 4, rss);
              var camera = new LiveCamera(256, 144, 25)) {
             var p = run.pipeline;
             Path file = TestMedia.mp4(p.dir().resolve("file.mp4"), 320, 180, 25, 20);

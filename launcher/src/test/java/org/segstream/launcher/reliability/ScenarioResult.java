@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.segstream.launcher.verify.DeliveryReport;
+import org.segstream.verify.DeliveryReport;
 
 /**
  * One row of the reliability table: a scenario's accounting, its recovery times, the services' peak

@@ -8,8 +8,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.segstream.broker.EmbeddedKafkaBroker;
 import org.segstream.launcher.ServiceProcess;
-import org.segstream.launcher.verify.DeliveryReport;
-import org.segstream.launcher.verify.DeliveryVerifier;
+import org.segstream.verify.DeliveryReport;
+import org.segstream.verify.DeliveryVerifier;
 
 /**
  * The bookkeeping of one scenario: its pipeline, its verifier, its peak-RSS window, the clock, and

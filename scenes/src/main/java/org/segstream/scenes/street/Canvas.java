@@ -22,7 +22,8 @@ final class Canvas {
     private byte[] texture;
     private int textureAmplitude;
     private int shadeFactor = -1; // >= 0 while shading: colour times shadeFactor / 256, label untouched
-    private double[] crossings = new double[16];
+    private final PolygonScan polygons = new PolygonScan();
+    private final PolygonScan.Spans spans = this::span;
 
     Canvas(int width, int height) {
         this(width, height, new byte[width * height * 3], new byte[width * height]);
@@ -116,32 +117,7 @@ final class Canvas {
             top = Math.min(top, ys[i]);
             bottom = Math.max(bottom, ys[i]);
         }
-        if (crossings.length < n) {
-            crossings = new double[n];
-        }
-        int yEnd = Math.min(height, firstCentreAtOrAfter(bottom));
-        for (int y = Math.max(0, firstCentreAtOrAfter(top)); y < yEnd; y++) {
-            double yc = y + 0.5;
-            int k = 0;
-            for (int i = 0, j = n - 1; i < n; j = i++) {
-                // half-open rule: an edge counts when exactly one end lies at or above the row centre
-                if ((ys[i] <= yc) != (ys[j] <= yc)) {
-                    crossings[k++] = xs[i] + (yc - ys[i]) * (xs[j] - xs[i]) / (ys[j] - ys[i]);
-                }
-            }
-            for (int a = 1; a < k; a++) { // insertion sort: a handful of crossings
-                double v = crossings[a];
-                int b = a - 1;
-                while (b >= 0 && crossings[b] > v) {
-                    crossings[b + 1] = crossings[b];
-                    b--;
-                }
-                crossings[b + 1] = v;
-            }
-            for (int c = 0; c + 1 < k; c += 2) {
-                span(y, crossings[c], crossings[c + 1]);
-            }
-        }
+        polygons.fill(xs, ys, n, Math.max(0, firstCentreAtOrAfter(top)), Math.min(height, firstCentreAtOrAfter(bottom)), spans);
     }
 
     void fillEllipse(double cx, double cy, double rx, double ry) {

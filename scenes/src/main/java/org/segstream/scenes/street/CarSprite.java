@@ -36,6 +36,10 @@ record CarSprite(Style style, double length, double height, double wheel, int bo
         return 2 * Math.PI * wheel;
     }
 
+    /** The cabin, a trapezoid over the belt line: bottom from {@code xb0} to {@code xb1}, roof from {@code xt0} to {@code xt1}. */
+    private record Cabin(double xb0, double xt0, double xt1, double xb1) {
+    }
+
     @Override
     public void paint(Pen pen, double phase) {
         double half = length / 2;
@@ -48,63 +52,56 @@ record CarSprite(Style style, double length, double height, double wheel, int bo
         // lower body: flat boot at the back, a sloping bonnet and rounded nose at the front
         pen.poly(-half + 0.06, sill, -half, 0.55 * belt, -half + 0.04, belt, half - 0.95, belt,
                 half - 0.12, 0.84 * belt, half, 0.55 * belt, half - 0.04, sill);
-        // the cabin is a trapezoid over the belt line: bottom from xb0 to xb1, roof from xt0 to xt1
-        double xb0;
-        double xt0;
-        double xt1;
-        double xb1;
-        switch (style) {
-            case SALOON -> {
-                xb0 = -half + 0.45;
-                xt0 = -half + 1.05;
-                xt1 = half - 1.7;
-                xb1 = half - 1.0;
-            }
-            case HATCHBACK -> {
-                xb0 = -half + 0.05;
-                xt0 = -half + 0.3;
-                xt1 = half - 1.55;
-                xb1 = half - 0.95;
-            }
-            default -> {
-                xb0 = -half + 0.03;
-                xt0 = -half + 0.08;
-                xt1 = half - 1.25;
-                xb1 = half - 0.45;
-            }
-        }
-        pen.poly(xb0, belt, xt0, height, xt1, height, xb1, belt);
-        // side windows: the cabin inset by a frame of body colour, split by the B pillar
+        Cabin cabin = cabin(half);
+        pen.poly(cabin.xb0(), belt, cabin.xt0(), height, cabin.xt1(), height, cabin.xb1(), belt);
+        double pillar = windows(pen, cabin, half, belt);
+        details(pen, cabin, half, sill, belt, pillar);
+        wheel(pen, axle, r);
+        wheel(pen, -axle, r);
+    }
+
+    private Cabin cabin(double half) {
+        return switch (style) {
+            case SALOON -> new Cabin(-half + 0.45, -half + 1.05, half - 1.7, half - 1.0);
+            case HATCHBACK -> new Cabin(-half + 0.05, -half + 0.3, half - 1.55, half - 0.95);
+            default -> new Cabin(-half + 0.03, -half + 0.08, half - 1.25, half - 0.45);
+        };
+    }
+
+    /** Side windows: the cabin inset by a frame of body colour, split by the B pillar (whose x it returns). */
+    private double windows(Pen pen, Cabin c, double half, double belt) {
         double yb = belt + 0.05;
         double yt = height - 0.07;
         double f0 = (yb - belt) / (height - belt);
         double f1 = (yt - belt) / (height - belt);
         pen.colour(glass);
-        pen.poly(xb0 + (xt0 - xb0) * f0 + 0.1, yb, xb0 + (xt0 - xb0) * f1 + 0.1, yt,
-                xb1 + (xt1 - xb1) * f1 - 0.08, yt, xb1 + (xt1 - xb1) * f0 - 0.08, yb);
-        double pillar = 0.5 * (xt0 + xt1) + (style == Style.VAN ? 0.3 : 0.1);
+        pen.poly(c.xb0() + (c.xt0() - c.xb0()) * f0 + 0.1, yb, c.xb0() + (c.xt0() - c.xb0()) * f1 + 0.1, yt,
+                c.xb1() + (c.xt1() - c.xb1()) * f1 - 0.08, yt, c.xb1() + (c.xt1() - c.xb1()) * f0 - 0.08, yb);
+        double pillar = 0.5 * (c.xt0() + c.xt1()) + (style == Style.VAN ? 0.3 : 0.1);
         pen.colour(body);
         pen.rect(pillar - 0.06, belt, pillar + 0.06, height);
         if (style == Style.VAN) {
             pen.rect(-half + 1.2, belt, -half + 1.32, height);
         }
-        // door seams and handles, bumpers, lights
+        return pillar;
+    }
+
+    /** Door seams and handles, bumpers, the mirror, head and tail lights. */
+    private void details(Pen pen, Cabin c, double half, double sill, double belt, double pillar) {
         int seam = scale(body, 0.7);
         pen.colour(seam);
         pen.rect(pillar - 0.015, sill + 0.1, pillar + 0.015, belt);
-        pen.rect(xb1 + 0.02, sill + 0.15, xb1 + 0.05, belt);
+        pen.rect(c.xb1() + 0.02, sill + 0.15, c.xb1() + 0.05, belt);
         pen.rect(pillar - 0.32, belt - 0.12, pillar - 0.16, belt - 0.08);
-        pen.rect(xb1 - 0.3, belt - 0.12, xb1 - 0.14, belt - 0.08);
+        pen.rect(c.xb1() - 0.3, belt - 0.12, c.xb1() - 0.14, belt - 0.08);
         pen.colour(0x2a2a2c);
         pen.rect(-half + 0.02, sill, -half + 0.45, sill + 0.14);
         pen.rect(half - 0.4, sill, half - 0.02, sill + 0.14);
-        pen.poly(xb1 - 0.05, belt, xb1 + 0.15, belt + 0.12, xb1 + 0.2, belt + 0.02); // mirror
+        pen.poly(c.xb1() - 0.05, belt, c.xb1() + 0.15, belt + 0.12, c.xb1() + 0.2, belt + 0.02); // mirror
         pen.colour(0xf2eed8);
         pen.rect(half - 0.22, 0.62 * belt, half - 0.03, 0.8 * belt);
         pen.colour(0xb01818);
         pen.rect(-half + 0.01, 0.65 * belt, -half + 0.16, 0.86 * belt);
-        wheel(pen, axle, r);
-        wheel(pen, -axle, r);
     }
 
     private void wheel(Pen pen, double x, double r) {

@@ -51,13 +51,57 @@ public final class SegmentationModel implements InferenceModel, AutoCloseable {
      * and output names and types. Any mismatch throws with what was expected.
      */
     public static SegmentationModel load(ModelDescriptor descriptor, Device device, int intraOpThreads) throws IOException {
+        return load(descriptor, device, intraOpThreads, false);
+    }
+
+    /**
+     * As {@link #load(ModelDescriptor, Device, int)}; {@code spinWait}: ONNX Runtime's pool threads busy-wait after
+     * each run (its own default). Off, they leave the cores to JPEG, PNG, Kafka and the encoder in a pipeline.
+     */
+    public static SegmentationModel load(ModelDescriptor descriptor, Device device, int intraOpThreads, boolean spinWait)
+            throws IOException {
+        // ONNX Runtime's graph optimiser recurses deeply while it builds the session: on a 1 MiB thread stack (the
+        // JVM's main thread) it overflowed the stack and killed the process with SIGSEGV, depending on nothing
+        // but how the JVM was started. A thread of its own with a large stack makes the load independent of that.
+        var result = new java.util.concurrent.atomic.AtomicReference<SegmentationModel>();
+        var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+        Thread loader = new Thread(null, () -> {
+            try {
+                result.set(loadOnThisThread(descriptor, device, intraOpThreads, spinWait));
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        }, "model-load", LOAD_STACK_BYTES);
+        loader.start();
+        try {
+            loader.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while loading " + descriptor.modelFile(), e);
+        }
+        Throwable e = failure.get();
+        if (e instanceof IOException io) {
+            throw io;
+        } else if (e instanceof RuntimeException runtime) {
+            throw runtime;
+        } else if (e instanceof Error error) {
+            throw error;
+        }
+        return result.get();
+    }
+
+    /** The stack of the thread that builds the ONNX Runtime session. */
+    private static final long LOAD_STACK_BYTES = 64L << 20;
+
+    private static SegmentationModel loadOnThisThread(ModelDescriptor descriptor, Device device, int intraOpThreads, boolean spinWait)
+            throws IOException {
         verifySha256(descriptor);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try {
             boolean wantCuda = device != Device.CPU;
             if (wantCuda && env.getAvailableProviders().contains(OrtProvider.CUDA)) {
                 try {
-                    OrtSession session = createSession(env, descriptor, intraOpThreads, true);
+                    OrtSession session = createSession(env, descriptor, intraOpThreads, spinWait, true);
                     return checked(descriptor, env, session, "cuda");
                 } catch (OrtException e) {
                     if (device == Device.CUDA) {
@@ -70,21 +114,21 @@ public final class SegmentationModel implements InferenceModel, AutoCloseable {
                 log.warn("CUDA was asked for but this ONNX Runtime build has no CUDA provider (build with -Pcuda); "
                         + "falling back to the CPU");
             }
-            return checked(descriptor, env, createSession(env, descriptor, intraOpThreads, false), "cpu");
+            return checked(descriptor, env, createSession(env, descriptor, intraOpThreads, spinWait, false), "cpu");
         } catch (OrtException e) {
             throw new IOException("ONNX Runtime cannot load " + descriptor.modelFile() + ": " + e.getMessage(), e);
         }
     }
 
-    private static OrtSession createSession(OrtEnvironment env, ModelDescriptor descriptor, int threads, boolean cuda)
+    private static OrtSession createSession(OrtEnvironment env, ModelDescriptor descriptor, int threads, boolean spinWait, boolean cuda)
             throws OrtException {
         try (var options = new OrtSession.SessionOptions()) {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             options.setIntraOpNumThreads(Math.max(1, threads));
             options.setInterOpNumThreads(1);
-            if (!"1".equals(System.getenv("SEGSTREAM_ORT_SPIN"))) {
+            if (!spinWait) {
                 // ORT's pool threads busy-wait after each run by default; in a pipeline that steals the cores
-                // JPEG, PNG, Kafka and the encoder need. Off unless SEGSTREAM_ORT_SPIN=1.
+                // JPEG, PNG, Kafka and the encoder need.
                 options.addConfigEntry("session.intra_op.allow_spinning", "0");
             }
             if (cuda) {
