@@ -75,29 +75,33 @@ public final class SegmenterApp implements AutoCloseable {
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         streams.start();
+        awaitRunning(streams, running, inference, model, config);
+        log.info("segmenter running: model {} on {}, batch size {}, max wait {} ms, {}", model.descriptor().label(),
+                model.provider(), config.batchSize(), config.batchMaxWaitMs(), config.processingGuarantee());
+        return new SegmenterApp(model, inference, streams, stats, health);
+    }
+
+    /** Waits for RUNNING; on a failure or timeout closes what start() opened, in order, and says why. */
+    private static void awaitRunning(KafkaStreams streams, CountDownLatch running, InferenceThreads inference, SegmentationModel model,
+                                     SegmenterConfig config) {
+        boolean settled;
         try {
-            boolean settled = running.await(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            if (settled && streams.state() != KafkaStreams.State.RUNNING) {
-                streams.close(Duration.ofSeconds(10));
-                inference.close();
-                model.close();
-                throw new IllegalStateException("the segmenter failed while starting (state " + streams.state()
-                        + "); its log says why (is the topic " + config.topics().frames() + " there?)");
-            }
-            if (!settled) {
-                streams.close(Duration.ofSeconds(10));
-                inference.close();
-                model.close();
-                throw new IllegalStateException("the segmenter did not reach RUNNING within " + STARTUP_TIMEOUT.toSeconds()
-                        + " s (state " + streams.state() + "); is the broker at " + config.bootstrapServers() + " reachable?");
-            }
+            settled = running.await(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting the segmenter", e);
         }
-        log.info("segmenter running: model {} on {}, batch size {}, max wait {} ms, {}", model.descriptor().label(),
-                model.provider(), config.batchSize(), config.batchMaxWaitMs(), config.processingGuarantee());
-        return new SegmenterApp(model, inference, streams, stats, health);
+        if (settled && streams.state() == KafkaStreams.State.RUNNING) {
+            return;
+        }
+        streams.close(Duration.ofSeconds(10));
+        inference.close();
+        model.close();
+        throw new IllegalStateException(settled
+                ? "the segmenter failed while starting (state " + streams.state() + "); its log says why (is the topic "
+                        + config.topics().frames() + " there?)"
+                : "the segmenter did not reach RUNNING within " + STARTUP_TIMEOUT.toSeconds() + " s (state " + streams.state()
+                        + "); is the broker at " + config.bootstrapServers() + " reachable?");
     }
 
     /**
