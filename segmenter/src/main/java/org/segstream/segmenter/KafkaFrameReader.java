@@ -5,6 +5,8 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -20,7 +22,7 @@ final class KafkaFrameReader implements FrameReader {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private final String topic;
-    private final Map<String, Object> consumerProperties;
+    private final Supplier<Consumer<String, byte[]>> consumers;
 
     /** {@code kafka}: the user's pass-through properties; the consumer takes those it knows (security settings among them). */
     KafkaFrameReader(String bootstrapServers, String topic, Map<String, Object> kafka) {
@@ -37,7 +39,14 @@ final class KafkaFrameReader implements FrameReader {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "segstream-pending-frames-reader");
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        this.consumerProperties = Map.copyOf(props);
+        Map<String, Object> consumerProperties = Map.copyOf(props);
+        this.consumers = () -> new KafkaConsumer<>(consumerProperties, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** On consumers from {@code consumers}, one a read (tests pass a MockConsumer). */
+    KafkaFrameReader(String topic, Supplier<Consumer<String, byte[]>> consumers) {
+        this.topic = topic;
+        this.consumers = consumers;
     }
 
     @Override
@@ -49,7 +58,7 @@ final class KafkaFrameReader implements FrameReader {
         var tp = new TopicPartition(topic, partition);
         var wanted = new HashSet<>(offsets);
         long last = offsets.get(offsets.size() - 1);
-        try (var consumer = new KafkaConsumer<>(consumerProperties, new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (Consumer<String, byte[]> consumer = consumers.get()) {
             consumer.assign(List.of(tp));
             consumer.seek(tp, offsets.get(0));
             long deadline = System.nanoTime() + TIMEOUT.toNanos();

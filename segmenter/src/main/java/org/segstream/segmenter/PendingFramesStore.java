@@ -1,6 +1,7 @@
 package org.segstream.segmenter;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -45,7 +46,7 @@ final class PendingFramesStore {
     }
 
     /**
-     * The records the store names, old whole entries first, then in offset order, read back from the frames topic (a
+     * The records the store names, in offset order, read back from the frames topic (a
      * record the topic no longer holds comes back with a null value); unreadable entries are deleted.
      */
     List<StoredRecord> restore() {
@@ -70,6 +71,7 @@ final class PendingFramesStore {
         unreadable.forEach(store::delete);
         List<StoredRecord> records = new ArrayList<>(wholeRecords.values());
         offsetsByPartition.forEach((partition, offsets) -> records.addAll(reread(partition, offsets)));
+        records.sort(Comparator.comparingLong(StoredRecord::offset)); // each stream's arrival order, old entries among new
         return records;
     }
 

@@ -8,6 +8,8 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 import org.segstream.contract.Topics;
+import org.segstream.segmenter.model.InferenceModel;
+import org.segstream.segmenter.model.ModelDescriptor;
 import org.segstream.segmenter.model.SegmentationModel;
 
 /** frames topic -> {@link SegmentProcessor} (with its pending-frames store) -> masks, stats and dead-letters topics. */
@@ -29,6 +31,12 @@ final class SegmenterTopology {
      */
     static Topology build(SegmenterConfig config, SegmentationModel model, SegmenterStats stats, InferenceThreads inference,
                           FrameReader frames) {
+        return build(config, model, model.descriptor(), stats, inference, frames);
+    }
+
+    /** As above with any {@link InferenceModel} (tests give a fake one); {@code descriptor} names its label and classes. */
+    static Topology build(SegmenterConfig config, InferenceModel model, ModelDescriptor descriptor, SegmenterStats stats,
+                          InferenceThreads inference, FrameReader frames) {
         // One batcher per stream thread, shared by that thread's tasks: batches span streams without locks.
         Map<Thread, FrameBatcher> batchers = Collections.synchronizedMap(new WeakHashMap<>());
         // One stream table per instance: the stream cap and the metric labels are the instance's.
@@ -43,7 +51,7 @@ final class SegmenterTopology {
                         () -> batchers.computeIfAbsent(Thread.currentThread(),
                                 t -> new FrameBatcher(inference.runnerFor(model, t), config.batchSize(), config.batchMaxWaitMs(),
                                         config.maxFrameAgeMs(), config.liveFirst(), config.modelInput(), config.limits(), stats)),
-                        stats, model.descriptor().label(), model.descriptor().classes(), admission, streams, TICK, frames),
+                        stats, descriptor.label(), descriptor.classes(), admission, streams, TICK, frames),
                 "frames");
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SegmentProcessor.STORE), Serdes.Long(), Serdes.ByteArray())

@@ -20,15 +20,9 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import javax.imageio.ImageIO;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -60,7 +54,7 @@ import org.segstream.segmenter.model.SegmentationModel;
 class HostileRecordsTest {
     static SegmentationModel model;
 
-    private final Topics topics = Topics.defaults();
+    private TopologyFixture fixture;
     private TopologyTestDriver driver;
     private TestInputTopic<String, byte[]> frames;
     private TestOutputTopic<String, byte[]> masks;
@@ -79,24 +73,19 @@ class HostileRecordsTest {
     }
 
     private void start(InputLimits limits, int batchSize) {
-        var config = SegmenterConfig.of("unused:9092", topics, MODEL, Path.of("target", "state"))
-                .withApplicationId("segmenter-test").withDevice(Device.CPU, 2).withLimits(limits)
-                .withBatching(new SegmenterConfig.Batching(batchSize, 0, 3000, SegmenterConfig.DEFAULT_LIVE_FIRST));
-        stats = new SegmenterStats();
-        var props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "segmenter-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, "target/state-" + System.nanoTime());
-        driver = new TopologyTestDriver(SegmenterTopology.build(config, model, stats), props);
-        frames = driver.createInputTopic(topics.frames(), new StringSerializer(), new ByteArraySerializer());
-        masks = driver.createOutputTopic(topics.masks(), new StringDeserializer(), new ByteArrayDeserializer());
-        deadLetters = driver.createOutputTopic(topics.deadLetters(), new StringDeserializer(), new ByteArrayDeserializer());
+        var batching = new SegmenterConfig.Batching(batchSize, 0, 3000, SegmenterConfig.DEFAULT_LIVE_FIRST);
+        fixture = TopologyFixture.start(TopologyFixture.config(MODEL, batching, InputSizing.NATIVE, limits), model, model.descriptor());
+        driver = fixture.driver;
+        frames = fixture.frames;
+        masks = fixture.masks;
+        deadLetters = fixture.deadLetters;
+        stats = fixture.stats;
     }
 
     @AfterEach
     void close() {
-        if (driver != null) {
-            driver.close();
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
