@@ -1,80 +1,110 @@
 package org.segstream.bench;
 
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
+import java.util.EnumMap;
+import java.util.Map;
 import org.segstream.contract.BgrImage;
 import org.segstream.contract.FrameIdentity;
-import org.segstream.launcher.LatencyRecorder;
+import org.segstream.contract.SourceKind;
 import org.segstream.sink.FrameTimeline;
 import org.segstream.sink.SinkListener;
 
 /**
  * The end-to-end latency of every frame the sink wrote, all streams together, and how it splits by
  * stage ({@link FrameTimeline#STAGES}): a run's percentiles, and where the slowest frames spent theirs.
+ * Kept in bounded memory ({@link LatencyDistribution}), apart by source kind (file or live) and by phase:
+ * the start-up (frames read by ingest within the warm-up after the first frame written) or the steady state.
  */
 final class AllStreamsLatency implements SinkListener {
-    /** Per stage: p50 and p99 over all frames, and the mean over the slowest 1 % (by end-to-end latency). */
-    record StageSplit(long[] p50, long[] p99, double[] slowestMean, long[] slowestEndToEnd, int slowestFrames) {
+    /**
+     * Per stage: p50 and p99 over all frames; over the slowest 1 % (by end-to-end latency), the mean per
+     * stage and end to end.
+     */
+    record StageSplit(long[] p50, long[] p99, double[] slowestMean, double slowestEndToEndMean, int slowestFrames) {
     }
 
-    /** One written frame: when ingest read it, milliseconds per stage (-1: unknown), end to end. */
-    private record Frame(long originMs, long[] stages, long endToEnd) {
+    /** A pipeline that has just started (consumer group joins, first fetches, cold code) is slower for this long. */
+    static final long DEFAULT_WARMUP_MS = 2000;
+
+    private final long warmupMillis;
+    private long firstOriginMs = -1;
+    private long written;
+    private long firstWrittenMs = Long.MAX_VALUE;
+    private long lastWrittenMs = Long.MIN_VALUE;
+    /** By source kind: [0] the start-up, [1] the steady state. */
+    private final Map<SourceKind, LatencyDistribution[]> parts = new EnumMap<>(SourceKind.class);
+
+    AllStreamsLatency() {
+        this(DEFAULT_WARMUP_MS);
     }
 
-    private final List<Frame> frames = new ArrayList<>();
+    AllStreamsLatency(long warmupMillis) {
+        this.warmupMillis = warmupMillis;
+    }
 
     @Override
     public synchronized void frameWritten(FrameIdentity frame, BgrImage overlay, FrameTimeline timeline) {
-        frames.add(new Frame(timeline.originMs(), timeline.stageMillis(), timeline.endToEndMillis()));
+        if (firstOriginMs < 0) {
+            firstOriginMs = timeline.originMs();
+        }
+        boolean steady = timeline.originMs() - firstOriginMs >= warmupMillis;
+        long writtenMs = timeline.originMs() + timeline.endToEndMillis();
+        firstWrittenMs = Math.min(firstWrittenMs, writtenMs);
+        lastWrittenMs = Math.max(lastWrittenMs, writtenMs);
+        written++;
+        SourceKind kind = frame.sourceKind() == null ? SourceKind.FILE : frame.sourceKind();
+        parts.computeIfAbsent(kind, k -> new LatencyDistribution[] {new LatencyDistribution(), new LatencyDistribution()})
+                [steady ? 1 : 0].add(timeline.endToEndMillis(), timeline.stageMillis());
     }
 
     /**
      * The frames read by ingest at least {@code warmupMillis} after the first one ({@code steady}), or the
-     * others: a pipeline that has just started (consumer group joins, first fetches, cold code paths, the
-     * encoder opening) is slower for a second or two, which says nothing about its steady-state latency.
+     * others. {@code warmupMillis} is this recorder's warm-up, or 0 for every frame (steady) or none.
      */
-    synchronized AllStreamsLatency sinceStart(long warmupMillis, boolean steady) {
-        var part = new AllStreamsLatency();
-        long first = frames.stream().mapToLong(Frame::originMs).min().orElse(0);
-        frames.stream().filter(f -> (f.originMs() - first >= warmupMillis) == steady).forEach(part.frames::add);
-        return part;
+    synchronized LatencyDistribution sinceStart(long warmupMillis, boolean steady) {
+        if (warmupMillis == 0) {
+            return steady ? merged(null, true).with(merged(null, false)) : new LatencyDistribution();
+        }
+        if (warmupMillis != this.warmupMillis) {
+            throw new IllegalArgumentException("latencies were split at " + this.warmupMillis + " ms after the start, not " + warmupMillis);
+        }
+        return merged(null, steady);
+    }
+
+    /** The steady-state frames of one source kind. */
+    synchronized LatencyDistribution steady(SourceKind kind) {
+        return merged(kind, true);
     }
 
     synchronized int frames() {
-        return frames.size();
+        return sinceStart(0, true).frames();
     }
 
-    /** The {@code p}-th percentile (0..100) in milliseconds, or -1 when no frame was written. */
+    /**
+     * Frames written per second between the first frame written and the last: the pipeline's throughput
+     * once it runs, without its start-up (0 with fewer than two frames).
+     */
+    synchronized double writtenFps() {
+        return written < 2 || lastWrittenMs <= firstWrittenMs ? 0 : (written - 1) * 1000.0 / (lastWrittenMs - firstWrittenMs);
+    }
+
+    /** The {@code p}-th percentile (0..100) in milliseconds over every frame, or -1 when no frame was written. */
     synchronized long percentile(double p) {
-        var recorder = new LatencyRecorder();
-        frames.forEach(f -> recorder.add(f.endToEnd()));
-        return recorder.percentile(p);
+        return sinceStart(0, true).percentile(p);
     }
 
-    /** The split by stage; a stage no frame had a time for reads -1. */
+    /** The split by stage over every frame; a stage no frame had a time for reads -1. */
     synchronized StageSplit split() {
-        int n = FrameTimeline.STAGES.size();
-        long[] p50 = new long[n];
-        long[] p99 = new long[n];
-        for (int s = 0; s < n; s++) {
-            var recorder = new LatencyRecorder();
-            for (Frame f : frames) {
-                if (f.stages()[s] >= 0) {
-                    recorder.add(f.stages()[s]);
-                }
+        return sinceStart(0, true).split();
+    }
+
+    /** One phase's frames of {@code kind} (null: every kind), as a new distribution. */
+    private LatencyDistribution merged(SourceKind kind, boolean steady) {
+        var out = new LatencyDistribution();
+        parts.forEach((k, phases) -> {
+            if (kind == null || kind == k) {
+                out.addAll(phases[steady ? 1 : 0]);
             }
-            p50[s] = recorder.percentile(50);
-            p99[s] = recorder.percentile(99);
-        }
-        List<Frame> slowest = new ArrayList<>(frames);
-        slowest.sort(Comparator.comparingLong(Frame::endToEnd).reversed());
-        slowest = slowest.subList(0, Math.min(Math.max(1, (int) Math.ceil(slowest.size() / 100.0)), slowest.size()));
-        double[] mean = new double[n];
-        for (int s = 0; s < n; s++) {
-            final int stage = s;
-            mean[s] = slowest.stream().filter(f -> f.stages()[stage] >= 0).mapToLong(f -> f.stages()[stage]).average().orElse(-1);
-        }
-        return new StageSplit(p50, p99, mean, slowest.stream().mapToLong(Frame::endToEnd).toArray(), slowest.size());
+        });
+        return out;
     }
 }

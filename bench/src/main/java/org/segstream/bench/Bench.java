@@ -1,20 +1,15 @@
 package org.segstream.bench;
 
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.segstream.broker.EmbeddedKafkaBroker;
 import org.segstream.contract.BgrImage;
 import org.segstream.contract.ClassMap;
-import org.segstream.contract.JpegCodec;
-import org.segstream.contract.MaskPng;
 import org.segstream.ingest.DecodedFrame;
 import org.segstream.ingest.SourceSpec;
 import org.segstream.ingest.VideoDecoder;
@@ -22,8 +17,6 @@ import org.segstream.launcher.RunOptions;
 import org.segstream.scenes.street.SynthClip;
 import org.segstream.segmenter.model.ModelDescriptor;
 import org.segstream.segmenter.model.SegmentationModel;
-import org.segstream.sink.OverlayRenderer;
-import org.segstream.video.VideoEncoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * model; the model compute table; then, on one embedded broker, the whole pipeline as fast as possible
  * (the headline ratio), at a light realtime load (the latency target), and the scaling rows (1 to 8
  * streams, fast and at the native 25 fps, batch 1 to 8). Prints markdown tables and writes them to
- * {@code OUT/BENCHMARKS.tables.md}. Over 250 lines: one measurement after another (bare model, stage costs,
- * pipelines, scaling), kept together so the order of the benchmark reads from top to bottom.
+ * {@code OUT/BENCHMARKS.tables.md}. The live rows ({@link LiveRows}) and the stage costs ({@link StageCosts})
+ * are measured in classes of their own.
  */
 final class Bench {
     private static final Logger log = LoggerFactory.getLogger(Bench.class);
@@ -72,7 +65,7 @@ final class Bench {
         }
 
         // 2. The stages around the model, CPU time per frame on one thread.
-        Map<String, Double> stages = stageCosts(frames.subList(0, masks.size()), masks, dir);
+        Map<String, Double> stages = StageCosts.measure(frames.subList(0, masks.size()), masks, dir);
         int mainFrames = (int) Math.round(options.mainSeconds() * 25);
 
         // 3. Model compute: the model in use (its bare batch-1 figure) and any other exports given (the full width's
@@ -91,6 +84,7 @@ final class Bench {
         double brokerIdleMillisPerSecond;
         List<PipelineMeasurement.Result> light = new ArrayList<>();
         List<PipelineMeasurement.Result> scaling = new ArrayList<>();
+        List<LiveRows.Row> live = new ArrayList<>();
         List<String> failedRows = new ArrayList<>();
         log.info("bench: starting a Kafka broker (KRaft) on loopback");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
@@ -103,24 +97,20 @@ final class Bench {
             for (int b : batch == 1 ? List.of(1) : List.of(batch, 1)) {
                 light.add(rows.run(new BenchScenario(1, BenchScenario.Pacing.light(lightFps), b, options.lightSeconds())));
             }
+            if (options.liveRows()) {
+                live.addAll(new LiveRows(broker.bootstrapServers(), run, dir.resolve("live"), bare, options.liveCapacityFps())
+                        .runAll(clip.video(), options.mainSeconds(), options.overloadSeconds(), failedRows));
+            }
             if (options.scaling()) {
-                for (BenchScenario scenario : scalingScenarios(batch, options.scalingSeconds())) {
-                    try {
-                        scaling.add(rows.run(scenario));
-                    } catch (IllegalStateException e) {
-                        // One stalled or failed row must not cost the tables of all the others: name it, go on.
-                        log.error("bench: scaling row {} failed: {}", describe(scenario), e.getMessage());
-                        failedRows.add(describe(scenario) + ": " + e.getMessage());
-                    }
-                }
+                scaling.addAll(rows.runEach(scalingScenarios(batch, options.scalingSeconds()), failedRows));
             }
         }
 
         String report = report(mainFrames, run, device, bare, stages, compute, main, light, scaling, ceiling,
-                (System.nanoTime() - started) / 1e9)
+                (System.nanoTime() - started) / 1e9, live)
                 + String.format(java.util.Locale.ROOT, "%nThe broker alone, idle (no client): %.0f ms of CPU per second.%n",
                 brokerIdleMillisPerSecond)
-                + (failedRows.isEmpty() ? "" : "\n**Scaling rows that failed** (left out of the table):\n\n- "
+                + (failedRows.isEmpty() ? "" : "\n**Rows that failed** (left out of the tables):\n\n- "
                         + String.join("\n- ", failedRows) + "\n");
         out.print(report);
         Path tables = dir.resolve("BENCHMARKS.tables.md");
@@ -188,12 +178,27 @@ final class Bench {
                     String.format("%.1f", result.fps()), result.p50(), result.p99());
             return result;
         }
+
+        /** Each scenario in turn; one that fails is named in {@code failedRows} and left out. */
+        List<PipelineMeasurement.Result> runEach(List<BenchScenario> scenarios, List<String> failedRows) throws Exception {
+            List<PipelineMeasurement.Result> results = new ArrayList<>();
+            for (BenchScenario scenario : scenarios) {
+                try {
+                    results.add(run(scenario));
+                } catch (IllegalStateException e) {
+                    // One stalled or failed row must not cost the tables of all the others: name it, go on.
+                    log.error("bench: scaling row {} failed: {}", describe(scenario), e.getMessage());
+                    failedRows.add(describe(scenario) + ": " + e.getMessage());
+                }
+            }
+            return results;
+        }
     }
 
     private static String report(int frames, RunOptions run, String device, Map<Integer, BareModelThroughput.Result> bare,
                                  Map<String, Double> stages, List<ModelCompute> compute, PipelineMeasurement.Result main,
                                  List<PipelineMeasurement.Result> light, List<PipelineMeasurement.Result> scaling,
-                                 BareModelThroughput.Result ceiling, double seconds) {
+                                 BareModelThroughput.Result ceiling, double seconds, List<LiveRows.Row> live) {
         String model = run.model().getFileName().toString().replaceFirst("\\.(json|onnx)$", "");
         var sb = new StringBuilder();
         sb.append("\n## segstream bench\n\n").append(BenchReport.machine(frames, model, run.batchSize(), device));
@@ -202,6 +207,7 @@ final class Bench {
         for (PipelineMeasurement.Result lightRow : light) {
             sb.append(BenchReport.latencyVerdict(lightRow, bare.get(lightRow.scenario().batch())));
         }
+        live.forEach(row -> sb.append(row.verdict()));
         sb.append("\n### Bare model (ONNX Runtime session alone)\n\n").append(BenchReport.bareTable(bare));
         sb.append("\n### Pipeline: headline run and light load\n\n");
         sb.append(String.format(java.util.Locale.ROOT, "Latency is end to end (ingest reads the frame -> the sink has written its "
@@ -214,7 +220,7 @@ final class Bench {
         sb.append(BenchReport.pipelineTable(headline, bare));
         sb.append("\nLatency by stage (from the mask's timestamps: ingest read -> frame sent -> segmenter took it -> mask "
                 + "forwarded -> sink received the committed mask -> overlay written), in ms:\n\n");
-        sb.append(BenchReport.latencyStageTable(headline));
+        sb.append(BenchReport.latencyStageTable(headline)).append(LiveRows.section(live, bare));
         if (!scaling.isEmpty()) {
             sb.append("\n### Scaling\n\n").append(String.format(java.util.Locale.ROOT,
                     "%.1f s of the clip per stream in each row; realtime rows publish each stream at 25 fps (files are never shed, "
@@ -226,32 +232,6 @@ final class Bench {
         return sb.toString();
     }
 
-    /** Each stage alone on this thread, over the frames and their masks: CPU ms per frame. */
-    private static Map<String, Double> stageCosts(List<BgrImage> frames, List<ClassMap> masks, Path dir) throws Exception {
-        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
-        List<byte[]> jpegs = new ArrayList<>();
-        List<byte[]> pngs = new ArrayList<>();
-        var renderer = new OverlayRenderer(0.5);
-        Map<String, Double> stages = new LinkedHashMap<>();
-        stages.put("ingest: JPEG encode (q90)", perFrame(cpu, frames.size(), i -> jpegs.add(JpegCodec.encode(frames.get(i), 90))));
-        stages.put("segmenter: JPEG decode", perFrame(cpu, frames.size(), i -> JpegCodec.decode(jpegs.get(i), Long.MAX_VALUE)));
-        stages.put("segmenter: mask PNG encode", perFrame(cpu, masks.size(), i -> pngs.add(MaskPng.encode(masks.get(i)))));
-        stages.put("sink: mask PNG decode", perFrame(cpu, masks.size(), i -> MaskPng.decode(pngs.get(i))));
-        List<BgrImage> overlays = new ArrayList<>();
-        stages.put("sink: overlay blend", perFrame(cpu, masks.size(), i -> overlays.add(renderer.render(frames.get(i), masks.get(i)))));
-        Path mp4 = Files.createDirectories(dir).resolve("bench-encode.mp4");
-        try (var encoder = VideoEncoder.open(mp4, 640, 360, 25, VideoEncoder.Settings.h264())) {
-            stages.put("sink: H.264 encode (veryfast)", perFrame(cpu, overlays.size(), i -> {
-                try {
-                    encoder.write(overlays.get(i));
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }));
-        }
-        return stages;
-    }
-
     private static List<BgrImage> decode(Path video) throws Exception {
         List<BgrImage> frames = new ArrayList<>();
         try (var decoder = VideoDecoder.open(SourceSpec.parse(video.toString()), Long.MAX_VALUE)) {
@@ -261,13 +241,5 @@ final class Bench {
             }
         }
         return frames;
-    }
-
-    private static double perFrame(ThreadMXBean cpu, int n, java.util.function.IntConsumer stage) {
-        long start = cpu.getCurrentThreadCpuTime();
-        for (int i = 0; i < n; i++) {
-            stage.accept(i);
-        }
-        return (cpu.getCurrentThreadCpuTime() - start) / 1e6 / n;
     }
 }

@@ -1,6 +1,5 @@
 package org.segstream.bench;
 
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -103,7 +102,7 @@ final class BenchReport {
             for (double v : split.slowestMean()) {
                 sb.append(String.format(Locale.ROOT, " %.0f |", v));
             }
-            sb.append(String.format(Locale.ROOT, " %.0f |%n", Arrays.stream(split.slowestEndToEnd()).average().orElse(-1)));
+            sb.append(String.format(Locale.ROOT, " %.0f |%n", split.slowestEndToEndMean()));
         }
         return sb.toString();
     }
@@ -112,7 +111,7 @@ final class BenchReport {
     static String slowestStage(PipelineMeasurement.Result r) {
         int worst = slowestStageIndex(r);
         return String.format(Locale.ROOT, "%s (%.0f of their mean %.0f ms)", FrameTimeline.STAGES.get(worst),
-                r.latencyByStage().slowestMean()[worst], Arrays.stream(r.latencyByStage().slowestEndToEnd()).average().orElse(-1));
+                r.latencyByStage().slowestMean()[worst], r.latencyByStage().slowestEndToEndMean());
     }
 
     private static int slowestStageIndex(PipelineMeasurement.Result r) {

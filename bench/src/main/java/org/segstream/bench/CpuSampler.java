@@ -69,7 +69,9 @@ final class CpuSampler {
         } catch (IOException | RuntimeException e) {
             // not Linux, or /proc unreadable: the CPU table stays empty
         }
+        // child JVMs only: the live rows' ffmpeg cameras are the benchmark's, not the pipeline's
         long broker = ProcessHandle.current().descendants()
+                .filter(p -> p.info().command().map(c -> c.endsWith("/java") || c.equals("java")).orElse(true))
                 .mapToLong(p -> p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L)).sum();
         byStage.put("broker process", broker);
         return new Snapshot(byStage, processNanos());

@@ -43,7 +43,7 @@ final class PipelineMeasurement {
     }
 
     /** Light-load rows count latency from this long after their first frame on (the start-up is reported apart). */
-    static final long LATENCY_WARMUP_MS = 2000;
+    static final long LATENCY_WARMUP_MS = AllStreamsLatency.DEFAULT_WARMUP_MS;
 
     private PipelineMeasurement() {
     }
@@ -59,10 +59,19 @@ final class PipelineMeasurement {
                 -1, -1, false, namespace, scenario.sourceOptions(), org.segstream.config.Settings.of(java.util.Map.of()));
         // The row's topics stay until the broker stops: deleting them would put the deletion's work into the next row.
         PipelineRun.Outcome outcome = PipelineRun.runOn(bootstrapServers, options, new PrintStream(OutputStream.nullOutputStream()), probe);
+        // Only the light-load rows (the latency target, 20 s by default) leave out their start; the others are backlog or too short.
+        return result(scenario, outcome.summary(), probe, scenario.pacing().sampleFps() > 0 ? LATENCY_WARMUP_MS : 0);
+    }
+
+    /**
+     * A row's figures from its run's summary and what {@code probe} saw; latency percentiles over the frames read
+     * {@code warmup} ms or more after the first one (0: every frame). Throws if a stream failed.
+     */
+    static Result result(BenchScenario scenario, RunSummary summary, RowProbe probe, long warmup) {
         long in = 0;
         long written = 0;
         double seconds = 0.001;
-        for (RunSummary.Row row : outcome.summary().streams()) {
+        for (RunSummary.Row row : summary.streams()) {
             if (row.error() != null) {
                 throw new IllegalStateException("stream " + row.stream() + " failed: " + row.error());
             }
@@ -72,8 +81,6 @@ final class PipelineMeasurement {
                 seconds = Math.max(seconds, row.framesWritten() / row.fps());
             }
         }
-        // Only the light-load rows (the latency target, 20 s by default) leave out their start; the others are backlog or too short.
-        long warmup = scenario.pacing().sampleFps() > 0 ? LATENCY_WARMUP_MS : 0;
         var steady = probe.latencies.sinceStart(warmup, true);
         var startup = probe.latencies.sinceStart(warmup, false);
         return new Result(scenario, in, written, probe.wallSeconds(), written / seconds, steady.percentile(50),
@@ -84,7 +91,7 @@ final class PipelineMeasurement {
      * CPU snapshots at the start of ingest and when the sink has drained (threads still alive), and the latency of
      * every frame the sink wrote.
      */
-    private static final class RowProbe implements RunListener {
+    static final class RowProbe implements RunListener {
         private final AllStreamsLatency latencies = new AllStreamsLatency();
         private CpuSampler.Snapshot start;
         private long startNanos;
@@ -106,6 +113,10 @@ final class PipelineMeasurement {
         public void drained() {
             millis = CpuSampler.take().millisSince(start);
             wallSeconds = (System.nanoTime() - startNanos) / 1e9;
+        }
+
+        AllStreamsLatency latencies() {
+            return latencies;
         }
 
         Map<String, Double> millis() {

@@ -2,6 +2,7 @@ package org.segstream.bench;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
 import org.segstream.contract.FrameIdentity;
@@ -33,13 +34,13 @@ class AllStreamsLatencyTest {
         assertArrayEquals(new long[] {5, 10, 80, 20, 15}, split.p50());
         assertArrayEquals(new long[] {5, 10, 80, 20, 15}, split.p99(), "each stage alone is slow only once in 200");
         assertEquals(2, split.slowestFrames(), "1 % of 200");
-        assertArrayEquals(new long[] {730, 510}, split.slowestEndToEnd());
+        assertEquals(620, split.slowestEndToEndMean(), 1e-9);
         assertArrayEquals(new double[] {5, 10, 380, 210, 15}, split.slowestMean(), 1e-9);
     }
 
     @Test
     void theStartUpIsSetApartFromTheSteadyState() {
-        var latency = new AllStreamsLatency();
+        var latency = new AllStreamsLatency(1_000);
         var frame = new FrameIdentity("cam", "s", 0, 0, 0, 64, 48, 25, "png", SourceKind.FILE, 1_000);
         for (int i = 0; i < 30; i++) {
             long origin = 1_000 + i * 200L;                     // 5 fps
@@ -54,6 +55,61 @@ class AllStreamsLatencyTest {
         assertEquals(5, startup.frames(), "read in the first second");
         assertEquals(900, startup.percentile(100));
         assertEquals(30, latency.sinceStart(0, true).frames(), "no warm-up: every frame");
+        assertThrows(IllegalArgumentException.class, () -> latency.sinceStart(2_000, true), "the split is made as frames arrive");
+    }
+
+    @Test
+    void liveAndFileFramesAreKeptApart() {
+        var latency = new AllStreamsLatency(0);
+        var file = new FrameIdentity("file", "s", 0, 0, 0, 64, 48, 25, "jpeg", SourceKind.FILE, 1_000);
+        var live = new FrameIdentity("cam", "s", 0, 0, 0, 64, 48, 25, "jpeg", SourceKind.LIVE, 1_000);
+        for (int i = 0; i < 10; i++) {
+            latency.frameWritten(file, null, new FrameTimeline(1_000, 1_005, 1_010, 4_000, 4_010, 5_000)); // a backlog: 4 s
+            latency.frameWritten(live, null, new FrameTimeline(1_000, 1_005, 1_010, 1_090, 1_100, 1_150)); // 150 ms
+        }
+        assertEquals(150, latency.steady(SourceKind.LIVE).percentile(99));
+        assertEquals(10, latency.steady(SourceKind.LIVE).frames());
+        assertEquals(4_000, latency.steady(SourceKind.FILE).percentile(50), 4, "above 2048 ms, within 1/1024");
+        assertEquals(20, latency.frames());
+    }
+
+    @Test
+    void throughputIsCountedFromTheFirstFrameWrittenToTheLast() {
+        var latency = new AllStreamsLatency();
+        var frame = new FrameIdentity("cam", "s", 0, 0, 0, 64, 48, 25, "jpeg", SourceKind.LIVE, 1_000);
+        for (int i = 0; i < 41; i++) {
+            long origin = 10_000 + i * 250L; // written every 250 ms, 300 ms after being read
+            latency.frameWritten(frame, null, new FrameTimeline(origin, origin + 5, origin + 10, origin + 200, origin + 250, origin + 300));
+        }
+        assertEquals(4.0, latency.writtenFps(), 1e-9);
+    }
+
+    @Test
+    void memoryDoesNotGrowWithTheNumberOfFrames() {
+        var latency = new LatencyDistribution();
+        long[] stages = new long[FrameTimeline.STAGES.size()];
+        for (int total = 40; total <= 2040; total++) { // every value of the range once, end to end and stage by stage
+            java.util.Arrays.fill(stages, total / stages.length);
+            stages[0] += total % stages.length;
+            latency.add(total, stages);
+        }
+        long wholeRange = latency.footprintBytes();
+        var random = new java.util.Random(7);
+        for (int i = 0; i < 400_000; i++) {
+            addRandom(latency, random, stages);
+        }
+        assertEquals(402_001, latency.frames());
+        assertEquals(wholeRange, latency.footprintBytes(), "the same range of values, a thousand times the frames");
+    }
+
+    /** A frame of 40..2040 ms end to end, split over the stages. */
+    private static void addRandom(LatencyDistribution latency, java.util.Random random, long[] stages) {
+        long total = 0;
+        for (int s = 0; s < stages.length; s++) {
+            stages[s] = 8 + random.nextInt(400);
+            total += stages[s];
+        }
+        latency.add(total, stages);
     }
 
     @Test

@@ -34,10 +34,34 @@ public record JpegStructure(int width, int height, int components, boolean progr
         if (jpeg.length < 4 || (jpeg[0] & 0xff) != 0xFF || (jpeg[1] & 0xff) != SOI) {
             throw new BadRecordException("value is not a JPEG (" + whatItIs(jpeg) + ")");
         }
-        JpegStructure frame = null;
-        boolean scanned = false;
-        int pos = 2;
+        var walk = new SegmentWalk(jpeg);
         while (true) {
+            int marker = walk.nextMarker();
+            if (marker == EOI) {
+                return walk.finish();
+            }
+            if (marker == SOI) {
+                throw new BadRecordException("corrupt JPEG: a second start-of-image marker at offset " + (walk.pos - 2));
+            }
+            if (marker != 0x01 && (marker < 0xD0 || marker > 0xD7)) { // TEM and restart markers stand alone
+                walk.segment(marker);
+            }
+        }
+    }
+
+    /** A walk over the markers of one JPEG, remembering its frame header and whether a scan was seen. */
+    private static final class SegmentWalk {
+        private final byte[] jpeg;
+        private int pos = 2;
+        private JpegStructure frame;
+        private boolean scanned;
+
+        SegmentWalk(byte[] jpeg) {
+            this.jpeg = jpeg;
+        }
+
+        /** The next marker's code; {@code pos} then points after it. */
+        int nextMarker() {
             if (pos >= jpeg.length) {
                 throw truncated(jpeg.length, "no end-of-image marker");
             }
@@ -50,19 +74,18 @@ public record JpegStructure(int width, int height, int components, boolean progr
             if (pos >= jpeg.length) {
                 throw truncated(jpeg.length, "no end-of-image marker");
             }
-            int marker = jpeg[pos++] & 0xff;
-            if (marker == EOI) {
-                if (frame == null || !scanned) {
-                    throw new BadRecordException("JPEG ends before its image data (" + (frame == null ? "no frame header" : "no scan") + ")");
-                }
-                return frame;
+            return jpeg[pos++] & 0xff;
+        }
+
+        JpegStructure finish() {
+            if (frame == null || !scanned) {
+                throw new BadRecordException("JPEG ends before its image data (" + (frame == null ? "no frame header" : "no scan") + ")");
             }
-            if (marker == SOI) {
-                throw new BadRecordException("corrupt JPEG: a second start-of-image marker at offset " + (pos - 2));
-            }
-            if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
-                continue; // TEM and restart markers stand alone
-            }
+            return frame;
+        }
+
+        /** A marker segment: its length checked, then what it says about the frame; {@code pos} moves past it. */
+        void segment(int marker) {
             if (pos + 2 > jpeg.length) {
                 throw truncated(jpeg.length, "cut inside a marker");
             }
@@ -73,20 +96,13 @@ public record JpegStructure(int width, int height, int components, boolean progr
             if (pos + length > jpeg.length) {
                 throw truncated(jpeg.length, "marker 0x" + hex(marker) + " at offset " + (pos - 2) + " runs past the end");
             }
-            int body = pos + 2;
-            int next = pos + length;
+            pos = read(marker, pos + 2, length - 2, pos + length);
+        }
+
+        /** The segment of {@code marker} whose body of {@code length} bytes starts at {@code body}; returns where the walk goes on. */
+        private int read(int marker, int body, int length, int next) {
             switch (marker) {
-                case 0xC0, 0xC1, 0xC2 -> {
-                    if (frame != null) {
-                        throw new BadRecordException("JPEG has more than one frame header");
-                    }
-                    frame = frameHeader(jpeg, body, length - 2, marker == 0xC2);
-                    long needed = minimumBytes(jpeg, body, frame);
-                    if (jpeg.length < needed) {
-                        throw new BadRecordException("JPEG of " + jpeg.length + " bytes cannot hold the " + frame.width() + "x"
-                                + frame.height() + " it declares (at least " + needed + " bytes)");
-                    }
-                }
+                case 0xC0, 0xC1, 0xC2 -> frameHeader(body, length, marker == 0xC2);
                 case 0xC3, 0xC7, 0xCB, 0xCF -> throw unsupported("lossless");
                 case 0xC5, 0xC6, 0xCD, 0xCE -> throw unsupported("hierarchical");
                 case 0xC9, 0xCA, 0xCC -> throw unsupported("arithmetic-coded");
@@ -95,14 +111,26 @@ public record JpegStructure(int width, int height, int components, boolean progr
                     if (frame == null) {
                         throw new BadRecordException("corrupt JPEG: a scan before the frame header");
                     }
-                    next = endOfScan(jpeg, next);
                     scanned = true;
+                    return endOfScan(jpeg, next);
                 }
                 default -> {
                     // APPn, COM, DQT, DHT, DRI, ...: nothing that changes what decoding costs
                 }
             }
-            pos = next;
+            return next;
+        }
+
+        private void frameHeader(int body, int length, boolean progressive) {
+            if (frame != null) {
+                throw new BadRecordException("JPEG has more than one frame header");
+            }
+            frame = JpegStructure.frameHeader(jpeg, body, length, progressive);
+            long needed = minimumBytes(jpeg, body, frame);
+            if (jpeg.length < needed) {
+                throw new BadRecordException("JPEG of " + jpeg.length + " bytes cannot hold the " + frame.width() + "x"
+                        + frame.height() + " it declares (at least " + needed + " bytes)");
+            }
         }
     }
 

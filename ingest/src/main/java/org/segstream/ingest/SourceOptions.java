@@ -59,26 +59,15 @@ public record SourceOptions(double fps, int maxWidth, int maxHeight, int jpegQua
                 switch (e.getKey()) {
                     case "fps" -> fps = Double.parseDouble(v);
                     case "max-size" -> {
-                        String[] wh = v.toLowerCase(Locale.ROOT).split("x");
-                        if (wh.length != 2) {
-                            throw new IllegalArgumentException("max-size '" + v + "' is not WxH");
-                        }
-                        maxW = Integer.parseInt(wh[0].trim());
-                        maxH = Integer.parseInt(wh[1].trim());
+                        int[] size = size(v);
+                        maxW = size[0];
+                        maxH = size[1];
                     }
                     case "jpeg-quality" -> quality = Integer.parseInt(v);
                     case "start" -> start = Double.parseDouble(v);
                     case "duration" -> duration = Double.parseDouble(v);
-                    case "pace" -> realtime = switch (v) {
-                        case "realtime" -> true;
-                        case "fast" -> false;
-                        default -> throw new IllegalArgumentException("pace '" + v + "' is not 'fast' or 'realtime'");
-                    };
-                    case "capture-time" -> recorded = switch (v) {
-                        case "recorded" -> true;
-                        case "ingest" -> false;
-                        default -> throw new IllegalArgumentException("capture-time '" + v + "' is not 'recorded' or 'ingest'");
-                    };
+                    case "pace" -> realtime = oneOf("pace", v, "realtime", "fast");
+                    case "capture-time" -> recorded = oneOf("capture-time", v, "recorded", "ingest");
                     case "rtsp-transport" -> rtspTransport = v.toLowerCase(Locale.ROOT);
                     default -> throw new IllegalArgumentException("unknown option '" + e.getKey() + "'");
                 }
@@ -87,6 +76,23 @@ public record SourceOptions(double fps, int maxWidth, int maxHeight, int jpegQua
             }
         }
         return new SourceOptions(fps, maxW, maxH, quality, start, duration, realtime, recorded, rtspTransport);
+    }
+
+    /** {@code WxH} as {width, height}. */
+    private static int[] size(String value) {
+        String[] wh = value.toLowerCase(Locale.ROOT).split("x");
+        if (wh.length != 2) {
+            throw new IllegalArgumentException("max-size '" + value + "' is not WxH");
+        }
+        return new int[] {Integer.parseInt(wh[0].trim()), Integer.parseInt(wh[1].trim())};
+    }
+
+    /** True for {@code yes}, false for {@code no}; anything else is refused naming both. */
+    private static boolean oneOf(String option, String value, String yes, String no) {
+        if (value.equals(yes) || value.equals(no)) {
+            return value.equals(yes);
+        }
+        throw new IllegalArgumentException(option + " '" + value + "' is not '" + yes + "' or '" + no + "'");
     }
 
     /** The size a {@code width x height} frame is published at: scaled down to fit the max size, aspect kept, at least 1x1. */

@@ -102,34 +102,39 @@ public final class SourcesFile {
         }
         List<SourceSpec> sources = new ArrayList<>();
         for (var entry : streams.entrySet()) {
-            String id = entry.getKey();
             Map<String, String> values = new LinkedHashMap<>(defaults);
             values.putAll(entry.getValue());
-            String url = values.remove("url");
-            if (url == null || url.isBlank()) {
-                throw new IllegalArgumentException("stream '" + id + "' has no " + id + ".url");
-            }
-            String folder = values.remove("folder");
-            SourceOptions options;
-            try {
-                options = SourceOptions.of(values);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("stream '" + id + "': " + e.getMessage(), e);
-            }
-            SourceSpec spec = SourceSpec.parse(id + "=" + resolve(url, baseDir)).withOptions(options);
-            if (folder != null && !folder.equals("one-stream") && !folder.equals("per-file")) {
-                throw new IllegalArgumentException("stream '" + id + "': folder '" + folder + "' is not 'one-stream' or 'per-file'");
-            }
-            if ("per-file".equals(folder) && spec.isDirectory()) {
-                for (Path video : IngestJob.videoFiles(Path.of(spec.location()))) {
-                    SourceSpec one = SourceSpec.parse(video.toString());
-                    sources.add(new SourceSpec(trim(id + "-" + one.stream()), video.toString(), one.kind(), options));
-                }
-            } else {
-                sources.add(spec);
-            }
+            sources.addAll(stream(entry.getKey(), values, baseDir));
         }
         return sources;
+    }
+
+    /** The sources of stream {@code id} with its {@code values} (defaults applied): one, or one per file of a per-file folder. */
+    private static List<SourceSpec> stream(String id, Map<String, String> values, Path baseDir) throws IOException {
+        String url = values.remove("url");
+        if (url == null || url.isBlank()) {
+            throw new IllegalArgumentException("stream '" + id + "' has no " + id + ".url");
+        }
+        String folder = values.remove("folder");
+        SourceOptions options;
+        try {
+            options = SourceOptions.of(values);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("stream '" + id + "': " + e.getMessage(), e);
+        }
+        SourceSpec spec = SourceSpec.parse(id + "=" + resolve(url, baseDir)).withOptions(options);
+        if (folder != null && !folder.equals("one-stream") && !folder.equals("per-file")) {
+            throw new IllegalArgumentException("stream '" + id + "': folder '" + folder + "' is not 'one-stream' or 'per-file'");
+        }
+        if (!"per-file".equals(folder) || !spec.isDirectory()) {
+            return List.of(spec);
+        }
+        List<SourceSpec> files = new ArrayList<>();
+        for (Path video : IngestJob.videoFiles(Path.of(spec.location()))) {
+            SourceSpec one = SourceSpec.parse(video.toString());
+            files.add(new SourceSpec(trim(id + "-" + one.stream()), video.toString(), one.kind(), options));
+        }
+        return files;
     }
 
     private static final Pattern VARIABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");

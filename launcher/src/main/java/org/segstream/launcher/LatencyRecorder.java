@@ -1,27 +1,43 @@
 package org.segstream.launcher;
 
-import java.util.Arrays;
+import org.HdrHistogram.Histogram;
 
-/** End-to-end latencies of one stream, for percentiles at the end of a run (8 bytes a frame). */
+/**
+ * Latencies in milliseconds for percentiles at the end of a run, in an HdrHistogram: to 3 significant
+ * digits (exact below 2048 ms, within 0.1 % above), in memory that grows with the logarithm of the largest
+ * value, never with the number of samples, so an hour-long run costs what a minute does. Not thread-safe.
+ * The run table keeps one per stream; the benchmark builds its distributions from them.
+ */
 public final class LatencyRecorder {
-    private long[] values = new long[1024];
-    private int count;
+    /** 3 significant digits: a bucket is at most 1/1024 of its value wide. */
+    public static final int SIGNIFICANT_DIGITS = 3;
 
+    private final Histogram histogram = new Histogram(SIGNIFICANT_DIGITS); // auto-resizing up to the largest value seen
+
+    /** A negative latency (clocks of two machines a little apart) counts as 0. */
     public void add(long millis) {
-        if (count == values.length) {
-            values = Arrays.copyOf(values, count * 2);
-        }
-        values[count++] = millis;
+        histogram.recordValue(Math.max(0, millis));
     }
 
-    /** The {@code p}-th percentile (0..100) by nearest rank, or -1 without samples. */
+    /** Adds every sample of {@code other}. */
+    public void addAll(LatencyRecorder other) {
+        histogram.add(other.histogram);
+    }
+
+    public long count() {
+        return histogram.getTotalCount();
+    }
+
+    /** The {@code p}-th percentile (0..100): the value at or below which {@code p} % of the samples lie, or -1 without samples. */
     public long percentile(double p) {
-        if (count == 0) {
+        if (histogram.getTotalCount() == 0) {
             return -1;
         }
-        long[] sorted = Arrays.copyOf(values, count);
-        Arrays.sort(sorted);
-        int rank = (int) Math.ceil(p / 100.0 * count);
-        return sorted[Math.max(0, Math.min(count - 1, rank - 1))];
+        return histogram.getValueAtPercentile(p);
+    }
+
+    /** The histogram's own estimate of its memory. */
+    public int footprintBytes() {
+        return histogram.getEstimatedFootprintInBytes();
     }
 }

@@ -101,7 +101,8 @@ public final class PipelineRun {
         return runOn(bootstrapServers, options, out, new ServiceLifecycle(), listener);
     }
 
-    private static Outcome runOn(String bootstrapServers, Options options, PrintStream out, ServiceLifecycle stop, RunListener watcher)
+    /** As {@link #runOn(String, Options, PrintStream, RunListener)}, stopped as SIGTERM would by {@code stop}'s request. */
+    public static Outcome runOn(String bootstrapServers, Options options, PrintStream out, ServiceLifecycle stop, RunListener watcher)
             throws Exception {
         List<RunSummary.Row> rows = new ArrayList<>();
         List<SourceSpec> sources = parseSources(options.sources(), options.sourceDefaults(), rows);

@@ -9,9 +9,10 @@ import org.segstream.sink.SinkConfig;
  * application id (so its own changelog) and sink consumer group, so that runs on one broker do not see
  * each other's records; the empty one is what {@code run} and {@code demo} use.
  */
-record RunNamespace(String namespace) {
+public record RunNamespace(String namespace) {
 
-    Topics topics() {
+    /** The run's topic names ({@link PipelineRun.Options#namespace()}): what a reader of a namespaced run reads. */
+    public Topics topics() {
         Topics defaults = Topics.defaults();
         if (namespace.isEmpty()) {
             return defaults;

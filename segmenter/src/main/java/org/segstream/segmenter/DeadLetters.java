@@ -51,7 +51,7 @@ final class DeadLetters {
     }
 
     /** The dead letter of {@code in}, refused for {@code reason}; its serializer adds the error and the frame's position. */
-    static Record<String, DeadLetter> of(StoredRecord in, String reason) {
+    static Record<String, DeadLetter> of(StoredRecord in, String reason) { // whole: one pass bounding the letter, each step sizing the next
         List<String> notes = new ArrayList<>();
         String key = in.key();
         if (key != null && utf8Length(key) > MAX_KEY_BYTES) {

@@ -41,6 +41,23 @@ final class FrameAdmission {
     }
 
     /**
+     * As {@link #admit}, a refusal as the record's outcome: refused with its reason and dead-letter kind (a dead letter
+     * in its place). Never throws for what the record holds.
+     */
+    PendingFrame admitOrRefuse(StoredRecord record, FramesTopicRecord value, Object owner, long nowMs) {
+        try {
+            return admit(record, value, owner, nowMs);
+        } catch (TooManyStreams e) {
+            return PendingFrame.refused(record, owner, e.getMessage(), SegmentProcessor.TOO_MANY_STREAMS);
+        } catch (BadRecordException e) {
+            return PendingFrame.refused(record, owner, e.getMessage(), SegmentProcessor.INVALID);
+        } catch (RuntimeException e) {
+            // Not a check that refused it but a failure while checking or decoding it (a decoder bug, say): still the record's.
+            return PendingFrame.refused(record, owner, "could not admit the record: " + e, SegmentProcessor.ERROR);
+        }
+    }
+
+    /**
      * {@code value}, the frames topic's reading of {@code record}, as a frame (or end marker) to segment, its JPEG checked but not
      * decoded, its stream noted as active at {@code nowMs}; throws {@link TooManyStreams} or another {@link BadRecordException}
      * naming what is wrong.

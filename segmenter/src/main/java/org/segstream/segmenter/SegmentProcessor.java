@@ -1,57 +1,35 @@
 package org.segstream.segmenter;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
-import org.segstream.contract.BadRecordException;
-import org.segstream.contract.DeadLetter;
-import org.segstream.contract.FramePosition;
-import org.segstream.contract.FrameStats;
 import org.segstream.contract.FramesTopicRecord;
-import org.segstream.contract.Mask;
-import org.segstream.contract.MaskPng;
-import org.segstream.contract.SegmenterTimes;
-import org.segstream.contract.ShedMarker;
+import org.segstream.contract.SourceKind;
 import org.segstream.contract.TopicValue;
-import org.segstream.contract.Untrusted;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One task's share of the segmenter: admits frames, hands them to its thread's {@link FrameBatcher},
- * and forwards each stream's masks strictly in arrival order. Order is kept per stream (the record key),
- * not per task: the batcher serves live frames before file frames that came earlier on the same
- * partition, and their masks must not wait behind them.
+ * One task's share of the segmenter: admits frames ({@link FrameAdmission}), notes them in its
+ * {@link PendingFramesStore}, hands them to its thread's {@link FrameBatcher}, and forwards each stream's outputs
+ * ({@link SegmentOutputs}) strictly in arrival order ({@link StreamOrder}).
  *
- * <p>Every frame ends as a mask, a dead letter or a shed marker (a live frame the batcher shed: an
- * empty record on the masks topic with the frame's headers, {@code segstream.kind=shed} and the reason),
- * in the stream's order and in the same transaction as the masks around it.
+ * <p>Every frame ends as a mask, a dead letter or a shed marker, in the stream's order and in the same
+ * transaction as the masks around it. A record's failure belongs to the record: whatever goes wrong while
+ * admitting, resizing, segmenting or encoding one frame ends in a dead letter in its place, counted by reason, and
+ * the task goes on. Only Kafka's own failures (a fenced producer, a broker that refuses a write) leave {@link #process}.
  *
- * <p>A record's failure belongs to the record: whatever goes wrong while admitting, resizing,
- * segmenting or encoding one frame ends in a dead letter in its place ({@link DeadLetters}, always small
- * enough for its topic), counted by reason, and the task goes on. Only Kafka's own failures (a fenced
- * producer, a broker that refuses a write) leave {@link #process}.
- *
- * <p>Nothing is lost on a crash: a frame is put in the task's changelogged store when admitted
- * and deleted in the same step that forwards its mask, dead letter or shed marker. The store's cache is flushed before every
- * commit, so the changelog holds the frames still pending at a commit. Under exactly_once_v2 the
- * store, the masks and the input offsets commit together, so after a kill -9 the restored store
- * holds exactly the frames whose masks were not yet committed, and they are processed again.
+ * <p>Nothing is lost on a crash: a frame's position is put in the task's changelogged store when admitted and
+ * deleted in the same step that forwards its output; after a restart the frames it names are read again from the
+ * frames topic. The store's cache is flushed before every commit, so the changelog holds the frames still pending
+ * at a commit. Under exactly_once_v2 the store, the masks and the input offsets commit together, so after a kill -9
+ * the restored store holds exactly the frames whose masks were not yet committed, and they are processed again.
  */
 final class SegmentProcessor implements Processor<String, FramesTopicRecord, String, TopicValue> {
     private static final Logger log = LoggerFactory.getLogger(SegmentProcessor.class);
@@ -65,26 +43,26 @@ final class SegmentProcessor implements Processor<String, FramesTopicRecord, Str
     static final String INVALID = "invalid";
     static final String TOO_MANY_STREAMS = "too_many_streams";
     static final String ERROR = "error";
+    /** A pending frame retention deleted from the frames topic before a restart could read it again. */
+    static final String MISSING = "missing";
 
     private final Supplier<FrameBatcher> batcherOfThisThread;
     private final SegmenterStats stats;
     private final String modelLabel;
-    /** The model descriptor's class names, by class index: the stats name classes by them. */
     private final List<String> classNames;
     private final FrameAdmission admission;
     private final ActiveStreams streams;
     private final Duration tick;
-    /** Per record key (the stream), its records in arrival order; a key is removed when its queue empties. */
-    private final Map<String, ArrayDeque<PendingFrame>> inOrder = new LinkedHashMap<>();
-    /** A flood of bad records must not flood the log: dead letters are counted and on Kafka anyway. */
-    private final LogBudget deadLetterLog = new LogBudget(20, 60_000);
+    private final FrameReader frames;
+    private final StreamOrder inOrder = new StreamOrder();
     private ProcessorContext<String, TopicValue> context;
-    private KeyValueStore<Long, byte[]> store;
+    private PendingFramesStore pending;
+    private SegmentOutputs outputs;
     private FrameBatcher batcher;
     private Cancellable ticking;
 
     SegmentProcessor(Supplier<FrameBatcher> batcherOfThisThread, SegmenterStats stats, String modelLabel, List<String> classNames,
-                     FrameAdmission admission, ActiveStreams streams, Duration tick) {
+                     FrameAdmission admission, ActiveStreams streams, Duration tick, FrameReader frames) {
         this.batcherOfThisThread = batcherOfThisThread;
         this.stats = stats;
         this.modelLabel = modelLabel;
@@ -92,54 +70,37 @@ final class SegmentProcessor implements Processor<String, FramesTopicRecord, Str
         this.admission = admission;
         this.streams = streams;
         this.tick = tick;
+        this.frames = frames;
     }
 
     @Override
     public void init(ProcessorContext<String, TopicValue> context) {
         this.context = context;
-        this.store = context.getStateStore(STORE);
+        this.pending = new PendingFramesStore(context.getStateStore(STORE), frames, context.taskId());
+        this.outputs = new SegmentOutputs(context, stats, streams, modelLabel, classNames, this::now);
         this.batcher = batcherOfThisThread.get();
-        int restored = 0;
-        List<Long> unreadable = new ArrayList<>();
-        try (KeyValueIterator<Long, byte[]> pending = store.all()) {
-            while (pending.hasNext()) {
-                var entry = pending.next();
-                StoredRecord record;
-                try {
-                    record = StoredRecord.decode(entry.value);
-                } catch (RuntimeException e) {
-                    log.error("task {}: pending-frames store entry {} is unreadable and is skipped: {}", context.taskId(), entry.key, e.toString());
-                    unreadable.add(entry.key);
-                    continue;
-                }
-                // Admitted before, so it passed the checks; decode it again for inference. Should it fail now (a
-                // stricter version, a full stream table), it becomes a dead letter, forwarded at the first tick:
-                // init() may not forward, and throwing here would fail the task again on every restart.
-                enqueue(admit(record, record.read(), System.currentTimeMillis()));
-                restored++;
-            }
+        List<StoredRecord> restored = pending.restore();
+        for (StoredRecord record : restored) {
+            // Admitted before, so it passed the checks; decode it again for inference. Should it fail now (a
+            // stricter version, a full stream table, a frame retention deleted), it becomes a dead letter, forwarded
+            // at the first tick: init() may not forward, and throwing here would fail the task again on every restart.
+            enqueue(record.value() == null ? missing(record) : admit(record, record.read(), System.currentTimeMillis()));
         }
-        unreadable.forEach(store::delete);
-        if (restored > 0) {
-            log.info("task {}: {} frames restored from the pending-frames store will be segmented again", context.taskId(), restored);
+        if (!restored.isEmpty()) {
+            log.info("task {}: {} frames restored from the pending-frames store will be segmented again", context.taskId(), restored.size());
         }
         tickWhileFramesWait();
     }
 
-    /** The record admitted, or refused with its reason (a dead letter in its place); never throws for what the record holds. */
+    private PendingFrame missing(StoredRecord record) {
+        var frame = PendingFrame.refused(record.withValue(new byte[0]), this, "the frame at partition " + record.partition()
+                + " offset " + record.offset() + " is no longer on the frames topic (retention) and cannot be segmented again", MISSING);
+        frame.arrivedAtMillis = System.currentTimeMillis();
+        return frame;
+    }
+
     private PendingFrame admit(StoredRecord record, FramesTopicRecord value, long arrived) {
-        long now = now();
-        PendingFrame frame;
-        try {
-            frame = admission.admit(record, value, this, now);
-        } catch (FrameAdmission.TooManyStreams e) {
-            frame = PendingFrame.refused(record, this, e.getMessage(), TOO_MANY_STREAMS);
-        } catch (BadRecordException e) {
-            frame = PendingFrame.refused(record, this, e.getMessage(), INVALID);
-        } catch (RuntimeException e) {
-            // Not a check that refused it but a failure while checking or decoding it (a decoder bug, say): still the record's.
-            frame = PendingFrame.refused(record, this, "could not admit the record: " + e, ERROR);
-        }
+        PendingFrame frame = admission.admitOrRefuse(record, value, this, now());
         frame.arrivedAtMillis = arrived;
         return frame;
     }
@@ -170,11 +131,11 @@ final class SegmentProcessor implements Processor<String, FramesTopicRecord, Str
                 record.headers(), StoredRecord.valueOf(record.value()));
         PendingFrame frame = admit(stored, record.value(), arrived);
         if (frame.failure != null) {
-            // At once, and never into the store: a refused record may be too large for its changelog.
-            deadLetter(stored, frame.failure, frame.failureKind);
+            // At once, and never into the store: nothing of a refused record is kept for a restart to replay.
+            outputs.deadLetter(stored, frame.failure, frame.failureKind);
             return;
         }
-        store.put(source.offset(), stored.encode());
+        pending.put(stored);
         if (frame.isFrame()) {
             stats.admitted(now() - frame.identity.latencyOriginMs());
         }
@@ -192,11 +153,7 @@ final class SegmentProcessor implements Processor<String, FramesTopicRecord, Str
                 frame.fail("could not prepare the frame for the model: " + e, ERROR);
             }
         }
-        inOrder.computeIfAbsent(orderKey(frame.record), k -> new ArrayDeque<>()).addLast(frame);
-    }
-
-    private static String orderKey(StoredRecord record) {
-        return record.key() == null ? "" : record.key();
+        inOrder.add(frame);
     }
 
     /** The stream thread's clock (mock time under TopologyTestDriver); it reads 0 until the task first runs. */
@@ -205,84 +162,23 @@ final class SegmentProcessor implements Processor<String, FramesTopicRecord, Str
         return cached > 0 ? cached : System.currentTimeMillis();
     }
 
-    /** Forwards, in each stream's arrival order, every record at the head of its queue that is done. */
+    /** Forwards, in each stream's arrival order, every record that is done, each with its store entry deleted in the same step. */
     private void forwardFinished() {
-        boolean forwarded = false;
-        for (Iterator<ArrayDeque<PendingFrame>> queues = inOrder.values().iterator(); queues.hasNext(); ) {
-            ArrayDeque<PendingFrame> queue = queues.next();
-            while (!queue.isEmpty() && queue.peekFirst().done()) {
-                forwarded = true;
-                forward(queue.pollFirst());
-            }
-            if (queue.isEmpty()) {
-                queues.remove();
-            }
+        List<PendingFrame> done = inOrder.takeDone();
+        boolean urgent = false;
+        for (PendingFrame frame : done) {
+            urgent |= frame.result != null && frame.identity.sourceKind() == SourceKind.LIVE;
+            outputs.forward(frame);
+            pending.delete(frame.record);
         }
-        if (forwarded) {
-            // Under exactly_once_v2 the sink (read_committed) sees masks only once the transaction commits: ask for
-            // the commit now rather than at the next commit.interval.ms (100 ms), which every mask would wait out.
+        if (!done.isEmpty() && (urgent || batcher.idle())) {
+            // Under exactly_once_v2 the sink (read_committed) sees masks only once the transaction commits: ask for the
+            // commit now for a live frame's mask or the last output there is, rather than at the next commit.interval.ms.
+            // A backlog's outputs and shed markers wait for that interval: each commit is a transaction the broker and the
+            // stream thread pay for, and the thread reads no records while it waits on one. (Committing for every shed
+            // marker made a late camera later: each of its records then cost a commit, on a busy machine 0.1 to 0.7 s.)
             context.commit();
         }
-    }
-
-    /** The record's output (mask, dead letter, shed marker or end marker), and its store entry deleted in the same step. */
-    private void forward(PendingFrame frame) {
-        StoredRecord in = frame.record;
-        if (frame.failure != null) {
-            deadLetter(in, frame.failure, frame.failureKind);
-        } else if (frame.dropped != null) {
-            forwardShed(frame);
-        } else if (frame.isEnd()) {
-            context.forward(new Record<>(in.key(), frame.end, in.timestamp(), copy(in.headers())), TO_MASKS);
-        } else {
-            forwardMask(frame);
-        }
-        store.delete(in.offset());
-    }
-
-    /** A shed frame's marker: the frame's headers (its identity intact) with kind shed and the reason, and no value. */
-    private void forwardShed(PendingFrame frame) {
-        StoredRecord in = frame.record;
-        var marker = new ShedMarker(frame.identity, frame.dropped, new FramePosition(in.partition(), in.offset()),
-                new SegmenterTimes(frame.arrivedAtMillis, System.currentTimeMillis()));
-        context.forward(new Record<>(in.key(), marker, in.timestamp(), copy(in.headers())), TO_MASKS);
-        stats.dropped(frame.identity.stream(), streams.label(frame.identity.stream()), frame.dropped);
-    }
-
-    /** The frame's mask and stats records (on a copy of the frame's headers each); a dead letter instead if making them fails. */
-    private void forwardMask(PendingFrame frame) {
-        StoredRecord in = frame.record;
-        Record<String, TopicValue> mask;
-        Record<String, TopicValue> maskStats;
-        try {
-            long encodeStart = System.nanoTime();
-            byte[] png = MaskPng.encode(frame.result);
-            stats.maskEncoded(System.nanoTime() - encodeStart);
-            var value = new Mask(frame.identity, new FramePosition(in.partition(), in.offset()), modelLabel,
-                    new SegmenterTimes(frame.arrivedAtMillis, System.currentTimeMillis()), png);
-            mask = new Record<>(in.key(), value, in.timestamp(), copy(in.headers()));
-            maskStats = new Record<>(in.key(), FrameStats.of(value, classNames, frame.result), in.timestamp(), copy(in.headers()));
-        } catch (RuntimeException e) {
-            deadLetter(in, "could not encode the mask: " + e, ERROR);
-            return;
-        }
-        context.forward(mask, TO_MASKS);
-        context.forward(maskStats, TO_STATS);
-        stats.segmented(frame.identity.stream(), streams.label(frame.identity.stream()));
-    }
-
-    private void deadLetter(StoredRecord in, String reason, String kind) {
-        Record<String, DeadLetter> letter = DeadLetters.of(in, reason);
-        if (deadLetterLog.take(now())) {
-            log.warn("dead letter ({}): frames partition {} offset {} (key '{}'): {}{}", kind, in.partition(), in.offset(),
-                    Untrusted.echo(in.key()), Untrusted.echo(reason, DeadLetters.MAX_REASON_CHARS), deadLetterLog.suppressedNote());
-        }
-        context.forward(letter, TO_DEAD_LETTERS);
-        stats.deadLetter(in.key(), kind);
-    }
-
-    private static RecordHeaders copy(Headers headers) {
-        return new RecordHeaders(headers.toArray());
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -27,12 +28,15 @@ public final class SegmenterApp implements AutoCloseable {
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
 
     private final SegmentationModel model;
+    private final InferenceThreads inference;
     private final KafkaStreams streams;
     private final SegmenterStats stats;
     private final StreamsHealth health;
 
-    private SegmenterApp(SegmentationModel model, KafkaStreams streams, SegmenterStats stats, StreamsHealth health) {
+    private SegmenterApp(SegmentationModel model, InferenceThreads inference, KafkaStreams streams, SegmenterStats stats,
+                         StreamsHealth health) {
         this.model = model;
+        this.inference = inference;
         this.streams = streams;
         this.stats = stats;
         this.health = health;
@@ -50,7 +54,9 @@ public final class SegmenterApp implements AutoCloseable {
         var stats = new SegmenterStats(registry);
         stats.device(model.provider());
         warmUp(model, config);
-        KafkaStreams streams = new KafkaStreams(SegmenterTopology.build(config, model, stats), streamsProperties(config));
+        var inference = InferenceThreads.ownThreads();
+        var frames = new KafkaFrameReader(config.bootstrapServers(), config.topics().frames(), config.kafka());
+        KafkaStreams streams = new KafkaStreams(SegmenterTopology.build(config, model, stats, inference, frames), streamsProperties(config));
         stats.lagFrom(() -> KafkaClientLag.maxRecords(streams.metrics()), registry);
         var running = new CountDownLatch(1);
         var health = new StreamsHealth();
@@ -69,27 +75,33 @@ public final class SegmenterApp implements AutoCloseable {
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         streams.start();
+        awaitRunning(streams, running, inference, model, config);
+        log.info("segmenter running: model {} on {}, batch size {}, max wait {} ms, {}", model.descriptor().label(),
+                model.provider(), config.batchSize(), config.batchMaxWaitMs(), config.processingGuarantee());
+        return new SegmenterApp(model, inference, streams, stats, health);
+    }
+
+    /** Waits for RUNNING; on a failure or timeout closes what start() opened, in order, and says why. */
+    private static void awaitRunning(KafkaStreams streams, CountDownLatch running, InferenceThreads inference, SegmentationModel model,
+                                     SegmenterConfig config) {
+        boolean settled;
         try {
-            boolean settled = running.await(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            if (settled && streams.state() != KafkaStreams.State.RUNNING) {
-                streams.close(Duration.ofSeconds(10));
-                model.close();
-                throw new IllegalStateException("the segmenter failed while starting (state " + streams.state()
-                        + "); its log says why (is the topic " + config.topics().frames() + " there?)");
-            }
-            if (!settled) {
-                streams.close(Duration.ofSeconds(10));
-                model.close();
-                throw new IllegalStateException("the segmenter did not reach RUNNING within " + STARTUP_TIMEOUT.toSeconds()
-                        + " s (state " + streams.state() + "); is the broker at " + config.bootstrapServers() + " reachable?");
-            }
+            settled = running.await(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting the segmenter", e);
         }
-        log.info("segmenter running: model {} on {}, batch size {}, max wait {} ms, {}", model.descriptor().label(),
-                model.provider(), config.batchSize(), config.batchMaxWaitMs(), config.processingGuarantee());
-        return new SegmenterApp(model, streams, stats, health);
+        if (settled && streams.state() == KafkaStreams.State.RUNNING) {
+            return;
+        }
+        streams.close(Duration.ofSeconds(10));
+        inference.close();
+        model.close();
+        throw new IllegalStateException(settled
+                ? "the segmenter failed while starting (state " + streams.state() + "); its log says why (is the topic "
+                        + config.topics().frames() + " there?)"
+                : "the segmenter did not reach RUNNING within " + STARTUP_TIMEOUT.toSeconds() + " s (state " + streams.state()
+                        + "); is the broker at " + config.bootstrapServers() + " reachable?");
     }
 
     /**
@@ -122,8 +134,19 @@ public final class SegmenterApp implements AutoCloseable {
         props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
         props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), Topics.MAX_RECORD_BYTES);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "none");
-        // The pending-frames store's cache (see SegmenterTopology): room for a few full batches of large frames.
-        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 64L * 1024 * 1024);
+        // The pending-frames store's cache (see SegmenterTopology): its entries are frame positions, a few bytes each.
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 4L * 1024 * 1024);
+        // Inference runs on its own thread (InferenceRunner): a stream thread waiting in poll() for records sees a
+        // finished batch only when poll returns, so it waits briefly (default 100 ms, which a mask would wait out).
+        props.put(StreamsConfig.POLL_MS_CONFIG, 10L);
+        // Live masks and the last mask of a backlog ask for their commit at once (SegmentProcessor); the masks of a
+        // backlog are committed this often: fewer transactions for the broker, and for the stream thread to wait on.
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 500L);
+        // A stream thread polls again only once it has processed every record the last poll gave it, and the consumer
+        // hands over one partition's fetched records before the next partition's. Small polls and small fetches keep a
+        // file backlog from holding a camera's records back: they wait behind at most one small chunk of the file.
+        props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 50);
+        props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), 256 * 1024);
         for (Map.Entry<String, Object> entry : config.kafka().entrySet()) {
             props.put(entry.getKey(), entry.getValue());
         }
@@ -169,6 +192,7 @@ public final class SegmenterApp implements AutoCloseable {
     public void close() {
         health.closing();
         streams.close(Duration.ofSeconds(30));
+        inference.close(); // before the model: a session is not closed under a running batch
         model.close();
     }
 }

@@ -15,13 +15,24 @@ import org.segstream.contract.Topics;
 import org.segstream.contract.Unreadable;
 
 /**
- * A frames-topic record as kept in the pending-frames store until its mask has been forwarded:
- * everything needed to process it again after a crash (source position, timestamp, key, headers, value),
- * kept as it came so that the masks and dead letters made from it carry the frame's own headers.
+ * A frames-topic record as the segmenter holds it until its mask has been forwarded (source position, timestamp,
+ * key, headers, value), kept as it came so that the masks and dead letters made from it carry the frame's own
+ * headers. The pending-frames store keeps only the position now ({@link PendingPosition}) and a restart reads the
+ * record again ({@link FrameReader}, then {@link #read}); {@link #encode}/{@link #decode} remain for entries that
+ * earlier versions wrote whole.
  */
 record StoredRecord(int partition, long offset, long timestamp, String key, Headers headers, byte[] value) {
 
     private static final int FORMAT = 1;
+
+    /** Whether a pending-frames store entry is a whole record (as versions before positions-only entries wrote). */
+    static boolean isWholeRecord(byte[] entry) {
+        return entry != null && entry.length > 0 && entry[0] == FORMAT;
+    }
+
+    StoredRecord withValue(byte[] newValue) {
+        return new StoredRecord(partition, offset, timestamp, key, headers, newValue);
+    }
 
     /** The value bytes of a frames-topic record as it came: a frame's image, an unreadable record's value; an end record's is empty. */
     static byte[] valueOf(FramesTopicRecord record) {
@@ -34,7 +45,7 @@ record StoredRecord(int partition, long offset, long timestamp, String key, Head
         return new byte[0];
     }
 
-    /** The record read again through the frames topic's Serde (after a restart, from the store). */
+    /** The record read again through the frames topic's Serde (after a restart, from the frames topic or an old store entry). */
     FramesTopicRecord read() {
         return Topics.FRAMES.valueSerde().deserializer().deserialize(Topics.FRAMES.name(), headers, value);
     }

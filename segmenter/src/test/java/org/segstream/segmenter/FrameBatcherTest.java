@@ -3,7 +3,6 @@ package org.segstream.segmenter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -12,12 +11,10 @@ import java.util.Map;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 import org.segstream.contract.BgrImage;
-import org.segstream.contract.ClassMap;
 import org.segstream.contract.FrameIdentity;
 import org.segstream.contract.JpegCodec;
 import org.segstream.contract.JpegStructure;
 import org.segstream.contract.SourceKind;
-import org.segstream.segmenter.model.InferenceModel;
 
 /**
  * The scheduler on a simulated clock, with a model of known speed that advances the clock instead of
@@ -34,24 +31,9 @@ class FrameBatcherTest {
     private long clockMs;
     private final Object owner = new Object();
 
-    private final class FakeModel implements InferenceModel {
-        final double msPerFrame;
-        final List<Integer> batches = new ArrayList<>();
-
-        FakeModel(double msPerFrame) {
-            this.msPerFrame = msPerFrame;
-        }
-
-        @Override
-        public ClassMap[] segment(ByteBuffer nhwc, int n, int height, int width, boolean releaseMemory) {
-            clockMs += Math.round(msPerFrame * n);
-            batches.add(n);
-            ClassMap[] maps = new ClassMap[n];
-            for (int i = 0; i < n; i++) {
-                maps[i] = new ClassMap(width, height, new byte[width * height]);
-            }
-            return maps;
-        }
+    /** A model of known speed that moves the simulated clock on instead of computing. */
+    private FakeModel model(double msPerFrame) {
+        return new FakeModel(msPerFrame, ms -> clockMs += ms);
     }
 
     /** A source of frames: a live camera sending in real time, or a file whose frames are all there at once. */
@@ -159,7 +141,7 @@ class FrameBatcherTest {
     @Test
     void aFileBacklogNeverMakesALiveFrameLateWhileThereIsCapacityForIt() {
         // 10 ms a frame: 100 fps, four times the camera's 25.
-        var model = new FakeModel(10);
+        var model = model(10);
         Outcome outcome = simulate(model, 4, 1000,
                 new Source("file", SourceKind.FILE, 25, 400), new Source("cam", SourceKind.LIVE, 25, 100));
         assertEquals(100, outcome.masked("cam"), "no live frame shed: " + outcome.shed);
@@ -171,7 +153,7 @@ class FrameBatcherTest {
 
     @Test
     void withLiveFirstOffAFileBacklogGoesFirst() {
-        var model = new FakeModel(10);
+        var model = model(10);
         clockMs = 0;
         var batcher = new FrameBatcher(model, 4, 50, 1000, false, InputSizing.NATIVE, InputLimits.defaults(),
                 new SegmenterStats(), () -> clockMs * 1_000_000);
@@ -183,19 +165,19 @@ class FrameBatcherTest {
         PendingFrame live = frame(new Source("cam", SourceKind.LIVE, 25, 1), 0, 0, 3);
         batcher.add(live, 0);
         batcher.runReady(0);
-        assertEquals(List.of(4), model.batches, "one batch, in arrival order");
+        assertEquals(List.of(4), model.batches(), "one batch, in arrival order");
         assertTrue(live.result != null && file.get(0).result != null);
     }
 
     @Test
     void anOverloadedCameraIsShedEarlyOldestFirstAndWhatIsSegmentedStaysFresh() {
         // 60 ms a frame: about 16 fps for a 25 fps camera.
-        Outcome slow = simulate(new FakeModel(60), 4, 1000, new Source("cam", SourceKind.LIVE, 25, 250));
+        Outcome slow = simulate(model(60), 4, 1000, new Source("cam", SourceKind.LIVE, 25, 250));
         assertTrue(slow.shed.getOrDefault("cam", 0) > 50, "frames are shed: " + slow.shed);
         assertEquals(250, slow.masked("cam") + slow.shed.get("cam"), "every frame masked or shed");
         long p95 = slow.p95("cam");
         // Without overload (10 fps on the same model) for comparison.
-        Outcome fits = simulate(new FakeModel(60), 4, 1000, new Source("cam", SourceKind.LIVE, 10, 100));
+        Outcome fits = simulate(model(60), 4, 1000, new Source("cam", SourceKind.LIVE, 10, 100));
         assertEquals(100, fits.masked("cam"));
         assertTrue(p95 < 500, "segmented frames stay fresh under overload: p95 " + p95 + " ms (without overload "
                 + fits.p95("cam") + " ms), far from the 1000 ms deadline");
@@ -207,7 +189,7 @@ class FrameBatcherTest {
 
     @Test
     void aFrameThatCannotMakeItsDeadlineIsShedBeforeItsBatchRuns() {
-        var model = new FakeModel(100);
+        var model = model(100);
         clockMs = 0;
         var batcher = new FrameBatcher(model, 1, 0, 300, true, InputSizing.NATIVE, InputLimits.defaults(),
                 new SegmenterStats(), () -> clockMs * 1_000_000);
@@ -230,7 +212,7 @@ class FrameBatcherTest {
     @Test
     void liveCamerasOfEqualRateGetEqualSharesAndAFastOneCannotStarveThem() {
         // 20 ms a frame: 50 fps for 25 + 25 + 25 + 100 fps of cameras.
-        Outcome outcome = simulate(new FakeModel(20), 4, 1000,
+        Outcome outcome = simulate(model(20), 4, 1000,
                 new Source("a", SourceKind.LIVE, 25, 250), new Source("b", SourceKind.LIVE, 25, 250),
                 new Source("c", SourceKind.LIVE, 25, 250), new Source("fast", SourceKind.LIVE, 100, 1000));
         int a = outcome.masked("a");

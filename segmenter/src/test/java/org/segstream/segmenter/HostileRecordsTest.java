@@ -20,15 +20,9 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import javax.imageio.ImageIO;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -60,7 +54,7 @@ import org.segstream.segmenter.model.SegmentationModel;
 class HostileRecordsTest {
     static SegmentationModel model;
 
-    private final Topics topics = Topics.defaults();
+    private TopologyFixture fixture;
     private TopologyTestDriver driver;
     private TestInputTopic<String, byte[]> frames;
     private TestOutputTopic<String, byte[]> masks;
@@ -79,24 +73,19 @@ class HostileRecordsTest {
     }
 
     private void start(InputLimits limits, int batchSize) {
-        var config = SegmenterConfig.of("unused:9092", topics, MODEL, Path.of("target", "state"))
-                .withApplicationId("segmenter-test").withDevice(Device.CPU, 2).withLimits(limits)
-                .withBatching(new SegmenterConfig.Batching(batchSize, 0, 3000, SegmenterConfig.DEFAULT_LIVE_FIRST));
-        stats = new SegmenterStats();
-        var props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "segmenter-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, "target/state-" + System.nanoTime());
-        driver = new TopologyTestDriver(SegmenterTopology.build(config, model, stats), props);
-        frames = driver.createInputTopic(topics.frames(), new StringSerializer(), new ByteArraySerializer());
-        masks = driver.createOutputTopic(topics.masks(), new StringDeserializer(), new ByteArrayDeserializer());
-        deadLetters = driver.createOutputTopic(topics.deadLetters(), new StringDeserializer(), new ByteArrayDeserializer());
+        var batching = new SegmenterConfig.Batching(batchSize, 0, 3000, SegmenterConfig.DEFAULT_LIVE_FIRST);
+        fixture = TopologyFixture.start(TopologyFixture.config(MODEL, batching, InputSizing.NATIVE, limits), model, model.descriptor());
+        driver = fixture.driver;
+        frames = fixture.frames;
+        masks = fixture.masks;
+        deadLetters = fixture.deadLetters;
+        stats = fixture.stats;
     }
 
     @AfterEach
     void close() {
-        if (driver != null) {
-            driver.close();
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
@@ -298,8 +287,14 @@ class HostileRecordsTest {
         var streams = new ActiveStreams(limits, stream -> { });
         var stats = new SegmenterStats();
         var batcher = new FrameBatcher(model, 1, 0, 3000, InputSizing.NATIVE, limits, stats);
-        var processor = new SegmentProcessor(() -> batcher, stats, "fcn8s-slim:0.2.0", model.descriptor().classes(), new FrameAdmission(limits, streams),
-                streams, Duration.ofMillis(5));
+        var tooLargeNow = frame("cam", 0, 64, 36);
+        var good = frame("cam", 1, 40, 24);
+        // The frames topic as a restart finds it: offset 6 names no frame (its entry is damaged) and 8 was deleted.
+        FrameReader topic = (partition, offsets) -> Map.of(
+                5L, new StoredRecord(0, 5, 1L, "cam", tooLargeNow.headers(), tooLargeNow.value()),
+                7L, new StoredRecord(0, 7, 2L, "cam", good.headers(), good.value()));
+        var processor = new SegmentProcessor(() -> batcher, stats, "fcn8s-slim:0.2.0", model.descriptor().classes(),
+                new FrameAdmission(limits, streams), streams, Duration.ofMillis(5), topic);
         var context = new org.apache.kafka.streams.processor.api.MockProcessorContext<String, TopicValue>();
         context.setCurrentSystemTimeMs(System.currentTimeMillis());
         var store = org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
@@ -308,24 +303,26 @@ class HostileRecordsTest {
                 .withLoggingDisabled().build();
         store.init(context.getStateStoreContext(), store);
         context.addStateStore(store);
-        var tooLargeNow = frame("cam", 0, 64, 36);
-        var good = frame("cam", 1, 40, 24);
-        store.put(5L, new StoredRecord(0, 5, 1L, "cam", tooLargeNow.headers(), tooLargeNow.value()).encode());
+        store.put(5L, PendingPosition.encode(0));
         store.put(6L, new byte[] {9, 9, 9});
-        store.put(7L, new StoredRecord(0, 7, 2L, "cam", good.headers(), good.value()).encode());
+        store.put(7L, PendingPosition.encode(0));
+        store.put(8L, PendingPosition.encode(0));
 
         processor.init(context);
         context.scheduledPunctuators().get(0).getPunctuator().punctuate(System.currentTimeMillis());
 
         var forwarded = context.forwarded();
-        assertEquals(List.of(SegmentProcessor.TO_DEAD_LETTERS, SegmentProcessor.TO_MASKS, SegmentProcessor.TO_STATS),
+        assertEquals(List.of(SegmentProcessor.TO_DEAD_LETTERS, SegmentProcessor.TO_MASKS, SegmentProcessor.TO_STATS,
+                        SegmentProcessor.TO_DEAD_LETTERS),
                 forwarded.stream().map(f -> f.childName().orElseThrow()).toList());
+        assertTrue(((DeadLetter) forwarded.get(3).record().value()).error().contains("offset 8 is no longer on the frames topic"),
+                "a frame retention deleted gets a dead letter");
         var dead = (DeadLetter) forwarded.get(0).record().value();
         assertEquals("frame of 64x36 is over the limit of 960 pixels", dead.error());
         assertEquals(new FramePosition(0, 5), dead.framePosition());
         assertEquals(new FramePosition(0, 7), ((Mask) forwarded.get(1).record().value()).framePosition());
         try (var left = store.all()) {
-            assertFalse(left.hasNext(), "all three entries are gone: nothing to replay at the next restart");
+            assertFalse(left.hasNext(), "all four entries are gone: nothing to replay at the next restart");
         }
         processor.close();
     }

@@ -9,13 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -33,7 +27,6 @@ import org.segstream.contract.JpegCodec;
 import org.segstream.contract.MaskPng;
 import org.segstream.contract.SourceKind;
 import org.segstream.contract.StreamEnd;
-import org.segstream.contract.Topics;
 import org.segstream.segmenter.model.Device;
 import org.segstream.segmenter.model.ModelDescriptor;
 import org.segstream.segmenter.model.SegmentationModel;
@@ -43,7 +36,7 @@ class SegmenterTopologyTest {
     static final Path MODEL = Path.of("..", "models", "fcn8s-slim.json");
     static SegmentationModel model;
 
-    private final Topics topics = Topics.defaults();
+    private TopologyFixture fixture;
     private TopologyTestDriver driver;
     private TestInputTopic<String, byte[]> frames;
     private TestOutputTopic<String, byte[]> masks;
@@ -66,25 +59,20 @@ class SegmenterTopologyTest {
     }
 
     private void start(int batchSize, long maxWaitMs, InputSizing sizing) {
-        var config = SegmenterConfig.of("unused:9092", topics, MODEL, Path.of("target", "state"))
-                .withInference(new SegmenterConfig.Inference(MODEL, Device.CPU, 2, sizing, false))
-                .withBatching(new SegmenterConfig.Batching(batchSize, maxWaitMs, 3000, SegmenterConfig.DEFAULT_LIVE_FIRST));
-        stats = new SegmenterStats();
-        var props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "segmenter-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, "target/state-" + System.nanoTime());
-        driver = new TopologyTestDriver(SegmenterTopology.build(config, model, stats), props);
-        frames = driver.createInputTopic(topics.frames(), new StringSerializer(), new ByteArraySerializer());
-        masks = driver.createOutputTopic(topics.masks(), new StringDeserializer(), new ByteArrayDeserializer());
-        deadLetters = driver.createOutputTopic(topics.deadLetters(), new StringDeserializer(), new ByteArrayDeserializer());
-        statsTopic = driver.createOutputTopic(topics.stats(), new StringDeserializer(), new ByteArrayDeserializer());
+        var batching = new SegmenterConfig.Batching(batchSize, maxWaitMs, 3000, SegmenterConfig.DEFAULT_LIVE_FIRST);
+        fixture = TopologyFixture.start(TopologyFixture.config(MODEL, batching, sizing, InputLimits.defaults()), model, model.descriptor());
+        driver = fixture.driver;
+        frames = fixture.frames;
+        masks = fixture.masks;
+        deadLetters = fixture.deadLetters;
+        statsTopic = fixture.statsTopic;
+        stats = fixture.stats;
     }
 
     @AfterEach
     void close() {
-        if (driver != null) {
-            driver.close();
+        if (fixture != null) {
+            fixture.close();
         }
     }
 

@@ -64,7 +64,7 @@ public final class ServiceLifecycle implements AutoCloseable {
         return lifecycle;
     }
 
-    /** Stops as a signal would, without one (tests). */
+    /** Stops as the signal {@code name} ("TERM", "INT") would, without one (tests, the benchmark's live rows). */
     public void request(String name) {
         received(name);
     }

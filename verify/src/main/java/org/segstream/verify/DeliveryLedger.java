@@ -142,33 +142,7 @@ final class DeliveryLedger {
     }
 
     DeliveryReport report(Predicate<String> streams) {
-        long fileIn = 0;
-        long liveIn = 0;
-        long unidentifiedIn = 0;
-        long missingFile = 0;
-        long missingLive = 0;
-        long missingUnidentified = 0;
-        Set<String> sessions = new HashSet<>();
-        for (FrameSeen frame : frames) {
-            if (!streams.test(frame.stream())) {
-                continue;
-            }
-            boolean accounted = masked.contains(frame.position()) || deadLettered.contains(frame.position())
-                    || shedMarked.contains(frame.position());
-            if (frame.id() == null) {
-                unidentifiedIn++;
-                missingUnidentified += accounted ? 0 : 1;
-            } else if (frame.kind() == SourceKind.LIVE) {
-                liveIn++;
-                missingLive += accounted ? 0 : 1;
-            } else {
-                fileIn++;
-                missingFile += accounted ? 0 : 1;
-            }
-            if (frame.id() != null) {
-                sessions.add(frame.stream() + "\u0000" + frame.id().session());
-            }
-        }
+        FrameCounts in = countFrames(streams);
         long masksOut = 0;
         long duplicates = 0;
         for (var copies : maskCopies.entrySet()) {
@@ -177,18 +151,64 @@ final class DeliveryLedger {
                 duplicates += copies.getValue() - 1;
             }
         }
-        Map<String, Long> deadLetters = new TreeMap<>();
-        deadLetterReasonsByStream.forEach((stream, reasons) -> {
+        var sizes = new java.util.TreeSet<String>();
+        masks.stream().filter(m -> streams.test(m.stream())).forEach(m -> sizes.add(m.size()));
+        return new DeliveryReport(in.file + in.live + in.unidentified, in.file, in.live, in.unidentified, masksOut, duplicates,
+                outOfOrder, wrongSize, java.util.List.copyOf(sizes), in.missingFile, in.missingLive, in.missingUnidentified,
+                reasons(shedReasonsByStream, streams), reasons(deadLetterReasonsByStream, streams), in.sessions.size(),
+                unfinishedSessions(streams), latency(streams));
+    }
+
+    /** The frames in, by kind, and those with neither a mask, a dead letter nor a shed marker. */
+    private static final class FrameCounts {
+        long file;
+        long live;
+        long unidentified;
+        long missingFile;
+        long missingLive;
+        long missingUnidentified;
+        final Set<String> sessions = new HashSet<>();
+    }
+
+    private FrameCounts countFrames(Predicate<String> streams) {
+        var counts = new FrameCounts();
+        for (FrameSeen frame : frames) {
+            if (!streams.test(frame.stream())) {
+                continue;
+            }
+            boolean accounted = masked.contains(frame.position()) || deadLettered.contains(frame.position())
+                    || shedMarked.contains(frame.position());
+            long missing = accounted ? 0 : 1;
+            if (frame.id() == null) {
+                counts.unidentified++;
+                counts.missingUnidentified += missing;
+            } else if (frame.kind() == SourceKind.LIVE) {
+                counts.live++;
+                counts.missingLive += missing;
+            } else {
+                counts.file++;
+                counts.missingFile += missing;
+            }
+            if (frame.id() != null) {
+                counts.sessions.add(frame.stream() + "\u0000" + frame.id().session());
+            }
+        }
+        return counts;
+    }
+
+    /** How often each reason was given, over the matching streams. */
+    private static Map<String, Long> reasons(Map<String, ? extends java.util.Collection<String>> byStream, Predicate<String> streams) {
+        Map<String, Long> counts = new TreeMap<>();
+        byStream.forEach((stream, reasons) -> {
             if (streams.test(stream)) {
-                reasons.forEach(r -> deadLetters.merge(r, 1L, Long::sum));
+                reasons.forEach(r -> counts.merge(r, 1L, Long::sum));
             }
         });
-        Map<String, Long> shedByReason = new TreeMap<>();
-        shedReasonsByStream.forEach((stream, reasons) -> {
-            if (streams.test(stream)) {
-                reasons.forEach(r -> shedByReason.merge(r, 1L, Long::sum));
-            }
-        });
+        return Map.copyOf(counts);
+    }
+
+    /** Sessions whose end record went in but never came out on the masks topic. */
+    private long unfinishedSessions(Predicate<String> streams) {
         long unfinished = 0;
         for (var in : endedSessionsIn.entrySet()) {
             if (streams.test(in.getKey())) {
@@ -197,14 +217,13 @@ final class DeliveryLedger {
                 }
             }
         }
+        return unfinished;
+    }
+
+    private DeliveryReport.Latency latency(Predicate<String> streams) {
         long[] latencies = masks.stream().filter(m -> streams.test(m.stream())).mapToLong(MaskSeen::latencyMs).sorted().toArray();
-        var latency = new DeliveryReport.Latency(latencies.length, percentile(latencies, 50), percentile(latencies, 95),
+        return new DeliveryReport.Latency(latencies.length, percentile(latencies, 50), percentile(latencies, 95),
                 percentile(latencies, 99), appendTimeClock ? "log-append time" : "verifier receive time");
-        var sizes = new java.util.TreeSet<String>();
-        masks.stream().filter(m -> streams.test(m.stream())).forEach(m -> sizes.add(m.size()));
-        return new DeliveryReport(fileIn + liveIn + unidentifiedIn, fileIn, liveIn, unidentifiedIn, masksOut, duplicates,
-                outOfOrder, wrongSize, java.util.List.copyOf(sizes), missingFile, missingLive, missingUnidentified, Map.copyOf(shedByReason),
-                Map.copyOf(deadLetters), sessions.size(), unfinished, latency);
     }
 
     /** Nearest rank; -1 without samples. */

@@ -56,6 +56,18 @@ record BicycleSprite(int frame, PersonSprite rider) implements Sprite {
         wheel(pen, REAR_HUB, turn);
         wheel(pen, FRONT_HUB, turn);
 
+        paintFrame(pen, new Point[] {seat, headTop, headBottom, grip}, hip, pedalNear);
+        if (pose != null) {
+            rider.paintNear(pen, pose, -1);
+        }
+    }
+
+    /** The frame, the seat post, the saddle under {@code hip}, the near crank and its pedal, in the frame's colour. */
+    private void paintFrame(Pen pen, Point[] joints, Point hip, Point pedalNear) {
+        Point seat = joints[0];
+        Point headTop = joints[1];
+        Point headBottom = joints[2];
+        Point grip = joints[3];
         double tube = 0.05;
         pen.paint(frame, CLASS);
         tube(pen, BOTTOM_BRACKET, seat, tube);
@@ -75,9 +87,6 @@ record BicycleSprite(int frame, PersonSprite rider) implements Sprite {
         pen.disc(BOTTOM_BRACKET.x(), BOTTOM_BRACKET.y(), 0.06);
         pen.colour(0x202020);
         pen.rect(pedalNear.x() - 0.05, pedalNear.y() - 0.012, pedalNear.x() + 0.05, pedalNear.y() + 0.012);
-        if (pose != null) {
-            rider.paintNear(pen, pose, -1);
-        }
     }
 
     private static void tube(Pen pen, Point a, Point b, double width) {

@@ -55,6 +55,15 @@ record DogSprite(double length, double legLength, int fur, int patch, boolean po
             pen.colour(patch);
             pen.ellipse(-0.12 * l, cy + 0.25 * ry, 0.2 * l, 0.6 * ry);
         }
+        head(pen, cy, ry);
+        pen.colour(fur);
+        leg(pen, frontX, hipY, a);
+        leg(pen, backX, hipY, a + Math.PI);
+    }
+
+    /** The neck from the body (centre height {@code cy}, half height {@code ry}), the head, snout, ear, nose and eye. */
+    private void head(Pen pen, double cy, double ry) {
+        double l = length;
         pen.colour(fur);
         double hx = 0.55 * l;
         double hy = cy + ry + 0.18 * l;
@@ -70,9 +79,6 @@ record DogSprite(double length, double legLength, int fur, int patch, boolean po
         pen.colour(0x141414);
         pen.disc(hx + 0.29 * l, hy - 0.03 * l, 0.03 * l); // nose
         pen.disc(hx + 0.06 * l, hy + 0.04 * l, 0.022 * l); // eye
-        pen.colour(fur);
-        leg(pen, frontX, hipY, a);
-        leg(pen, backX, hipY, a + Math.PI);
     }
 
     /** One straight leg from the body down to the paw, swinging by phase angle {@code a}; the swinging paw lifts. */

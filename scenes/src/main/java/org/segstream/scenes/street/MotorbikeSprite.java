@@ -50,6 +50,15 @@ record MotorbikeSprite(int body, int rim, boolean fairing, PersonSprite rider, i
         wheel(pen, REAR_HUB, turn);
         wheel(pen, FRONT_HUB, turn);
 
+        mechanics(pen);
+        bodywork(pen);
+        if (pose != null) {
+            rider.paintNear(pen, pose, helmet);
+        }
+    }
+
+    /** Swing arm, engine with its fins, exhaust and fork. */
+    private static void mechanics(Pen pen) {
         pen.paint(0x303236, CLASS);
         pen.limb(REAR_HUB.x(), REAR_HUB.y(), -0.1, 0.42, 0.07); // swing arm
         pen.poly(-0.28, 0.26, 0.3, 0.22, 0.4, 0.56, -0.2, 0.66); // engine
@@ -61,6 +70,10 @@ record MotorbikeSprite(int body, int rim, boolean fairing, PersonSprite rider, i
         pen.colour(0xa8aaac);
         pen.limb(-0.1, 0.27, -0.88, 0.42, 0.09); // exhaust
         pen.limb(FRONT_HUB.x(), FRONT_HUB.y(), 0.52, 1.02, 0.06); // fork
+    }
+
+    /** Tail, tank, mudguard, fairing, seat, handlebar and the lamps. */
+    private void bodywork(Pen pen) {
         pen.colour(body);
         pen.poly(-0.98, 0.84, -0.55, 0.78, -0.48, 0.95, -0.92, 0.98); // tail
         pen.poly(-0.05, 0.76, 0.4, 0.8, 0.5, 0.98, 0.06, 1.03); // tank
@@ -75,9 +88,6 @@ record MotorbikeSprite(int body, int rim, boolean fairing, PersonSprite rider, i
         pen.disc(0.64, 0.95, 0.075);
         pen.colour(0xb01818);
         pen.rect(-1.02, 0.86, -0.96, 0.93);
-        if (pose != null) {
-            rider.paintNear(pen, pose, helmet);
-        }
     }
 
     private void wheel(Pen pen, Point hub, double turn) {

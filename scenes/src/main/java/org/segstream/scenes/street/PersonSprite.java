@@ -60,23 +60,39 @@ record PersonSprite(double height, double build, int skin, int hair, int top, in
 
     /** Everything else; {@code helmet} is an 0xRRGGBB colour, or -1 for bare heads. */
     void paintNear(Pen pen, Pose p, int helmet) {
-        double h = height;
         double lean = Math.atan2(p.shoulder.x() - p.hip.x(), p.shoulder.y() - p.hip.y());
         double ux = Math.sin(lean);
         double uy = Math.cos(lean);
         if (backpack != NONE) {
-            pen.paint(backpack, CLASS);
-            double bx = p.hip.x() + 0.55 * (p.shoulder.x() - p.hip.x()) - 0.075 * h * uy;
-            double by = p.hip.y() + 0.6 * (p.shoulder.y() - p.hip.y()) + 0.075 * h * ux;
-            pen.ellipse(bx, by, 0.06 * h, 0.1 * h);
+            backpack(pen, p, ux, uy);
         }
         leg(pen, p.hip, p.kneeNear, p.footNear, 1.0);
         pen.paint(skirt ? top : legs, CLASS);
         if (skirt) {
+            double h = height;
             pen.poly(p.hip.x() - 0.065 * h, p.hip.y() + 0.03 * h, p.hip.x() + 0.07 * h, p.hip.y() + 0.03 * h,
                     p.hip.x() + 0.12 * h, p.hip.y() - 0.21 * h, p.hip.x() - 0.11 * h, p.hip.y() - 0.21 * h);
         }
-        // torso: a quad from the hips to the shoulders, following the lean, with a rounded shoulder
+        torso(pen, p, ux, uy);
+        if (helmet != NONE) {
+            helmetedHead(pen, p.head, helmet);
+        } else {
+            bareHead(pen, p.head);
+        }
+        nearArm(pen, p);
+    }
+
+    private void backpack(Pen pen, Pose p, double ux, double uy) {
+        double h = height;
+        pen.paint(backpack, CLASS);
+        double bx = p.hip.x() + 0.55 * (p.shoulder.x() - p.hip.x()) - 0.075 * h * uy;
+        double by = p.hip.y() + 0.6 * (p.shoulder.y() - p.hip.y()) + 0.075 * h * ux;
+        pen.ellipse(bx, by, 0.06 * h, 0.1 * h);
+    }
+
+    /** A quad from the hips to the shoulders, following the lean ({@code ux}, {@code uy}), a rounded shoulder and the neck. */
+    private void torso(Pen pen, Pose p, double ux, double uy) {
+        double h = height;
         double hw = 0.06 * h * build;
         double sw = 0.066 * h * build;
         pen.paint(top, CLASS);
@@ -85,23 +101,34 @@ record PersonSprite(double height, double build, int skin, int hair, int top, in
         pen.disc(p.shoulder.x(), p.shoulder.y() - 0.01 * h, 0.055 * h * build);
         pen.colour(skin);
         pen.limb(p.shoulder.x(), p.shoulder.y(), p.head.x(), p.head.y() - 0.04 * h, 0.045 * h);
-        double hx = p.head.x();
-        double hy = p.head.y();
-        if (helmet != NONE) {
-            pen.colour(skin);
-            pen.disc(hx + 0.01 * h, hy - 0.01 * h, 0.058 * h);
-            pen.colour(helmet);
-            pen.disc(hx - 0.004 * h, hy + 0.006 * h, 0.074 * h);
-            pen.colour(0x202428); // visor
-            pen.poly(hx + 0.02 * h, hy + 0.015 * h, hx + 0.078 * h, hy + 0.01 * h, hx + 0.07 * h, hy - 0.035 * h,
-                    hx + 0.02 * h, hy - 0.03 * h);
-        } else {
-            pen.colour(hair);
-            pen.disc(hx - 0.01 * h, hy + 0.008 * h, 0.066 * h);
-            pen.colour(skin);
-            pen.disc(hx + 0.01 * h, hy - 0.008 * h, 0.058 * h);
-            pen.poly(hx + 0.06 * h, hy + 0.0, hx + 0.082 * h, hy - 0.022 * h, hx + 0.058 * h, hy - 0.026 * h); // nose
-        }
+    }
+
+    private void helmetedHead(Pen pen, Point head, int helmet) {
+        double h = height;
+        double hx = head.x();
+        double hy = head.y();
+        pen.colour(skin);
+        pen.disc(hx + 0.01 * h, hy - 0.01 * h, 0.058 * h);
+        pen.colour(helmet);
+        pen.disc(hx - 0.004 * h, hy + 0.006 * h, 0.074 * h);
+        pen.colour(0x202428); // visor
+        pen.poly(hx + 0.02 * h, hy + 0.015 * h, hx + 0.078 * h, hy + 0.01 * h, hx + 0.07 * h, hy - 0.035 * h,
+                hx + 0.02 * h, hy - 0.03 * h);
+    }
+
+    private void bareHead(Pen pen, Point head) {
+        double h = height;
+        double hx = head.x();
+        double hy = head.y();
+        pen.colour(hair);
+        pen.disc(hx - 0.01 * h, hy + 0.008 * h, 0.066 * h);
+        pen.colour(skin);
+        pen.disc(hx + 0.01 * h, hy - 0.008 * h, 0.058 * h);
+        pen.poly(hx + 0.06 * h, hy + 0.0, hx + 0.082 * h, hy - 0.022 * h, hx + 0.058 * h, hy - 0.026 * h); // nose
+    }
+
+    private void nearArm(Pen pen, Pose p) {
+        double h = height;
         pen.colour(top);
         pen.limb(p.shoulder.x(), p.shoulder.y(), p.elbowNear.x(), p.elbowNear.y(), 0.05 * h * build);
         pen.limb(p.elbowNear.x(), p.elbowNear.y(), p.handNear.x(), p.handNear.y(), 0.042 * h * build);

@@ -1,21 +1,14 @@
 package org.segstream.segmenter.model;
 
-import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.TensorInfo;
 import ai.onnxruntime.providers.OrtCUDAProviderOptions;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
 import org.segstream.contract.ClassMap;
 import org.slf4j.Logger;
@@ -95,7 +88,7 @@ public final class SegmentationModel implements InferenceModel, AutoCloseable {
 
     private static SegmentationModel loadOnThisThread(ModelDescriptor descriptor, Device device, int intraOpThreads, boolean spinWait)
             throws IOException {
-        verifySha256(descriptor);
+        ModelFileChecks.verifySha256(descriptor);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try {
             boolean wantCuda = device != Device.CPU;
@@ -146,8 +139,8 @@ public final class SegmentationModel implements InferenceModel, AutoCloseable {
     private static SegmentationModel checked(ModelDescriptor d, OrtEnvironment env, OrtSession session, String provider)
             throws OrtException, IOException {
         try {
-            expectTensor(session.getInputInfo(), d.inputName(), 4, "input", d);
-            expectTensor(session.getOutputInfo(), d.outputName(), 3, "output", d);
+            ModelFileChecks.expectTensor(session.getInputInfo(), d.inputName(), 4, "input", d);
+            ModelFileChecks.expectTensor(session.getOutputInfo(), d.outputName(), 3, "output", d);
         } catch (IOException e) {
             session.close();
             throw e;
@@ -155,43 +148,6 @@ public final class SegmentationModel implements InferenceModel, AutoCloseable {
         log.info("model {} loaded from {} on {}: input '{}' uint8 NHWC BGR, output '{}' uint8 NHW",
                 d.label(), d.modelFile(), provider, d.inputName(), d.outputName());
         return new SegmentationModel(d, env, session, provider);
-    }
-
-    private static void expectTensor(Map<String, NodeInfo> nodes, String name, int rank, String role, ModelDescriptor d)
-            throws IOException {
-        NodeInfo node = nodes.get(name);
-        if (node == null) {
-            throw new IOException("model " + d.modelFile() + " has no " + role + " '" + name + "'; it has " + nodes.keySet());
-        }
-        if (!(node.getInfo() instanceof TensorInfo tensor) || tensor.type != OnnxJavaType.UINT8
-                || tensor.getShape().length != rank) {
-            throw new IOException("model " + d.modelFile() + " " + role + " '" + name + "' is " + node.getInfo()
-                    + "; expected a uint8 tensor of rank " + rank);
-        }
-    }
-
-    private static void verifySha256(ModelDescriptor d) throws IOException {
-        if (!Files.isRegularFile(d.modelFile())) {
-            throw new IOException("model file " + d.modelFile() + " (named by " + d.descriptorFile() + ") does not exist");
-        }
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        try (InputStream in = Files.newInputStream(d.modelFile())) {
-            byte[] buffer = new byte[1 << 16];
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                digest.update(buffer, 0, n);
-            }
-        }
-        String actual = HexFormat.of().formatHex(digest.digest());
-        if (!actual.equalsIgnoreCase(d.sha256())) {
-            throw new IOException("model file " + d.modelFile() + " has sha256 " + actual + " but its descriptor "
-                    + d.descriptorFile() + " says " + d.sha256() + "; refusing a swapped or damaged model");
-        }
     }
 
     /**

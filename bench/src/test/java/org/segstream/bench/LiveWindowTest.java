@@ -1,0 +1,47 @@
+package org.segstream.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class LiveWindowTest {
+
+    /** A camera's records: from {@code firstMs} every {@code everyMs} until {@code lastMs}, each {@code shedEvery}-th shed. */
+    private static void camera(List<MasksTopic.Entry> into, String name, long firstMs, long lastMs, long everyMs, int shedEvery) {
+        int n = 0;
+        for (long t = firstMs; t <= lastMs; t += everyMs) {
+            into.add(new MasksTopic.Entry(name, ++n % shedEvery == 0 ? "shed" : "frame", t, t + 100));
+        }
+        into.add(new MasksTopic.Entry(name, "end", -1, -1));
+    }
+
+    @Test
+    void countsOnlyWhileEveryCameraDelivers() {
+        List<MasksTopic.Entry> entries = new ArrayList<>();
+        camera(entries, "cam1", 1_000, 21_000, 100, 2);  // opened first, stopped last: 10 fps, every 2nd frame shed
+        camera(entries, "cam2", 5_000, 20_000, 100, 3);  // opened 4 s later, stopped first, every 3rd frame shed
+        entries.add(new MasksTopic.Entry("file", "frame", 500, 6_000)); // not a camera
+
+        var window = LiveWindow.of(entries, List.of("cam1", "cam2"));
+
+        assertEquals(5_000, window.fromMs());
+        assertEquals(20_000, window.toMs());
+        assertEquals(15.0, window.seconds(), 1e-9);
+        assertEquals(Map.of("cam1", 76L, "cam2", 101L), window.masks(), "151 frames each in the window");
+        assertEquals(Map.of("cam1", 75L, "cam2", 50L), window.shed());
+        assertEquals(177 / 15.0, window.masksPerSecond(), 1e-9);
+        assertEquals(12.5 / 88.5, window.worstShareDeviation(), 1e-9);
+    }
+
+    @Test
+    void aCameraWithoutRecordsLeavesAnEmptyWindow() {
+        List<MasksTopic.Entry> entries = new ArrayList<>();
+        camera(entries, "cam1", 1_000, 2_000, 100, 1000);
+        var window = LiveWindow.of(entries, List.of("cam1", "cam2"));
+        assertEquals(0, window.masksPerSecond());
+        assertEquals(1, window.worstShareDeviation());
+    }
+}

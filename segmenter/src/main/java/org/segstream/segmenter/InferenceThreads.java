@@ -1,0 +1,45 @@
+package org.segstream.segmenter;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.segstream.segmenter.model.InferenceModel;
+
+/**
+ * Makes each stream thread's {@link InferenceRunner}, and stops them all before the model is closed (a session
+ * must not be closed under a running batch). The service runs inference on a thread per stream thread;
+ * TopologyTestDriver tests run it inline, so a batch's masks are there when the punctuation that ran it returns.
+ */
+final class InferenceThreads implements AutoCloseable {
+    private final boolean ownThreads;
+    private final List<InferenceRunner> runners = new ArrayList<>();
+
+    private InferenceThreads(boolean ownThreads) {
+        this.ownThreads = ownThreads;
+    }
+
+    /** Inference on a thread of its own for each stream thread (the service). */
+    static InferenceThreads ownThreads() {
+        return new InferenceThreads(true);
+    }
+
+    /** Inference inside the stream thread (tests that drive the topology step by step). */
+    static InferenceThreads inline() {
+        return new InferenceThreads(false);
+    }
+
+    synchronized InferenceRunner runnerFor(InferenceModel model, Thread streamThread) {
+        InferenceRunner runner = ownThreads
+                // Named after its stream thread, so per-thread CPU accounting (the bench's, by the kernel's 15-character
+                // thread name) counts session.run where it counted it when the stream thread called it.
+                ? InferenceRunner.onOwnThread(model, streamThread.getName() + "-inference")
+                : InferenceRunner.inline(model, System::nanoTime);
+        runners.add(runner);
+        return runner;
+    }
+
+    @Override
+    public synchronized void close() {
+        runners.forEach(InferenceRunner::close);
+        runners.clear();
+    }
+}

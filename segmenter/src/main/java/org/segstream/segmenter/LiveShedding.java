@@ -1,0 +1,113 @@
+package org.segstream.segmenter;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Which live frames are shed, and why. A live stream's oldest frame is shed at once when it is already past its
+ * deadline ("stale"), when it or the stream's newest frame could not be done by its deadline with the frames
+ * ahead of it ("deadline"), or when the live cameras together send more than a batch's time can segment and the
+ * stream holds more than its fair share of a batch ("overload": the older frame goes, so the ones segmented stay
+ * fresh instead of ageing to the deadline). A shed frame is marked ({@link PendingFrame#dropped}) and its task
+ * forwards a shed marker in its place. File frames are never shed.
+ */
+final class LiveShedding {
+    static final String STALE = "stale";
+    static final String DEADLINE = "deadline";
+    static final String OVERLOAD = "overload";
+
+    private final int batchSize;
+    private final long maxFrameAgeMillis;
+    private final InferenceTimes times;
+
+    LiveShedding(int batchSize, long maxFrameAgeMillis, InferenceTimes times) {
+        this.batchSize = batchSize;
+        this.maxFrameAgeMillis = maxFrameAgeMillis;
+        this.times = times;
+    }
+
+    /** Sheds, in each live stream, the oldest frames that cannot be segmented in time or are over the stream's share; forgets quiet streams. */
+    void shed(WaitingFrames waiting, long nowMillis) {
+        waiting.forgetQuietStreams(nowMillis, WaitingFrames.LIVE_IDLE_MS + maxFrameAgeMillis);
+        int liveWaiting = 0;
+        int streamsWaiting = 0;
+        for (WaitingFrames.LiveStream stream : waiting.liveStreams()) {
+            liveWaiting += stream.queue.size();
+            streamsWaiting += stream.queue.isEmpty() ? 0 : 1;
+        }
+        if (liveWaiting == 0) {
+            return;
+        }
+        Map<WaitingFrames.LiveStream, Integer> caps = overloadCaps(waiting, times.millis(batchSize), nowMillis);
+        // Frames of a stream ahead of its newest: it gets about batchSize / streamsWaiting places a batch.
+        int perBatch = Math.max(1, batchSize / streamsWaiting);
+        double batchMs = times.millis(Math.min(batchSize, liveWaiting));
+        for (WaitingFrames.LiveStream stream : waiting.liveStreams()) {
+            shedOldest(stream.queue, caps.getOrDefault(stream, Integer.MAX_VALUE), perBatch, batchMs, nowMillis);
+        }
+    }
+
+    private static void shedOldest(ArrayDeque<PendingFrame> queue, int cap, int perBatch, double batchMs, long nowMillis) {
+        while (!queue.isEmpty()) {
+            String reason = reasonToShedOldest(queue, cap, perBatch, batchMs, nowMillis);
+            if (reason == null) {
+                return;
+            }
+            queue.pollFirst().dropped = reason;
+        }
+    }
+
+    private static String reasonToShedOldest(ArrayDeque<PendingFrame> queue, int cap, int perBatch, double batchMs, long nowMillis) {
+        PendingFrame oldest = queue.peekFirst();
+        int n = queue.size();
+        long newestDone = nowMillis + (long) Math.ceil((double) n / perBatch * batchMs);
+        if (nowMillis > oldest.deadlineMillis) {
+            return STALE;
+        }
+        if (n > cap) {
+            return OVERLOAD;
+        }
+        if (nowMillis + batchMs > oldest.deadlineMillis || newestDone > queue.peekLast().deadlineMillis) {
+            return DEADLINE;
+        }
+        return null;
+    }
+
+    /**
+     * Under overload (the live cameras send more frames in a full batch's time than a batch holds), the most
+     * frames each live stream may keep: its fair share of a batch's places, filled up from the slowest camera
+     * (max-min fairness), rounded up. Empty when the cameras fit, or before a batch has been timed.
+     */
+    private Map<WaitingFrames.LiveStream, Integer> overloadCaps(WaitingFrames waiting, double fullBatchMs, long nowMillis) {
+        if (fullBatchMs <= 0) {
+            return Map.of();
+        }
+        List<WaitingFrames.LiveStream> active = new ArrayList<>();
+        double demand = 0;
+        for (WaitingFrames.LiveStream stream : waiting.liveStreams()) {
+            if (stream.fps > 0 && stream.active(nowMillis)) {
+                active.add(stream);
+                demand += stream.fps * fullBatchMs / 1000;
+            }
+        }
+        if (demand <= batchSize) {
+            return Map.of();
+        }
+        active.sort((a, b) -> Double.compare(a.fps, b.fps));
+        Map<WaitingFrames.LiveStream, Integer> caps = new HashMap<>();
+        double placesLeft = batchSize;
+        for (int i = 0; i < active.size(); i++) {
+            WaitingFrames.LiveStream stream = active.get(i);
+            double wants = stream.fps * fullBatchMs / 1000;
+            double share = Math.min(wants, placesLeft / (active.size() - i));
+            placesLeft -= share;
+            if (wants > share) {
+                caps.put(stream, (int) Math.max(1, Math.ceil(share)));
+            }
+        }
+        return caps;
+    }
+}

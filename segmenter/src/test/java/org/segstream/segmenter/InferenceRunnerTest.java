@@ -1,0 +1,79 @@
+package org.segstream.segmenter;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+import org.segstream.contract.BgrImage;
+import org.segstream.contract.ClassMap;
+import org.segstream.segmenter.model.InferenceModel;
+
+/**
+ * The hand-over between the stream thread and the inference thread: submit returns while the model still
+ * computes, the stream thread sees nothing until the batch is done, then gets its masks (or its error), and
+ * the next batch never packs into a buffer a running batch still reads.
+ */
+class InferenceRunnerTest {
+    private final CountDownLatch release = new CountDownLatch(1);
+    private final CountDownLatch started = new CountDownLatch(1);
+
+    /** A model that holds each batch until released and answers class i for the i-th frame's pixels. */
+    private final InferenceModel heldModel = (nhwc, n, height, width, releaseMemory) -> {
+        started.countDown();
+        release.await();
+        ClassMap[] maps = new ClassMap[n];
+        for (int i = 0; i < n; i++) {
+            byte[] classes = new byte[width * height];
+            java.util.Arrays.fill(classes, (byte) nhwc.get(i * width * height * 3));
+            maps[i] = new ClassMap(width, height, classes);
+        }
+        return maps;
+    };
+
+    @Test
+    void aBatchRunsOnItsOwnThreadAndItsMasksComeBackWhenDone() throws Exception {
+        try (var runner = InferenceRunner.onOwnThread(heldModel, "test-inference")) {
+            ModelInputBuffer buffer = runner.buffer();
+            var nhwc = buffer.pack(List.of(image(2, 1, 7), image(2, 1, 9)));
+            runner.submit(new InferenceRunner.Job(frames(2), buffer, nhwc, 1, 2, false));
+            started.await();
+            assertEquals(1, runner.inFlight());
+            assertTrue(runner.collect().isEmpty(), "nothing to collect while the model computes");
+            assertNotSame(buffer, runner.buffer(), "the next batch packs into another buffer");
+            release.countDown();
+            List<InferenceRunner.Done> done = runner.awaitNext();
+            assertEquals(1, done.size());
+            assertEquals(0, runner.inFlight());
+            assertArrayEquals(new byte[] {7, 7}, done.get(0).masks()[0].classes());
+            assertArrayEquals(new byte[] {9, 9}, done.get(0).masks()[1].classes());
+        }
+    }
+
+    @Test
+    void aFailedBatchComesBackWithItsError() throws Exception {
+        InferenceModel failing = (nhwc, n, height, width, releaseMemory) -> {
+            throw new IllegalStateException("out of memory");
+        };
+        try (var runner = InferenceRunner.onOwnThread(failing, "test-inference")) {
+            ModelInputBuffer buffer = runner.buffer();
+            runner.submit(new InferenceRunner.Job(frames(1), buffer, buffer.pack(List.of(image(2, 1, 1))), 1, 2, false));
+            InferenceRunner.Done done = runner.awaitNext().get(0);
+            assertEquals("out of memory", done.error().getMessage());
+        }
+    }
+
+    /** The batch's frames: only their count matters here (the runner never touches them). */
+    private static List<PendingFrame> frames(int n) {
+        return java.util.Collections.nCopies(n, PendingFrame.end(null, null, null));
+    }
+
+    private static BgrImage image(int width, int height, int value) {
+        byte[] pixels = new byte[width * height * 3];
+        java.util.Arrays.fill(pixels, (byte) value);
+        return new BgrImage(width, height, pixels);
+    }
+}
