@@ -14,7 +14,7 @@ import org.segstream.launcher.PipelineRun;
 import org.segstream.launcher.RunNamespace;
 import org.segstream.launcher.RunOptions;
 import org.segstream.launcher.RunSummary;
-import org.segstream.launcher.ServiceLifecycle;
+import org.segstream.service.ServiceLifecycle;
 import org.segstream.verify.DeliveryReport;
 import org.segstream.verify.DeliveryVerifier;
 import org.slf4j.Logger;

@@ -16,7 +16,7 @@ import org.segstream.broker.EmbeddedKafkaBroker;
 import org.segstream.launcher.PipelineRun;
 import org.segstream.launcher.RunListener;
 import org.segstream.launcher.RunOptions;
-import org.segstream.launcher.ServiceLifecycle;
+import org.segstream.service.ServiceLifecycle;
 import org.segstream.scenes.street.SynthClip;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

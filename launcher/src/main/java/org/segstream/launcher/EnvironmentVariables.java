@@ -5,6 +5,7 @@ import java.util.List;
 import org.segstream.config.KafkaConnection;
 import org.segstream.config.Setting;
 import org.segstream.contract.Topics;
+import org.segstream.service.MetricsServer;
 import org.segstream.ingest.IngestConfig;
 import org.segstream.segmenter.SegmenterSettings;
 import org.segstream.sink.SinkSettings;

@@ -17,6 +17,8 @@ import org.segstream.ingest.Reconnect;
 import org.segstream.ingest.SourceSpec;
 import org.segstream.ingest.SourcesFile;
 import org.segstream.config.KafkaConnection;
+import org.segstream.service.MetricsServer;
+import org.segstream.service.ServiceLifecycle;
 import org.segstream.video.FfmpegLog;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -26,6 +26,8 @@ import org.segstream.ingest.SourceSpec;
 import org.segstream.segmenter.SegmenterApp;
 import org.segstream.segmenter.SegmenterConfig;
 import org.segstream.segmenter.model.Device;
+import org.segstream.service.MetricsServer;
+import org.segstream.service.ServiceLifecycle;
 import org.segstream.sink.LiveView;
 import org.segstream.sink.SinkApp;
 import org.segstream.sink.SinkListener;

@@ -2,13 +2,12 @@ package org.segstream.launcher;
 
 import java.nio.file.Files;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
-import org.segstream.segmenter.SegmenterApp;
 import org.segstream.segmenter.SegmenterConfig;
 import org.segstream.config.KafkaConnection;
+import org.segstream.segmenter.SegmenterMain;
 import picocli.CommandLine.Command;
 
-/** {@code segstream segmenter}: the segmenter alone against an external cluster, configured by the environment. */
+/** {@code segstream segmenter}: {@link SegmenterMain}, with a relative model path also looked up under the segstream folder. */
 @Command(name = "segmenter", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class, sortOptions = false,
         header = "the segmenter alone against an external cluster (environment variables)",
         description = {"The segmenter alone against an external cluster (Kafka Streams + ONNX Runtime: frames to masks),",
@@ -29,18 +28,6 @@ final class SegmenterCommand implements Callable<Integer> {
         if (!config.model().isAbsolute() && !Files.exists(config.model())) {
             config = config.withModel(context.home().resolve(config.model()));
         }
-        try (var lifecycle = ServiceLifecycle.install("stopping the segmenter", null);
-             MetricsServer metrics = MetricsServer.forService(settings)) {
-            // Not healthy until the streams run: a supervisor must not take a starting segmenter for a working one.
-            var started = new AtomicReference<SegmenterApp>();
-            MetricsServer.HealthCheck health = () -> started.get() == null ? "segmenter starting"
-                    : started.get().healthy() ? null : "segmenter stopped: "
-                    + (started.get().failure() != null ? started.get().failure() : started.get().state());
-            metrics.addHealthCheck(health);
-            try (SegmenterApp app = SegmenterApp.start(config, metrics.registry())) {
-                started.set(app);
-                return lifecycle.awaitStop("the segmenter", health);
-            }
-        }
+        return SegmenterMain.run(config, settings);
     }
 }

@@ -11,6 +11,7 @@ import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import org.segstream.config.ConfigException;
 import org.segstream.config.Settings;
+import org.segstream.service.ServiceLifecycle;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.OptionSpec;

@@ -1,15 +1,12 @@
 package org.segstream.launcher;
 
 import java.util.concurrent.Callable;
-import org.segstream.sink.LiveView;
-import org.segstream.sink.SinkApp;
 import org.segstream.sink.SinkConfig;
-import org.segstream.sink.SinkListener;
 import org.segstream.config.KafkaConnection;
-import org.segstream.video.FfmpegLog;
+import org.segstream.sink.SinkMain;
 import picocli.CommandLine.Command;
 
-/** {@code segstream sink}: the sink alone against an external cluster, configured by the environment. */
+/** {@code segstream sink}: {@link SinkMain} under the command line's help and errors. */
 @Command(name = "sink", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class, sortOptions = false,
         header = "the sink alone against an external cluster (environment variables)",
         description = {"The sink alone against an external cluster (masks and frames to overlay video and mask files,",
@@ -27,16 +24,6 @@ final class SinkCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var settings = context.settings();
-        SinkConfig config = SinkConfig.from(settings, KafkaConnection.from(settings));
-        FfmpegLog.configure(settings);
-        try (var lifecycle = ServiceLifecycle.install("stopping the sink; finishing the open files", null);
-             MetricsServer metrics = MetricsServer.forService(settings);
-             LiveView live = config.live().port() < 0 ? null : LiveView.start(config.live(), config.limits());
-             SinkApp app = SinkApp.start(config, live == null ? SinkListener.NONE : live, metrics.registry())) {
-            MetricsServer.HealthCheck health = () -> app.healthy() ? null
-                    : "sink stopped" + (app.failure() == null ? "" : ": " + app.failure());
-            metrics.addHealthCheck(health);
-            return lifecycle.awaitStop("the sink", health);
-        }
+        return SinkMain.run(SinkConfig.from(settings, KafkaConnection.from(settings)), settings);
     }
 }

@@ -32,6 +32,7 @@ import org.segstream.ingest.IngestResult;
 import org.segstream.ingest.Reconnect;
 import org.segstream.ingest.SourceSpec;
 import org.segstream.ingest.SourcesFile;
+import org.segstream.service.MetricsServer;
 import org.segstream.testsupport.TestTopics;
 
 /**

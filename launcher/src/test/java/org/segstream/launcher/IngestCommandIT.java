@@ -68,7 +68,7 @@ class IngestCommandIT {
         var camera = new LiveCamera(160, 90, 25);
         String url = camera.url();
         var topics = topics("sigterm");
-        try (var ingest = ServiceProcess.start("ingest", Map.of("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
+        try (var ingest = CliProcess.start("ingest", Map.of("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
                 "SEGSTREAM_FRAMES_TOPIC", topics.frames(), "SEGSTREAM_METRICS_PORT", "-1", "SEGSTREAM_SOURCES", "door=" + url),
                 dir.resolve("ingest.log"))) {
             await().atMost(Duration.ofSeconds(40)).until(() -> ingest.log().contains("ingesting 'door'"));

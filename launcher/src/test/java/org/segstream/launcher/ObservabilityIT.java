@@ -44,6 +44,7 @@ import org.segstream.scenes.TestClips;
 import org.segstream.scenes.TestPattern;
 import org.segstream.segmenter.SegmenterApp;
 import org.segstream.segmenter.SegmenterConfig;
+import org.segstream.service.MetricsServer;
 import org.segstream.sink.SinkApp;
 import org.segstream.sink.SinkConfig;
 import org.segstream.sink.SinkListener;

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.segstream.launcher.reliability.LiveCamera;
 import org.junit.jupiter.api.io.TempDir;
+import org.segstream.testsupport.ServiceProcess;
 
 /**
  * {@code segstream run} on a live camera (a real ffmpeg HTTP server), stopped by SIGTERM as Ctrl-C,
@@ -30,29 +31,17 @@ class RunSigtermIT {
         String url = camera.url();
         Path out = dir.resolve("out");
         Path log = dir.resolve("run.log");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process run = new ProcessBuilder(java, "-Xmx1g", "-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"),
-                SegstreamCli.class.getName(), "run", "--out", out.toString(),
-                "--model", Path.of("..", "models", "fcn8s-slim.json").toAbsolutePath().toString(),
-                "--metrics-port", "-1", "--live-port", "-1", "door=" + url)
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        try {
+        try (ServiceProcess run = CliProcess.run(out, log, "door=" + url)) {
             Path streamDir = out.resolve("door");
-            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-            while (!(Files.isDirectory(streamDir) && list(streamDir).stream().anyMatch(p -> p.endsWith(".part")))
-                    && System.nanoTime() < deadline && run.isAlive()) {
-                Thread.sleep(200);
-            }
-            assertTrue(run.isAlive() && list(streamDir).stream().anyMatch(p -> p.endsWith(".part")),
-                    "an overlay is being written: " + Files.readString(log, StandardCharsets.UTF_8));
-            Thread.sleep(3000); // a few seconds of overlay
+            run.awaitWhileAlive("an overlay being written", Duration.ofSeconds(90),
+                    () -> list(streamDir).stream().anyMatch(p -> p.endsWith(".part")));
+            Thread.sleep(3000); // a few seconds of overlay: what the stop must finish, not a wait for something
 
             long signalled = System.nanoTime();
-            run.destroy(); // SIGTERM
-            assertTrue(run.waitFor(90, TimeUnit.SECONDS), "run exits after SIGTERM");
+            assertTrue(run.stop(Duration.ofSeconds(90)), "run exits after SIGTERM");
             long exitMs = (System.nanoTime() - signalled) / 1_000_000;
-            String text = Files.readString(log, StandardCharsets.UTF_8);
-            assertEquals(143, run.exitValue(), "128 + SIGTERM after a clean stop: " + text);
+            String text = run.log();
+            assertEquals(143, run.waitForExit(Duration.ofSeconds(5)), "128 + SIGTERM after a clean stop: " + text);
             assertTrue(text.contains("SIGTERM: stopping the sources"), text);
 
             List<String> files = list(streamDir);
@@ -71,8 +60,6 @@ class RunSigtermIT {
             assertEquals(written, decoded, "the overlay holds every written frame, readable by ffprobe");
             System.out.printf("run stopped by SIGTERM in %d ms: %d frames in, %d in the overlay%n", exitMs, in, decoded);
         } finally {
-            run.destroyForcibly();
-            run.waitFor(30, TimeUnit.SECONDS);
             camera.close();
         }
     }

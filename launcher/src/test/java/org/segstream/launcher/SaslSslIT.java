@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.segstream.broker.EmbeddedKafkaBroker;
 import org.segstream.contract.Topics;
 import org.segstream.scenes.TestClips;
+import org.segstream.testsupport.ServiceProcess;
 import org.segstream.video.VideoFileInfo;
 
 /**
@@ -52,22 +53,20 @@ class SaslSslIT {
             env.put("SEGSTREAM_LIVE_PORT", "-1");
             Path clip = TestClips.write(dir.resolve("clip.mkv"), 160, 96, 20, 25);
 
-            try (var segmenter = ServiceProcess.start("segmenter", env, dir.resolve("segmenter.log"));
-                 var sink = ServiceProcess.start("sink", env, dir.resolve("sink.log"))) {
-                var ingest = ServiceProcess.start("ingest", withArgs(env, clip), dir.resolve("ingest.log"));
+            try (var segmenter = CliProcess.start("segmenter", env, dir.resolve("segmenter.log"));
+                 var sink = CliProcess.start("sink", env, dir.resolve("sink.log"))) {
+                var ingest = CliProcess.start("ingest", withArgs(env, clip), dir.resolve("ingest.log"));
                 assertEquals(0, ingest.waitForExit(Duration.ofSeconds(120)), ingest.log());
-                long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-                Path overlay;
-                while ((overlay = overlayOf(dir.resolve("out/clip"))) == null) {
-                    assertTrue(System.nanoTime() < deadline && segmenter.alive() && sink.alive(),
-                            "the overlay never appeared; segmenter log:\n" + segmenter.log() + "\nsink log:\n" + sink.log());
-                    Thread.sleep(200);
-                }
+                sink.awaitWhileAlive("the overlay", Duration.ofSeconds(120), () -> {
+                    assertTrue(segmenter.alive(), "the segmenter ended; its log:\n" + segmenter.log());
+                    return overlayOf(dir.resolve("out/clip")) != null;
+                });
+                Path overlay = overlayOf(dir.resolve("out/clip"));
                 assertEquals(20, VideoFileInfo.read(overlay).frames(), "every frame went through the secured broker");
 
                 Map<String, String> wrong = new HashMap<>(withArgs(env, clip));
                 wrong.put("KAFKA_CLIENT_SASL_JAAS_CONFIG", broker.clientPropertiesWithPassword("not-the-password").get("sasl.jaas.config"));
-                var refused = ServiceProcess.start("ingest", wrong, dir.resolve("ingest-wrong.log"));
+                var refused = CliProcess.start("ingest", wrong, dir.resolve("ingest-wrong.log"));
                 assertNotEquals(0, refused.waitForExit(Duration.ofSeconds(120)));
                 assertTrue(refused.log().contains("Authentication failed"), refused.log());
 

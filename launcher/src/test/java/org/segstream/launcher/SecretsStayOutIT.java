@@ -12,12 +12,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.segstream.broker.EmbeddedKafkaBroker;
 import org.segstream.scenes.TestClips;
+import org.segstream.testsupport.ServiceProcess;
 
 /**
  * A camera URL's password and token never come out again: not in the logs of `run` or a standalone
@@ -33,15 +33,13 @@ class SecretsStayOutIT {
         String camera = "rtsp://admin:" + PASSWORD + "@127.0.0.1:" + closedPort() + "/stream1?token=" + TOKEN;
         Path out = dir.resolve("out");
         Path log = dir.resolve("run.log");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process run = new ProcessBuilder(java, "-Xmx1g", "-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"),
-                SegstreamCli.class.getName(), "run", "--out", out.toString(),
-                "--model", Path.of("..", "models", "fcn8s-slim.json").toAbsolutePath().toString(),
-                "--metrics-port", "-1", "--live-port", "-1", "door=" + camera, clip.toString())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        assertTrue(run.waitFor(180, TimeUnit.SECONDS), "run ends: the camera is unreachable, the clip is short");
-        String text = Files.readString(log, StandardCharsets.UTF_8);
-        assertEquals(0, run.exitValue(), "the clip was read: " + text);
+        String text;
+        try (ServiceProcess run = CliProcess.run(out, log, "door=" + camera, clip.toString())) {
+            // run ends by itself: the camera is unreachable, the clip is short
+            int code = run.waitForExit(Duration.ofSeconds(180));
+            text = run.log();
+            assertEquals(0, code, "the clip was read: " + text);
+        }
         assertTrue(text.contains("rtsp://admin:***@127.0.0.1"), "the camera is still named, masked:\n" + text);
 
         List<Path> outputs = new ArrayList<>(List.of(log));
@@ -57,14 +55,11 @@ class SecretsStayOutIT {
         try (var broker = EmbeddedKafkaBroker.start()) {
             String camera = "rtsp://admin:" + PASSWORD + "@127.0.0.1:" + closedPort() + "/stream1?token=" + TOKEN;
             Path log = dir.resolve("ingest.log");
-            try (var ingest = ServiceProcess.start("ingest", List.of("door=" + camera),
+            try (var ingest = CliProcess.start("ingest", List.of("door=" + camera),
                     Map.of("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(), "SEGSTREAM_METRICS_PORT", "-1"), log)) {
-                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
                 // A camera that is not up yet is retried with backoff: wait for a few reconnects to be logged.
-                while (count(ingest.log(), "reconnecting in") < 3) {
-                    assertTrue(System.nanoTime() < deadline && ingest.alive(), "ingest keeps retrying:\n" + ingest.log());
-                    Thread.sleep(200);
-                }
+                ingest.awaitWhileAlive("ingest retrying the camera 3 times", Duration.ofSeconds(60),
+                        () -> count(ingest.log(), "reconnecting in") >= 3);
                 assertTrue(ingest.stop(Duration.ofSeconds(30)));
             }
             String text = Files.readString(log, StandardCharsets.UTF_8);

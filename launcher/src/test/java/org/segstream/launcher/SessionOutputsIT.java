@@ -11,10 +11,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,6 +24,7 @@ import org.segstream.launcher.PipelineEndToEndIT.StreamFiles;
 import org.segstream.launcher.reliability.LiveCamera;
 import org.segstream.scenes.TestClips;
 import org.segstream.segmenter.model.Device;
+import org.segstream.service.ServiceLifecycle;
 import org.segstream.testsupport.KafkaBrokerExtension;
 
 /**
@@ -132,22 +135,19 @@ class SessionOutputsIT {
     }
 
     /** Waits until the stream has {@code sessions} session folders and the newest holds {@code masks} masks. */
-    private static void awaitMasks(Path streamDir, int sessions, int masks) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline) {
-            if (Files.isDirectory(streamDir)) {
-                List<Path> dirs;
-                try (Stream<Path> list = Files.list(streamDir)) {
-                    dirs = list.filter(Files::isDirectory).sorted().toList();
-                }
-                Path newest = dirs.isEmpty() ? null : dirs.get(dirs.size() - 1).resolve("masks");
-                if (dirs.size() == sessions && Files.isDirectory(newest) && StreamFiles.count(newest) >= masks) {
-                    return;
-                }
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("session " + sessions + " of " + streamDir + " never had " + masks + " masks");
+    private static void awaitMasks(Path streamDir, int sessions, int masks) {
+        Awaitility.await("session " + sessions + " of " + streamDir + " with " + masks + " masks").atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(200)).until(() -> {
+                    if (!Files.isDirectory(streamDir)) {
+                        return false;
+                    }
+                    List<Path> dirs;
+                    try (Stream<Path> list = Files.list(streamDir)) {
+                        dirs = list.filter(Files::isDirectory).sorted().toList();
+                    }
+                    Path newest = dirs.isEmpty() ? null : dirs.get(dirs.size() - 1).resolve("masks");
+                    return dirs.size() == sessions && Files.isDirectory(newest) && StreamFiles.count(newest) >= masks;
+                });
     }
 
     private static List<Path> mp4s(Path dir) throws Exception {

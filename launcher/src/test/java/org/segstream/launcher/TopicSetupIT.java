@@ -11,6 +11,7 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.common.config.ConfigResource;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.segstream.broker.EmbeddedKafkaBroker;
 
@@ -53,12 +54,9 @@ class TopicSetupIT {
     }
 
     /** The controller has a change when the call returns; the broker that answers describeConfigs applies it a moment later. */
-    private static void awaitConfig(Admin admin, String topic, String key, String value) throws Exception {
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
-        while (!value.equals(config(admin, topic).get(key).value()) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        assertEquals(value, config(admin, topic).get(key).value(), topic + " " + key);
+    private static void awaitConfig(Admin admin, String topic, String key, String value) {
+        Awaitility.await(topic + " " + key + "=" + value).atMost(java.time.Duration.ofSeconds(30))
+                .untilAsserted(() -> assertEquals(value, config(admin, topic).get(key).value(), topic + " " + key));
     }
 
     private static Config config(Admin admin, String topic) throws Exception {

@@ -13,7 +13,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.segstream.broker.EmbeddedKafkaBroker;
 import org.segstream.contract.Topics;
-import org.segstream.launcher.ServiceProcess;
+import org.segstream.launcher.CliProcess;
+import org.segstream.testsupport.ServiceProcess;
 
 /**
  * One scenario's pipeline on the shared broker: topics of its own (the masks topic stamped with
@@ -107,19 +108,13 @@ final class PipelineUnderTest implements AutoCloseable {
     ServiceProcess restartSegmenter() throws IOException {
         segmenterMetricsPort = freePort();
         segmenterEnv.put("SEGSTREAM_METRICS_PORT", String.valueOf(segmenterMetricsPort));
-        segmenter = ServiceProcess.start("segmenter", segmenterEnv, dir.resolve("segmenter-" + (++started) + ".log"));
+        segmenter = CliProcess.start("segmenter", segmenterEnv, dir.resolve("segmenter-" + (++started) + ".log"));
         return segmenter;
     }
 
     /** Waits until the segmenter has loaded its model and its Kafka Streams instance is running. */
-    void awaitSegmenterRunning(Duration timeout) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!segmenter.log().contains("segmenter running")) {
-            if (!segmenter.alive() || System.nanoTime() > deadline) {
-                throw new IllegalStateException("the segmenter did not start; its log:\n" + segmenter.log());
-            }
-            Thread.sleep(200);
-        }
+    void awaitSegmenterRunning(Duration timeout) {
+        segmenter.awaitWhileAlive("the segmenter running", timeout, () -> segmenter.log().contains("segmenter running"));
     }
 
     /** Frames the segmenter instances restored from their pending-frames store at start-up (their "N frames restored" log lines). */
@@ -152,7 +147,7 @@ final class PipelineUnderTest implements AutoCloseable {
     ServiceProcess restartSink() throws IOException {
         sinkMetricsPort = freePort();
         sinkEnv.put("SEGSTREAM_METRICS_PORT", String.valueOf(sinkMetricsPort));
-        sink = ServiceProcess.start("sink", sinkEnv, dir.resolve("sink-" + (++started) + ".log"));
+        sink = CliProcess.start("sink", sinkEnv, dir.resolve("sink-" + (++started) + ".log"));
         return sink;
     }
 
@@ -170,7 +165,7 @@ final class PipelineUnderTest implements AutoCloseable {
         Path config = Files.write(dir.resolve(label + ".properties"), lines);
         Map<String, String> env = common();
         env.put("SEGSTREAM_METRICS_PORT", "-1");
-        var ingest = ServiceProcess.start("ingest", List.of("--config", config.toString()), env, dir.resolve("ingest-" + label + ".log"));
+        var ingest = CliProcess.start("ingest", List.of("--config", config.toString()), env, dir.resolve("ingest-" + label + ".log"));
         ingests.add(ingest);
         return ingest;
     }

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.segstream.contract.FrameIdentity;
 import org.segstream.contract.SourceKind;
-import org.segstream.launcher.ServiceProcess;
+import org.segstream.launcher.CliProcess;
+import org.segstream.testsupport.ServiceProcess;
 import org.segstream.testsupport.KafkaBrokerExtension;
 import org.segstream.video.VideoFileInfo;
 
@@ -362,7 +363,7 @@ class ReliabilityIT {
     /** {@code ./segstream verify --streams PREFIX} against the scenario's topics; its output, after checking it exits 0. */
     private static String verifyCommand(PipelineUnderTest p, String prefix) throws Exception {
         Path log = p.dir().resolve("verify.log");
-        var verify = ServiceProcess.start("verify", List.of("--streams", prefix, "--wait", "60"), Map.of(
+        var verify = CliProcess.start("verify", List.of("--streams", prefix, "--wait", "60"), Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
                 "SEGSTREAM_FRAMES_TOPIC", p.topics().frames(),
                 "SEGSTREAM_MASKS_TOPIC", p.topics().masks(),

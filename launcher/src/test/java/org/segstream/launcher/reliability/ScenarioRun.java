@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.segstream.broker.EmbeddedKafkaBroker;
-import org.segstream.launcher.ServiceProcess;
+import org.segstream.testsupport.ServiceProcess;
 import org.segstream.verify.DeliveryReport;
 import org.segstream.verify.DeliveryVerifier;
 

@@ -1,4 +1,4 @@
-package org.segstream.launcher;
+package org.segstream.sink;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,8 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
@@ -36,9 +34,10 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.segstream.broker.EmbeddedKafkaBroker;
 import org.segstream.contract.ClassMap;
 import org.segstream.contract.FrameIdentity;
 import org.segstream.contract.HeaderNames;
@@ -49,12 +48,9 @@ import org.segstream.contract.SourceKind;
 import org.segstream.contract.StreamEnd;
 import org.segstream.contract.Topics;
 import org.segstream.scenes.TestPattern;
-import org.segstream.sink.LiveView;
-import org.segstream.sink.LiveViewConfig;
-import org.segstream.sink.SinkApp;
-import org.segstream.sink.SinkConfig;
-import org.segstream.sink.SinkListener;
-import org.segstream.sink.StreamLimits;
+import org.segstream.service.MetricsServer;
+import org.segstream.testsupport.KafkaBrokerExtension;
+import org.segstream.testsupport.TestTopics;
 import org.segstream.video.VideoFileInfo;
 
 /**
@@ -73,6 +69,8 @@ class HostileSinkInputIT {
     static final int MJPEG_CLIENTS = 500;
     static final Duration IDLE = Duration.ofSeconds(20);
     static final StreamLimits LIMITS = new StreamLimits(IDLE, StreamLimits.DEFAULT_MAX_STREAMS);
+    @RegisterExtension
+    static final KafkaBrokerExtension broker = new KafkaBrokerExtension();
 
     private final Set<String> ended = new CopyOnWriteArraySet<>();
     private final StringBuilder report = new StringBuilder();
@@ -84,105 +82,103 @@ class HostileSinkInputIT {
     void hostileMasksAndViewersNeitherStopTheSinkNorGrowIt(@TempDir Path dir) throws Exception {
         topics = Topics.defaults();
         Path out = dir.resolve("out");
-        try (var broker = EmbeddedKafkaBroker.start()) {
+        TestTopics.create(broker.bootstrapServers(), topics, 2);
+        producer = new KafkaProducer<>(Map.of("bootstrap.servers", broker.bootstrapServers(), "linger.ms", 5),
+                new StringSerializer(), new ByteArraySerializer());
+        SinkConfig config = SinkConfig.of(broker.bootstrapServers(), topics, out, false).withLimits(LIMITS);
+        SinkListener probe = new SinkListener() {
+            @Override
+            public void streamEnded(StreamEnd end, long framesWritten) {
+                ended.add(end.stream());
+            }
+        };
+        try (var live = LiveView.start(LiveViewConfig.on("127.0.0.1", 0), LIMITS);
+             var metrics = MetricsServer.start("127.0.0.1", 0)) {
+            SinkListener listener = SinkListener.all(live, probe);
+
+            // 1. A first sink meets the hostile ids and the partition-99 mask, next to a live camera.
+            SinkApp first = SinkApp.start(config, listener);
+            for (int seq = 0; seq < 3; seq++) {
+                frame("cam", "s1", seq, SourceKind.LIVE);
+            }
+            byte[] png = MaskPng.encode(new ClassMap(W, H, new byte[W * H]));
+            RecordMetadata aFrame = sendFrame("cam", "s1", 99);
+            List<String> hostile = List.of("nul\u0000id", "x".repeat(300), "..", "../../x", "/tmp/segstream-escape", "a\nb");
+            for (String id : hostile) {
+                sendMask(identity(id, "s1", 0, SourceKind.LIVE), aFrame.partition(), aFrame.offset(), png);
+            }
+            long start = System.nanoTime();
+            sendMask(identity("far", "s1", 0, SourceKind.LIVE), 99, 0, png);
+            awaitHandled(first);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            report.append(String.format("hostile ids and the partition-99 mask handled in %.1f s%n", seconds));
+            assertTrue(seconds < 10, "the partition-99 mask is skipped quickly, not after 60 s: " + seconds + " s");
+            assertTrue(first.healthy(), "the sink runs on: " + first.failure());
+
+            // 2. Restarted in a new group, so it reads every record again (as after a crash before a commit): no crash loop.
+            first.close();
+            assertFalse(first.healthy());
+            config = config.withGroupId("segstream-sink-restarted");
+            SinkApp sink = SinkApp.start(config, listener, metrics.registry());
+            awaitHandled(sink);
+            assertTrue(sink.healthy(), "no crash loop on the same records: " + sink.failure());
+            String scrape = scrape(metrics.port());
+            assertEquals(1.0, counter(scrape, "segstream_frames_skipped_total", "reason", "bad_name", "stream", "(invalid)"), scrape);
+            assertEquals(1.0, counter(scrape, "segstream_frames_skipped_total", "reason", "no_such_frame", "stream", "far"), scrape);
+            assertEquals(3.0, counter(scrape, "segstream_frames_skipped_total", "reason", "duplicate", "stream", "cam"),
+                    "what the first sink wrote is not written again");
+            for (String id : List.of("..", "../../x", "/tmp/segstream-escape")) {
+                assertTrue(Files.isDirectory(out.resolve(encoded(id)).resolve("s1")), id + " has its folder under out/");
+            }
+            assertFalse(Files.exists(Path.of("/tmp/segstream-escape")), "an absolute id is no path");
+            assertNoFileOutside(out, dir);
+            Figures baseline = measure("baseline (after the hostile ids)", metrics.port(), live.port());
+
+            // 3. 500 MJPEG viewers of a stream with no new frame connect and leave.
+            mjpegClients(live.port(), baseline);
+
+            // 4. 2,000 stream ids of one frame each, no end record.
+            for (int i = 0; i < FLOOD; i++) {
+                frame(String.format("flood-%04d", i), "s1", 0, SourceKind.LIVE);
+            }
+            awaitHandled(sink);
+            Figures flooded = measure("after " + FLOOD + " ids of one frame each", metrics.port(), live.port());
+            assertTrue(sink.healthy());
+            assertTrue(flooded.openOverlays(out) <= LIMITS.maxStreams(), "open files within the cap: " + flooded.openOverlays(out));
+            assertTrue(flooded.fds() <= baseline.fds() + LIMITS.maxStreams() + 20, "fds: " + baseline + " -> " + flooded);
+            assertTrue(flooded.trackedStreams() <= LIMITS.maxStreams(), "tracked: " + flooded.trackedStreams());
+            assertTrue(flooded.pageStreams() <= LIMITS.maxStreams(), "on the page: " + flooded.pageStreams());
+            // per stream: written, gaps, a latency histogram of 23 buckets, +Inf, count, sum: under 30 lines
+            assertTrue(flooded.streamSeries() <= LIMITS.maxStreams() * 30L + 50, "lines with a stream: " + flooded.streamSeries());
+            assertTrue(flooded.metricsBytes() < 300_000, "/metrics: " + flooded.metricsBytes() + " bytes");
+
+            // 5. Nothing more comes for the idle timeout: every open session is closed as incomplete, the commit moves on.
+            // Not looked at before the idle timeout has passed; then as long as the machine needs to close the files.
+            Awaitility.await("every idle session closed").pollDelay(IDLE).atMost(IDLE.plusSeconds(60)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> partFiles(out) == 0);
+            Figures idle = measure("after " + IDLE.toSeconds() + " s idle", metrics.port(), live.port());
+            assertEquals(0, idle.openOverlays(out), "every never-ending session is finalised");
+            assertTrue(Files.exists(out.resolve("flood-0000/s1/INCOMPLETE")), "and says so");
+            assertTrue(idle.fds() <= baseline.fds() + 10, "fds back: " + idle);
+            assertEquals(0, idle.trackedStreams());
+
+            // 6. A good stream afterwards is written whole, and the committed offsets reach the end of the masks topic.
+            for (int seq = 0; seq < 5; seq++) {
+                frame("good", "s1", seq, SourceKind.FILE);
+            }
+            sendEnd("good", "s1", 5);
+            awaitHandled(sink);
+            assertEquals(5, VideoFileInfo.read(out.resolve("good/s1/overlay-000000.mp4")).frames());
+            assertTrue(sink.healthy());
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-                TopicSetup.ensure(admin, topics, 2, (short) 1);
+                awaitCommittedToEnd(admin, config.groupId());
             }
-            producer = new KafkaProducer<>(Map.of("bootstrap.servers", broker.bootstrapServers(), "linger.ms", 5),
-                    new StringSerializer(), new ByteArraySerializer());
-            SinkConfig config = SinkConfig.of(broker.bootstrapServers(), topics, out, false).withLimits(LIMITS);
-            SinkListener probe = new SinkListener() {
-                @Override
-                public void streamEnded(StreamEnd end, long framesWritten) {
-                    ended.add(end.stream());
-                }
-            };
-            try (var live = LiveView.start(LiveViewConfig.on("127.0.0.1", 0), LIMITS);
-                 var metrics = MetricsServer.start("127.0.0.1", 0)) {
-                SinkListener listener = SinkListener.all(live, probe);
-
-                // 1. A first sink meets the hostile ids and the partition-99 mask, next to a live camera.
-                SinkApp first = SinkApp.start(config, listener);
-                for (int seq = 0; seq < 3; seq++) {
-                    frame("cam", "s1", seq, SourceKind.LIVE);
-                }
-                byte[] png = MaskPng.encode(new ClassMap(W, H, new byte[W * H]));
-                RecordMetadata aFrame = sendFrame("cam", "s1", 99);
-                List<String> hostile = List.of("nul\u0000id", "x".repeat(300), "..", "../../x", "/tmp/segstream-escape", "a\nb");
-                for (String id : hostile) {
-                    sendMask(identity(id, "s1", 0, SourceKind.LIVE), aFrame.partition(), aFrame.offset(), png);
-                }
-                long start = System.nanoTime();
-                sendMask(identity("far", "s1", 0, SourceKind.LIVE), 99, 0, png);
-                awaitHandled(first);
-                double seconds = (System.nanoTime() - start) / 1e9;
-                report.append(String.format("hostile ids and the partition-99 mask handled in %.1f s%n", seconds));
-                assertTrue(seconds < 10, "the partition-99 mask is skipped quickly, not after 60 s: " + seconds + " s");
-                assertTrue(first.healthy(), "the sink runs on: " + first.failure());
-
-                // 2. Restarted in a new group, so it reads every record again (as after a crash before a commit): no crash loop.
-                first.close();
-                assertFalse(first.healthy());
-                config = config.withGroupId("segstream-sink-restarted");
-                SinkApp sink = SinkApp.start(config, listener, metrics.registry());
-                awaitHandled(sink);
-                assertTrue(sink.healthy(), "no crash loop on the same records: " + sink.failure());
-                String scrape = scrape(metrics.port());
-                assertEquals(1.0, counter(scrape, "segstream_frames_skipped_total", "reason", "bad_name", "stream", "(invalid)"), scrape);
-                assertEquals(1.0, counter(scrape, "segstream_frames_skipped_total", "reason", "no_such_frame", "stream", "far"), scrape);
-                assertEquals(3.0, counter(scrape, "segstream_frames_skipped_total", "reason", "duplicate", "stream", "cam"),
-                        "what the first sink wrote is not written again");
-                for (String id : List.of("..", "../../x", "/tmp/segstream-escape")) {
-                    assertTrue(Files.isDirectory(out.resolve(encoded(id)).resolve("s1")), id + " has its folder under out/");
-                }
-                assertFalse(Files.exists(Path.of("/tmp/segstream-escape")), "an absolute id is no path");
-                assertNoFileOutside(out, dir);
-                Figures baseline = measure("baseline (after the hostile ids)", metrics.port(), live.port());
-
-                // 3. 500 MJPEG viewers of a stream with no new frame connect and leave.
-                mjpegClients(live.port(), baseline);
-
-                // 4. 2,000 stream ids of one frame each, no end record.
-                for (int i = 0; i < FLOOD; i++) {
-                    frame(String.format("flood-%04d", i), "s1", 0, SourceKind.LIVE);
-                }
-                awaitHandled(sink);
-                Figures flooded = measure("after " + FLOOD + " ids of one frame each", metrics.port(), live.port());
-                assertTrue(sink.healthy());
-                assertTrue(flooded.openOverlays(out) <= LIMITS.maxStreams(), "open files within the cap: " + flooded.openOverlays(out));
-                assertTrue(flooded.fds() <= baseline.fds() + LIMITS.maxStreams() + 20, "fds: " + baseline + " -> " + flooded);
-                assertTrue(flooded.trackedStreams() <= LIMITS.maxStreams(), "tracked: " + flooded.trackedStreams());
-                assertTrue(flooded.pageStreams() <= LIMITS.maxStreams(), "on the page: " + flooded.pageStreams());
-                // per stream: written, gaps, a latency histogram of 23 buckets, +Inf, count, sum: under 30 lines
-                assertTrue(flooded.streamSeries() <= LIMITS.maxStreams() * 30L + 50, "lines with a stream: " + flooded.streamSeries());
-                assertTrue(flooded.metricsBytes() < 300_000, "/metrics: " + flooded.metricsBytes() + " bytes");
-
-                // 5. Nothing more comes for the idle timeout: every open session is closed as incomplete, the commit moves on.
-                Thread.sleep(IDLE.plusSeconds(3).toMillis());
-                Figures idle = measure("after " + IDLE.toSeconds() + " s idle", metrics.port(), live.port());
-                assertEquals(0, idle.openOverlays(out), "every never-ending session is finalised");
-                assertTrue(Files.exists(out.resolve("flood-0000/s1/INCOMPLETE")), "and says so");
-                assertTrue(idle.fds() <= baseline.fds() + 10, "fds back: " + idle);
-                assertEquals(0, idle.trackedStreams());
-
-                // 6. A good stream afterwards is written whole, and the committed offsets reach the end of the masks topic.
-                for (int seq = 0; seq < 5; seq++) {
-                    frame("good", "s1", seq, SourceKind.FILE);
-                }
-                sendEnd("good", "s1", 5);
-                awaitHandled(sink);
-                assertEquals(5, VideoFileInfo.read(out.resolve("good/s1/overlay-000000.mp4")).frames());
-                assertTrue(sink.healthy());
-                try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-                    awaitCommittedToEnd(admin, config.groupId());
-                }
-                measure("after the good stream", metrics.port(), live.port());
-                assertNoFileOutside(out, dir);
-                sink.close();
-            } finally {
-                producer.close();
-                System.out.println("HostileSinkInputIT figures:\n" + report);
-            }
+            measure("after the good stream", metrics.port(), live.port());
+            assertNoFileOutside(out, dir);
+            sink.close();
+        } finally {
+            producer.close();
+            System.out.println("HostileSinkInputIT figures:\n" + report);
         }
     }
 
@@ -208,7 +204,8 @@ class HostileSinkInputIT {
         }
         long left = System.nanoTime();
         // The keep-alive (every 2 s) notices a gone viewer; the bound is generous because the machine is shared.
-        await(() -> viewerThreads() == 0, Duration.ofSeconds(40), "viewer threads end once the viewers are gone");
+        Awaitility.await("viewer threads end once the viewers are gone").atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(100))
+                .until(() -> viewerThreads() == 0);
         double back = (System.nanoTime() - left) / 1e9;
         report.append(String.format("%d MJPEG viewers: answers %s; threads %d -> %d at the peak (%d live-view threads) -> %d %.1f s"
                         + " after they left (live-view threads 0)%n", MJPEG_CLIENTS, statuses, baseline.threads(), peakThreads, peakViewers,
@@ -221,12 +218,17 @@ class HostileSinkInputIT {
     /** What the process holds at a moment. */
     record Figures(long rssKb, long fds, long threads, long metricsBytes, long streamSeries, long trackedStreams, long pageStreams) {
         long openOverlays(Path out) throws IOException {
-            if (!Files.isDirectory(out)) {
-                return 0;
-            }
-            try (Stream<Path> files = Files.walk(out)) {
-                return files.filter(p -> p.getFileName().toString().endsWith(".part")).count();
-            }
+            return partFiles(out);
+        }
+    }
+
+    /** Files the sink has open (written under a .part name until finalised) anywhere below {@code out}. */
+    static long partFiles(Path out) throws IOException {
+        if (!Files.isDirectory(out)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(out)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".part")).count();
         }
     }
 
@@ -307,23 +309,22 @@ class HostileSinkInputIT {
             sent.add(probe);
         }
         producer.flush();
-        await(() -> ended.containsAll(sent) || !sink.healthy(), Duration.ofSeconds(180), "the sink reads up to the probes");
+        Awaitility.await("the sink reads up to the probes").atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(100))
+                .until(() -> ended.containsAll(sent) || !sink.healthy());
     }
 
-    private static void awaitCommittedToEnd(Admin admin, String group) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (true) {
-            Map<TopicPartition, Long> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
-                    .entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
-            Map<TopicPartition, OffsetSpec> latest = committed.keySet().stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()));
-            var ends = admin.listOffsets(latest).all().get();
-            boolean atEnd = !committed.isEmpty() && committed.entrySet().stream().allMatch(e -> e.getValue() == ends.get(e.getKey()).offset());
-            if (atEnd) {
-                return;
-            }
-            assertTrue(System.nanoTime() < deadline, "committed " + committed + ", ends " + ends);
-            Thread.sleep(500);
-        }
+    private static void awaitCommittedToEnd(Admin admin, String group) {
+        Awaitility.await("the sink's commits reach the end of the masks topic").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                    Map<TopicPartition, Long> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
+                            .entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+                    Map<TopicPartition, OffsetSpec> latest = committed.keySet().stream()
+                            .collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()));
+                    var ends = admin.listOffsets(latest).all().get();
+                    boolean atEnd = !committed.isEmpty()
+                            && committed.entrySet().stream().allMatch(e -> e.getValue() == ends.get(e.getKey()).offset());
+                    assertTrue(atEnd, "committed " + committed + ", ends " + ends);
+                });
     }
 
     /** The folder name the sink gives a stream id (docs/topics.md, "Folder names"). */
@@ -379,13 +380,5 @@ class HostileSinkInputIT {
             }
         }
         return line.toString();
-    }
-
-    static void await(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "timed out waiting: " + what);
-            TimeUnit.MILLISECONDS.sleep(100);
-        }
     }
 }

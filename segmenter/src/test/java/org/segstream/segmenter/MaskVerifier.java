@@ -1,4 +1,4 @@
-package org.segstream.launcher;
+package org.segstream.segmenter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -16,6 +16,7 @@ import org.segstream.contract.FrameIdentity;
 import org.segstream.contract.RecordKind;
 import org.segstream.contract.StreamEnd;
 import org.segstream.contract.Topics;
+import org.segstream.testsupport.ServiceProcess;
 
 /** A read_committed reader of the masks topic that keeps everything it saw, in order. */
 final class MaskVerifier implements AutoCloseable {
@@ -34,31 +35,22 @@ final class MaskVerifier implements AutoCloseable {
         consumer.subscribe(List.of(topics.masks()));
     }
 
-    void awaitAtLeast(int count, Duration timeout, ServiceProcess segmenter) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (masks < count) {
-            check(deadline, segmenter, count + " masks");
+    void awaitAtLeast(int count, Duration timeout, ServiceProcess segmenter) {
+        segmenter.awaitWhileAlive(count + " masks", timeout, () -> {
             poll();
-        }
+            return masks >= count;
+        });
     }
 
     int masks() {
         return masks;
     }
 
-    void awaitEnds(int count, Duration timeout, ServiceProcess segmenter) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (ends < count) {
-            check(deadline, segmenter, count + " end records");
+    void awaitEnds(int count, Duration timeout, ServiceProcess segmenter) {
+        segmenter.awaitWhileAlive(count + " end records", timeout, () -> {
             poll();
-        }
-    }
-
-    private void check(long deadline, ServiceProcess segmenter, String what) throws Exception {
-        if (System.nanoTime() > deadline || !segmenter.alive()) {
-            throw new AssertionError("waiting for " + what + " (have " + masks + " masks, " + ends + " ends); segmenter "
-                    + (segmenter.alive() ? "alive" : "dead") + ", its log:\n" + segmenter.log());
-        }
+            return ends >= count;
+        });
     }
 
     private void poll() {

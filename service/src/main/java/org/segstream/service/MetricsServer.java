@@ -1,4 +1,4 @@
-package org.segstream.launcher;
+package org.segstream.service;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -24,12 +24,19 @@ import org.slf4j.LoggerFactory;
  * Health is the services' own: 200 while every registered {@link HealthCheck} is fine, 503 with the
  * reason once one is not (a dead stream thread, a sink loop that stopped).
  */
-final class MetricsServer implements AutoCloseable {
+public final class MetricsServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MetricsServer.class);
+
+    /** Where a process serves its metrics when nothing else is said (loopback only). */
+    public static final int DEFAULT_PORT = 9400;
+
+    public static final Setting<Integer> PORT = Setting.port("SEGSTREAM_METRICS_PORT", DEFAULT_PORT);
+    public static final Setting<String> BIND = Setting.text("SEGSTREAM_METRICS_BIND", "127.0.0.1");
+    public static final List<Setting<?>> SETTINGS = List.of(PORT, BIND);
 
     /** One service's health: null while healthy, else one line saying what is wrong. */
     @FunctionalInterface
-    interface HealthCheck {
+    public interface HealthCheck {
         String problem();
     }
 
@@ -44,17 +51,13 @@ final class MetricsServer implements AutoCloseable {
         this.executor = executor;
     }
 
-    static final Setting<Integer> PORT = Setting.port("SEGSTREAM_METRICS_PORT", RunOptions.DEFAULT_METRICS_PORT);
-    static final Setting<String> BIND = Setting.text("SEGSTREAM_METRICS_BIND", "127.0.0.1");
-    static final List<Setting<?>> SETTINGS = List.of(PORT, BIND);
-
     /** A standalone service's endpoint: SEGSTREAM_METRICS_PORT (default 9400, -1 off) on SEGSTREAM_METRICS_BIND (default 127.0.0.1). */
-    static MetricsServer forService(Settings settings) throws IOException {
+    public static MetricsServer forService(Settings settings) throws IOException {
         return start(settings.get(BIND), settings.get(PORT));
     }
 
     /** Serves a new registry on {@code bind}:{@code port} (port 0 picks a free one; a negative port serves nothing). */
-    static MetricsServer start(String bind, int port) throws IOException {
+    public static MetricsServer start(String bind, int port) throws IOException {
         var registry = new PrometheusRegistry();
         JvmMetrics.builder().register(registry);
         if (port < 0) {
@@ -76,17 +79,17 @@ final class MetricsServer implements AutoCloseable {
         return server;
     }
 
-    PrometheusRegistry registry() {
+    public PrometheusRegistry registry() {
         return registry;
     }
 
     /** Adds a service's health to {@code /-/healthy}. */
-    void addHealthCheck(HealthCheck check) {
+    public void addHealthCheck(HealthCheck check) {
         checks.add(check);
     }
 
     /** The first problem any registered service reports, or null while all are healthy. */
-    String problem() {
+    public String problem() {
         for (HealthCheck check : checks) {
             String problem = check.problem();
             if (problem != null) {
@@ -97,7 +100,7 @@ final class MetricsServer implements AutoCloseable {
     }
 
     /** The port served, or -1 when metrics are not served. */
-    int port() {
+    public int port() {
         return server == null ? -1 : server.getAddress().getPort();
     }
 

@@ -1,4 +1,4 @@
-package org.segstream.launcher;
+package org.segstream.segmenter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -35,14 +35,13 @@ import org.segstream.contract.Topics;
 import org.segstream.ingest.FrameProducer;
 import org.segstream.ingest.IngestConfig;
 import org.segstream.scenes.TestPattern;
-import org.segstream.segmenter.SegmenterApp;
-import org.segstream.segmenter.SegmenterConfig;
 import org.segstream.segmenter.model.Device;
+import org.segstream.service.MetricsServer;
 import org.segstream.testsupport.KafkaBrokerExtension;
 
 /** The segmenter against a real broker: cross-stream batching, dead letters, shedding, start-up refusal. */
 class SegmenterBrokerIT {
-    static final Path MODEL = Path.of("..", "models", "fcn8s-slim.json").toAbsolutePath();
+    static final Path MODEL = StandaloneSegmenter.MODEL;
     @RegisterExtension
     static final KafkaBrokerExtension broker = new KafkaBrokerExtension();
 
@@ -144,7 +143,7 @@ class SegmenterBrokerIT {
         env.put("SEGSTREAM_STATE_DIR", dir.resolve("state").toString());
         env.put("SEGSTREAM_METRICS_PORT", "0");
         Path log = dir.resolve("segmenter.log");
-        try (var segmenter = ServiceProcess.start("segmenter", env, log)) {
+        try (var segmenter = StandaloneSegmenter.start(env, log)) {
             int code = segmenter.waitForExit(Duration.ofSeconds(60));
             assertNotEquals(0, code);
             String output = segmenter.log();

@@ -1,4 +1,4 @@
-package org.segstream.launcher;
+package org.segstream.sink;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,11 +9,12 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.segstream.broker.EmbeddedKafkaBroker;
 import org.segstream.contract.FrameIdentity;
 import org.segstream.contract.JpegCodec;
 import org.segstream.contract.SourceKind;
@@ -24,6 +25,9 @@ import org.segstream.ingest.IngestConfig;
 import org.segstream.scenes.TestPattern;
 import org.segstream.segmenter.SegmenterApp;
 import org.segstream.segmenter.SegmenterConfig;
+import org.segstream.testsupport.KafkaBrokerExtension;
+import org.segstream.testsupport.ServiceProcess;
+import org.segstream.testsupport.TestTopics;
 import org.segstream.video.VideoFileInfo;
 
 /**
@@ -33,54 +37,52 @@ import org.segstream.video.VideoFileInfo;
 class SinkCrashIT {
     static final int FRAMES = 60;
     static final int PER_SEGMENT = 10; // 1 s segments at 10 fps
+    @RegisterExtension
+    static final KafkaBrokerExtension broker = new KafkaBrokerExtension();
 
     @Test
     void aSinkKilledMidSegmentRebuildsItAndWritesEveryFrameOnce(@TempDir Path dir) throws Exception {
         Topics topics = Topics.defaults();
         Path out = dir.resolve("out");
-        try (var broker = EmbeddedKafkaBroker.start()) {
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-                TopicSetup.ensure(admin, topics, 2, (short) 1);
+        TestTopics.create(broker.bootstrapServers(), topics, 2);
+        var segmenterConfig = SegmenterConfig.of(broker.bootstrapServers(), topics,
+                Path.of("..", "models", "fcn8s-slim.json"), dir.resolve("state"));
+        try (var segmenter = SegmenterApp.start(segmenterConfig);
+             var camera = new FrameProducer(IngestConfig.of(broker.bootstrapServers(), topics))) {
+            Map<String, String> env = new HashMap<>();
+            env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+            env.put("SEGSTREAM_OUT_DIR", out.toString());
+            env.put("SEGSTREAM_SEGMENT_SECONDS", "1");
+            env.put("SEGSTREAM_METRICS_PORT", "0");
+            env.put("KAFKA_CLIENT_SESSION_TIMEOUT_MS", "6000");
+            Path streamDir = out.resolve("cam").resolve("s1"); // the session's folder
+            var sent = new AtomicInteger();
+            try (var sink = ServiceProcess.start(SinkMain.class, env, dir.resolve("sink-1.log"))) {
+                // A live camera, a frame a poll, until the sink has finished two segments and is inside the third.
+                sink.awaitWhileAlive("two segments finished and the third open", Duration.ofSeconds(120), () -> {
+                    if (finalFiles(streamDir).size() >= 2 && partFiles(streamDir) == 1) {
+                        return true;
+                    }
+                    if (sent.get() < FRAMES) {
+                        send(camera, sent.getAndIncrement());
+                    }
+                    return false;
+                });
+                sink.kill();
             }
-            var segmenterConfig = SegmenterConfig.of(broker.bootstrapServers(), topics,
-                    Path.of("..", "models", "fcn8s-slim.json"), dir.resolve("state"));
-            try (var segmenter = SegmenterApp.start(segmenterConfig);
-                 var camera = new FrameProducer(IngestConfig.of(broker.bootstrapServers(), topics))) {
-                Map<String, String> env = new HashMap<>();
-                env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
-                env.put("SEGSTREAM_OUT_DIR", out.toString());
-                env.put("SEGSTREAM_SEGMENT_SECONDS", "1");
-                env.put("SEGSTREAM_METRICS_PORT", "0");
-                env.put("KAFKA_CLIENT_SESSION_TIMEOUT_MS", "6000");
-                Path streamDir = out.resolve("cam").resolve("s1"); // the session's folder
-                int seq = 0;
-                try (var sink = ServiceProcess.start("sink", env, dir.resolve("sink-1.log"))) {
-                    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-                    // A live camera at 10 fps until the sink has finished two segments and is inside the third.
-                    while (!(finalFiles(streamDir).size() >= 2 && partFiles(streamDir) == 1)) {
-                        assertTrue(System.nanoTime() < deadline && sink.alive(), "sink progress; log:\n" + sink.log());
-                        if (seq < FRAMES) {
-                            send(camera, seq++);
-                        } else {
-                            Thread.sleep(20);
-                        }
-                    }
-                    sink.kill();
-                }
-                assertTrue(partFiles(streamDir) == 1, "killed with a segment half written");
-                while (seq < FRAMES) {
-                    send(camera, seq++);
-                }
-                camera.sendEnd(new StreamEnd("cam", "s1", FRAMES));
-                camera.flush();
-                try (var sink = ServiceProcess.start("sink", env, dir.resolve("sink-2.log"))) {
-                    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-                    while (finalFiles(streamDir).size() < FRAMES / PER_SEGMENT || partFiles(streamDir) > 0) {
-                        assertTrue(System.nanoTime() < deadline && sink.alive(), "sink finishing; log:\n" + sink.log());
-                        Thread.sleep(200);
-                    }
-                    Thread.sleep(1000); // nothing else may appear
-                }
+            int seq = sent.get();
+            assertTrue(partFiles(streamDir) == 1, "killed with a segment half written");
+            while (seq < FRAMES) {
+                send(camera, seq++);
+            }
+            camera.sendEnd(new StreamEnd("cam", "s1", FRAMES));
+            camera.flush();
+            try (var sink = ServiceProcess.start(SinkMain.class, env, dir.resolve("sink-2.log"))) {
+                sink.awaitWhileAlive("every segment finished", Duration.ofSeconds(120),
+                        () -> finalFiles(streamDir).size() >= FRAMES / PER_SEGMENT && partFiles(streamDir) == 0);
+                // nothing else may appear
+                Awaitility.await("no further segment").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+                        .until(() -> finalFiles(streamDir).size() == FRAMES / PER_SEGMENT && partFiles(streamDir) == 0);
             }
         }
         List<Path> files = finalFiles(out.resolve("cam/s1"));

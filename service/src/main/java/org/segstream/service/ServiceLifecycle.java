@@ -1,4 +1,4 @@
-package org.segstream.launcher;
+package org.segstream.service;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 public final class ServiceLifecycle implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ServiceLifecycle.class);
     /** The exit code of a service that stopped working on its own. */
-    static final int UNHEALTHY_EXIT = 1;
+    public static final int UNHEALTHY_EXIT = 1;
     private static final List<String> SIGNALS = List.of("INT", "TERM");
 
     private final String stopping;
@@ -52,7 +52,7 @@ public final class ServiceLifecycle implements AutoCloseable {
      * signal does ("stopping the sources; finishing the overlays and the summary"); with a {@code deadline},
      * the process exits anyway that long after the first signal (null: it waits for the drain).
      */
-    static ServiceLifecycle install(String stopping, Duration deadline) {
+    public static ServiceLifecycle install(String stopping, Duration deadline) {
         var lifecycle = new ServiceLifecycle(stopping, deadline);
         for (String name : SIGNALS) {
             try {
@@ -96,7 +96,7 @@ public final class ServiceLifecycle implements AutoCloseable {
     }
 
     /** Runs {@code action} on the first signal (at once if it already came). */
-    void onStop(Runnable action) {
+    public void onStop(Runnable action) {
         onStop.add(action);
         if (signal != null) {
             action.run();
@@ -104,12 +104,12 @@ public final class ServiceLifecycle implements AutoCloseable {
     }
 
     /** The signal that stopped the process ("INT", "TERM"), or null. */
-    String signal() {
+    public String signal() {
         return signal;
     }
 
     /** 128 + the signal's number once stopped by one (130 for SIGINT, 143 for SIGTERM), else {@code otherwise}. */
-    int exitCode(int otherwise) {
+    public int exitCode(int otherwise) {
         String name = signal;
         return name == null ? otherwise : exitCode(name);
     }
@@ -122,7 +122,7 @@ public final class ServiceLifecycle implements AutoCloseable {
      * Blocks until a signal (returns 128 + its number) or until {@code health} reports a problem (returns
      * {@link #UNHEALTHY_EXIT}); {@code service} names the service in the log.
      */
-    int awaitStop(String service, MetricsServer.HealthCheck health) throws InterruptedException {
+    public int awaitStop(String service, MetricsServer.HealthCheck health) throws InterruptedException {
         while (!stopped.await(1, TimeUnit.SECONDS)) {
             String problem = health.problem();
             if (problem != null) {

@@ -1,4 +1,4 @@
-package org.segstream.launcher;
+package org.segstream.segmenter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,9 +11,10 @@ import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.segstream.broker.EmbeddedKafkaBroker;
 import org.segstream.contract.FrameIdentity;
 import org.segstream.contract.JpegCodec;
 import org.segstream.contract.SourceKind;
@@ -22,7 +23,9 @@ import org.segstream.contract.Topics;
 import org.segstream.ingest.FrameProducer;
 import org.segstream.ingest.IngestConfig;
 import org.segstream.scenes.TestPattern;
-import org.segstream.segmenter.SegmenterConfig;
+import org.segstream.testsupport.KafkaBrokerExtension;
+import org.segstream.testsupport.ServiceProcess;
+import org.segstream.testsupport.TestTopics;
 
 /**
  * Two segmenter instances (separate JVMs, one consumer group) share the partitions; killing one
@@ -32,20 +35,21 @@ class SegmenterScaleOutIT {
     static final int STREAMS = 4;
     static final int FRAMES = 40;
     static final Topics TOPICS = Topics.defaults();
+    @RegisterExtension
+    static final KafkaBrokerExtension broker = new KafkaBrokerExtension();
 
     @Test
     void twoInstancesSharePartitionsAndTheSurvivorTakesOverWithoutLoss(@TempDir Path dir) throws Exception {
-        try (var broker = EmbeddedKafkaBroker.start();
-             var cameras = new FrameProducer(IngestConfig.of(broker.bootstrapServers(), TOPICS));
+        TestTopics.create(broker.bootstrapServers(), TOPICS, 4);
+        try (var cameras = new FrameProducer(IngestConfig.of(broker.bootstrapServers(), TOPICS));
              Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-            TopicSetup.ensure(admin, TOPICS, 4, (short) 1);
             Map<String, String> envA = SegmenterCrashIT.segmenterEnv(broker.bootstrapServers(), dir.resolve("state-a"));
             Map<String, String> envB = SegmenterCrashIT.segmenterEnv(broker.bootstrapServers(), dir.resolve("state-b"));
             envA.put("SEGSTREAM_BATCH_MAX_WAIT_MS", "100");
             envB.put("SEGSTREAM_BATCH_MAX_WAIT_MS", "100");
             var verifier = new MaskVerifier(broker.bootstrapServers(), TOPICS);
-            try (ServiceProcess a = ServiceProcess.start("segmenter", envA, dir.resolve("a.log"));
-                 ServiceProcess b = ServiceProcess.start("segmenter", envB, dir.resolve("b.log"))) {
+            try (ServiceProcess a = StandaloneSegmenter.start(envA, dir.resolve("a.log"));
+                 ServiceProcess b = StandaloneSegmenter.start(envB, dir.resolve("b.log"))) {
                 int sent = 0;
                 for (; sent < FRAMES / 2; sent++) {
                     sendTick(cameras, sent);
@@ -80,19 +84,19 @@ class SegmenterScaleOutIT {
     }
 
     /** The client ids of the group members that own at least one partition, once there are two. */
-    private static Set<String> awaitTwoMembersWithPartitions(Admin admin) throws Exception {
+    private static Set<String> awaitTwoMembersWithPartitions(Admin admin) {
+        return Awaitility.await("two group members with partitions").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> membersWithPartitions(admin), owners -> owners.size() >= 2);
+    }
+
+    private static Set<String> membersWithPartitions(Admin admin) throws Exception {
         Set<String> owners = new HashSet<>();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (owners.size() < 2 && System.nanoTime() < deadline) {
-            owners.clear();
-            ConsumerGroupDescription group = admin.describeConsumerGroups(java.util.List.of(SegmenterConfig.DEFAULT_APPLICATION_ID))
-                    .all().get().get(SegmenterConfig.DEFAULT_APPLICATION_ID);
-            for (MemberDescription member : group.members()) {
-                if (!member.assignment().topicPartitions().isEmpty()) {
-                    owners.add(member.clientId());
-                }
+        ConsumerGroupDescription group = admin.describeConsumerGroups(java.util.List.of(SegmenterConfig.DEFAULT_APPLICATION_ID))
+                .all().get().get(SegmenterConfig.DEFAULT_APPLICATION_ID);
+        for (MemberDescription member : group.members()) {
+            if (!member.assignment().topicPartitions().isEmpty()) {
+                owners.add(member.clientId());
             }
-            Thread.sleep(500);
         }
         return owners;
     }

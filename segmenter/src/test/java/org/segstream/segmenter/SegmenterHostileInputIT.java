@@ -1,4 +1,4 @@
-package org.segstream.launcher;
+package org.segstream.segmenter;
 
 import static org.segstream.contract.JpegEdits.asFourComponents;
 import static org.segstream.contract.JpegEdits.withSofSize;
@@ -15,8 +15,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -29,9 +27,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.segstream.broker.EmbeddedKafkaBroker;
 import org.segstream.contract.FrameIdentity;
 import org.segstream.contract.HeaderNames;
 import org.segstream.contract.HeaderValues;
@@ -39,6 +38,9 @@ import org.segstream.contract.JpegCodec;
 import org.segstream.contract.SourceKind;
 import org.segstream.contract.Topics;
 import org.segstream.scenes.TestPattern;
+import org.segstream.testsupport.KafkaBrokerExtension;
+import org.segstream.testsupport.ServiceProcess;
+import org.segstream.testsupport.TestTopics;
 
 /**
  * The segmenter, as its own JVM against a real broker, fed records built to hurt it (the ones seen in
@@ -51,28 +53,27 @@ class SegmenterHostileInputIT {
     static final Topics TOPICS = Topics.defaults();
     static final int W = 640;
     static final int H = 360;
+    @RegisterExtension
+    static final KafkaBrokerExtension broker = new KafkaBrokerExtension();
 
     private record Hostile(String name, String key, RecordHeaders headers, byte[] value, boolean compressed) {
     }
 
     @Test
     void hostileRecordsEndAsSmallDeadLettersMemoryStaysFlatAndARestartGoesOn(@TempDir Path dir) throws Exception {
-        try (var broker = EmbeddedKafkaBroker.start();
-             var plain = producer(broker.bootstrapServers(), "none");
+        TestTopics.create(broker.bootstrapServers(), TOPICS, 2);
+        try (var plain = producer(broker.bootstrapServers(), "none");
              var gzip = producer(broker.bootstrapServers(), "gzip");
              var masks = consumer(broker.bootstrapServers(), TOPICS.masks());
              var deadLetters = consumer(broker.bootstrapServers(), TOPICS.deadLetters())) {
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-                TopicSetup.ensure(admin, TOPICS, 2, (short) 1);
-            }
-            Map<String, String> env = segmenterEnv(broker.bootstrapServers(), dir.resolve("state"));
+            Map<String, String> env = StandaloneSegmenter.env(broker.bootstrapServers(), dir.resolve("state"));
             List<ConsumerRecord<String, byte[]>> maskRecords = new ArrayList<>();
             List<ConsumerRecord<String, byte[]>> deadRecords = new ArrayList<>();
             List<Hostile> hostile = hostileRecords();
 
             long rssWarm;
             long rssAfter;
-            try (ServiceProcess segmenter = ServiceProcess.start("segmenter", env, dir.resolve("segmenter-1.log"))) {
+            try (ServiceProcess segmenter = StandaloneSegmenter.start(env, dir.resolve("segmenter-1.log"))) {
                 sendGood(plain, 0, 16);
                 await(masks, maskRecords, 16, segmenter, "the first 16 masks");
                 long rssStart = rss(segmenter, "after 16 good frames");
@@ -126,11 +127,15 @@ class SegmenterHostileInputIT {
             assertTrue(rssAfter - rssWarm < 300L << 20, "resident memory grew from " + (rssWarm >> 20) + " to " + (rssAfter >> 20) + " MiB");
 
             // Restarted, it goes on from where it was: no record fails it again, none is dead-lettered twice.
-            try (ServiceProcess segmenter = ServiceProcess.start("segmenter", env, dir.resolve("segmenter-2.log"))) {
+            try (ServiceProcess segmenter = StandaloneSegmenter.start(env, dir.resolve("segmenter-2.log"))) {
                 sendGood(plain, 48, 8);
                 await(masks, maskRecords, 57, segmenter, "57 masks after the restart");
-                Thread.sleep(2000);
-                deadLetters.poll(Duration.ofMillis(500)).forEach(deadRecords::add);
+                // For a few seconds after the new masks: no record of before fails again.
+                Awaitility.await("no dead letter again after the restart").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
+                        .pollInSameThread().until(() -> {
+                            deadLetters.poll(Duration.ofMillis(100)).forEach(deadRecords::add);
+                            return deadRecords.size() == hostile.size();
+                        });
                 assertEquals(hostile.size(), deadRecords.size(), "no dead letter again after the restart");
                 assertTrue(segmenter.alive());
             }
@@ -184,30 +189,11 @@ class SegmenterHostileInputIT {
     }
 
     static void await(KafkaConsumer<String, byte[]> consumer, List<ConsumerRecord<String, byte[]>> into, int count, ServiceProcess segmenter,
-                      String what) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-        Consumer<ConsumerRecord<String, byte[]>> add = into::add;
-        while (into.size() < count) {
-            if (System.nanoTime() > deadline || !segmenter.alive()) {
-                throw new AssertionError("waiting for " + what + " (have " + into.size() + "); segmenter "
-                        + (segmenter.alive() ? "alive" : "dead") + ", its log:\n" + tail(segmenter.log()));
-            }
-            consumer.poll(Duration.ofMillis(500)).forEach(add);
-        }
-    }
-
-    static String tail(String log) {
-        return log.length() > 20_000 ? log.substring(log.length() - 20_000) : log;
-    }
-
-    static Map<String, String> segmenterEnv(String bootstrap, Path stateDir) {
-        Map<String, String> env = new HashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
-        env.put("SEGSTREAM_MODEL", Path.of("..", "models", "fcn8s-slim.json").toAbsolutePath().toString());
-        env.put("SEGSTREAM_DEVICE", "cpu");
-        env.put("SEGSTREAM_METRICS_PORT", "0");
-        env.put("SEGSTREAM_STATE_DIR", stateDir.toString());
-        return env;
+                      String what) {
+        segmenter.awaitWhileAlive(what, Duration.ofSeconds(180), () -> {
+            consumer.poll(Duration.ofMillis(500)).forEach(into::add);
+            return into.size() >= count;
+        });
     }
 
     static KafkaProducer<String, byte[]> producer(String bootstrap, String compression) {

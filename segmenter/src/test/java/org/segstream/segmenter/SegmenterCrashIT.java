@@ -1,16 +1,14 @@
-package org.segstream.launcher;
+package org.segstream.segmenter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.segstream.broker.EmbeddedKafkaBroker;
 import org.segstream.contract.FrameIdentity;
 import org.segstream.contract.JpegCodec;
 import org.segstream.contract.SourceKind;
@@ -19,6 +17,9 @@ import org.segstream.contract.Topics;
 import org.segstream.ingest.FrameProducer;
 import org.segstream.ingest.IngestConfig;
 import org.segstream.scenes.TestPattern;
+import org.segstream.testsupport.KafkaBrokerExtension;
+import org.segstream.testsupport.ServiceProcess;
+import org.segstream.testsupport.TestTopics;
 
 /**
  * Kill -9 the segmenter (a separate JVM) three times while frames sit in its pending batch; after
@@ -30,6 +31,8 @@ class SegmenterCrashIT {
     static final int FRAMES = 30;
     static final int BATCH = 8;
     static final Topics TOPICS = Topics.defaults();
+    @RegisterExtension
+    static final KafkaBrokerExtension broker = new KafkaBrokerExtension();
 
     /**
      * Each round sends a few frames per stream so that the total is not a multiple of the batch size,
@@ -39,17 +42,15 @@ class SegmenterCrashIT {
      */
     @Test
     void killMinus9MidBatchThreeTimesLosesAndDoublesNothing(@TempDir Path dir) throws Exception {
-        try (var broker = EmbeddedKafkaBroker.start(); var cameras = new FrameProducer(IngestConfig.of(broker.bootstrapServers(), TOPICS))) {
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-                TopicSetup.ensure(admin, TOPICS, 4, (short) 1);
-            }
+        TestTopics.create(broker.bootstrapServers(), TOPICS, 4);
+        try (var cameras = new FrameProducer(IngestConfig.of(broker.bootstrapServers(), TOPICS))) {
             Map<String, String> env = segmenterEnv(broker.bootstrapServers(), dir.resolve("state"));
             var verifier = new MaskVerifier(broker.bootstrapServers(), TOPICS);
             int sent = 0;
             int pendingAtKill = 0;
             for (int ticks : new int[] {5, 6, 7}) {
                 Path log = dir.resolve("segmenter-" + sent + ".log");
-                try (ServiceProcess segmenter = ServiceProcess.start("segmenter", env, log)) {
+                try (ServiceProcess segmenter = StandaloneSegmenter.start(env, log)) {
                     for (int t = 0; t < ticks; t++) {
                         sendTick(cameras, sent / STREAMS);
                         sent += STREAMS;
@@ -72,7 +73,7 @@ class SegmenterCrashIT {
                 cameras.sendEnd(new StreamEnd("cam-" + s, "session-" + s, FRAMES));
             }
             cameras.flush();
-            try (ServiceProcess segmenter = ServiceProcess.start("segmenter", env, dir.resolve("segmenter-final.log"))) {
+            try (ServiceProcess segmenter = StandaloneSegmenter.start(env, dir.resolve("segmenter-final.log"))) {
                 verifier.awaitEnds(STREAMS, Duration.ofSeconds(180), segmenter);
                 assertEquals(pendingAtKill, restoredFrames(segmenter.log()));
             }
@@ -100,15 +101,10 @@ class SegmenterCrashIT {
     }
 
     static Map<String, String> segmenterEnv(String bootstrap, Path stateDir) {
-        Map<String, String> env = new HashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
-        env.put("SEGSTREAM_MODEL", Path.of("..", "models", "fcn8s-slim.json").toAbsolutePath().toString());
-        env.put("SEGSTREAM_DEVICE", "cpu");
-        env.put("SEGSTREAM_METRICS_PORT", "0"); // several segmenters on one machine
+        Map<String, String> env = StandaloneSegmenter.env(bootstrap, stateDir);
         env.put("SEGSTREAM_BATCH_SIZE", String.valueOf(BATCH));
         // A long wait keeps partial batches pending (in the store) for seconds: the kills find them there.
         env.put("SEGSTREAM_BATCH_MAX_WAIT_MS", "10000");
-        env.put("SEGSTREAM_STATE_DIR", stateDir.toString());
         // A killed member's partitions move on after this, instead of the 45 s default.
         env.put("KAFKA_CLIENT_SESSION_TIMEOUT_MS", "6000");
         env.put("KAFKA_CLIENT_HEARTBEAT_INTERVAL_MS", "1000");
