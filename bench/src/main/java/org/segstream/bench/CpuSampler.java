@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.segstream.segmenter.model.SegmentationModel;
 
 /**
  * CPU time of this process by stage, from the kernel's per-thread counters ({@code /proc/self/task},
@@ -105,8 +106,8 @@ final class CpuSampler {
                 || threadName.startsWith("C1 Compiler") || threadName.startsWith("C2 Compiler")) {
             return "jvm gc+jit";
         }
-        if (threadName.equals("java")) {
-            // ONNX Runtime's intra-op pool threads are native threads; they inherit the name of the JVM's main thread.
+        if (threadName.equals(SegmentationModel.LOADER_THREAD) || threadName.equals("java")) {
+            // ONNX Runtime's intra-op pool threads are native threads; they inherit the name of the thread that built the session.
             return "onnxruntime pool";
         }
         return "other threads";

@@ -64,7 +64,7 @@ public final class SegmentationModel implements InferenceModel, AutoCloseable {
             } catch (Throwable e) {
                 failure.set(e);
             }
-        }, "model-load", LOAD_STACK_BYTES);
+        }, LOADER_THREAD, LOAD_STACK_BYTES);
         loader.start();
         try {
             loader.join();
@@ -83,6 +83,8 @@ public final class SegmentationModel implements InferenceModel, AutoCloseable {
         return result.get();
     }
 
+    /** The name of the thread that builds the session; ONNX Runtime's pool threads, started by it, inherit the name. */
+    public static final String LOADER_THREAD = "model-load";
     /** The stack of the thread that builds the ONNX Runtime session. */
     private static final long LOAD_STACK_BYTES = 64L << 20;
 
