@@ -48,12 +48,7 @@ public final class ModelBenchmark {
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        ByteBuffer frame = ByteBuffer.allocateDirect(width * height * 3).order(ByteOrder.nativeOrder());
-        for (int p = 0; p < frame.capacity(); p++) {
-            int x = (p / 3) % width, y = (p / 3) / width;
-            frame.put((byte) ((x * 7 + y * 3 + (p % 3) * 85 + (x * y) % 17) & 0xff));
-        }
-        frame.flip();
+        ByteBuffer frame = testFrame(width, height);
 
         List<SegmentationModel> models = new ArrayList<>();
         List<JsonNode> cards = new ArrayList<>();
@@ -76,24 +71,41 @@ public final class ModelBenchmark {
                     ms[m][r] = (System.nanoTime() - t0) / 1e6;
                 }
             }
-            System.out.printf(Locale.ROOT, "# %dx%d, batch 1, %d intra-op threads, %d warm-up + %d timed runs each, "
-                            + "interleaved; %s, Java %s, %d CPUs%n",
-                    width, height, threads, warmup, runs, System.getProperty("os.arch"), System.getProperty("java.version"),
-                    Runtime.getRuntime().availableProcessors());
-            System.out.println("| model | pad100 | GMAC | ms/frame fastest | median | mean | fps (median) | fps (fastest) |");
-            System.out.println("|---|---|---|---|---|---|---|---|");
-            for (int m = 0; m < models.size(); m++) {
-                double[] sorted = ms[m].clone();
-                Arrays.sort(sorted);
-                double median = runs % 2 == 1 ? sorted[runs / 2] : (sorted[runs / 2 - 1] + sorted[runs / 2]) / 2;
-                double mean = Arrays.stream(sorted).average().orElse(Double.NaN);
-                System.out.printf(Locale.ROOT, "| %s | %s | %.2f | %.1f | %.1f | %.1f | %.2f | %.2f |%n",
-                        models.get(m).descriptor().name(), cards.get(m).path("pad100").asText("?"),
-                        cards.get(m).path("gmac_640x360").asDouble(Double.NaN),
-                        sorted[0], median, mean, 1000 / median, 1000 / sorted[0]);
-            }
+            printTable(models, cards, ms, width, height, threads, warmup);
         } finally {
             models.forEach(SegmentationModel::close);
+        }
+    }
+
+    /** A deterministic BGR test pattern, as the session takes it. */
+    private static ByteBuffer testFrame(int width, int height) {
+        ByteBuffer frame = ByteBuffer.allocateDirect(width * height * 3).order(ByteOrder.nativeOrder());
+        for (int p = 0; p < frame.capacity(); p++) {
+            int x = (p / 3) % width, y = (p / 3) / width;
+            frame.put((byte) ((x * 7 + y * 3 + (p % 3) * 85 + (x * y) % 17) & 0xff));
+        }
+        return frame.flip();
+    }
+
+    /** One markdown row per model: its fastest, median and mean ms per frame over the timed runs {@code ms}. */
+    private static void printTable(List<SegmentationModel> models, List<JsonNode> cards, double[][] ms, int width, int height,
+                                   int threads, int warmup) {
+        int runs = ms.length == 0 ? 0 : ms[0].length;
+        System.out.printf(Locale.ROOT, "# %dx%d, batch 1, %d intra-op threads, %d warm-up + %d timed runs each, "
+                        + "interleaved; %s, Java %s, %d CPUs%n",
+                width, height, threads, warmup, runs, System.getProperty("os.arch"), System.getProperty("java.version"),
+                Runtime.getRuntime().availableProcessors());
+        System.out.println("| model | pad100 | GMAC | ms/frame fastest | median | mean | fps (median) | fps (fastest) |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
+        for (int m = 0; m < models.size(); m++) {
+            double[] sorted = ms[m].clone();
+            Arrays.sort(sorted);
+            double median = runs % 2 == 1 ? sorted[runs / 2] : (sorted[runs / 2 - 1] + sorted[runs / 2]) / 2;
+            double mean = Arrays.stream(sorted).average().orElse(Double.NaN);
+            System.out.printf(Locale.ROOT, "| %s | %s | %.2f | %.1f | %.1f | %.1f | %.2f | %.2f |%n",
+                    models.get(m).descriptor().name(), cards.get(m).path("pad100").asText("?"),
+                    cards.get(m).path("gmac_640x360").asDouble(Double.NaN),
+                    sorted[0], median, mean, 1000 / median, 1000 / sorted[0]);
         }
     }
 }

@@ -51,11 +51,18 @@ final class TopicSetup {
         if (!missing.isEmpty()) {
             admin.createTopics(missing).all().get();
         }
-        List<ConfigResource> present = wanted.keySet().stream().filter(existing::contains)
-                .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name)).toList();
+        report.addAll(align(admin, wanted.keySet().stream().filter(existing::contains).toList(), wanted, limits));
+        return report;
+    }
+
+    /** Sets, on the topics that existed, every wanted config they lack or hold another value of; a line per topic. */
+    private static List<String> align(Admin admin, List<String> names, Map<String, Map<String, String>> wanted, Map<String, String> limits)
+            throws ExecutionException, InterruptedException {
+        List<ConfigResource> present = names.stream().map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name)).toList();
         if (present.isEmpty()) {
-            return report;
+            return List.of();
         }
+        List<String> report = new ArrayList<>();
         Map<ConfigResource, Config> current = admin.describeConfigs(present).all().get();
         Map<ConfigResource, java.util.Collection<AlterConfigOp>> changes = new HashMap<>();
         for (ConfigResource resource : present) {

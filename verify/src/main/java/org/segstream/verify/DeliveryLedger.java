@@ -159,17 +159,6 @@ final class DeliveryLedger {
                 unfinishedSessions(streams), latency(streams));
     }
 
-    /** The frames in, by kind, and those with neither a mask, a dead letter nor a shed marker. */
-    private static final class FrameCounts {
-        long file;
-        long live;
-        long unidentified;
-        long missingFile;
-        long missingLive;
-        long missingUnidentified;
-        final Set<String> sessions = new HashSet<>();
-    }
-
     private FrameCounts countFrames(Predicate<String> streams) {
         var counts = new FrameCounts();
         for (FrameSeen frame : frames) {

@@ -28,14 +28,20 @@ public class FrameFixture {
 
     @Setup(Level.Trial)
     public void render() {
-        var scene = new StreetScene(2024, WIDTH, HEIGHT, 25);
-        LabelledFrame labelled = scene.next();
-        for (int i = 0; i < 24; i++) { // one second in: traffic has entered the street
-            labelled = scene.next();
-        }
+        LabelledFrame labelled = oneSecondIn(WIDTH, HEIGHT);
         frame = labelled.image();
         mask = labelled.labels();
         jpeg = JpegCodec.encode(frame, 90);
         png = MaskPng.encode(mask);
+    }
+
+    /** Frame 25 of the street scene with seed 2024 at 25 fps: one second in, traffic has entered the street. */
+    static LabelledFrame oneSecondIn(int width, int height) {
+        var scene = new StreetScene(2024, width, height, 25);
+        LabelledFrame labelled = scene.next();
+        for (int i = 0; i < 24; i++) {
+            labelled = scene.next();
+        }
+        return labelled;
     }
 }

@@ -11,7 +11,6 @@ import org.segstream.contract.ImageIoJpeg;
 import org.segstream.contract.JpegStructure;
 import org.segstream.contract.MaskPng;
 import org.segstream.scenes.street.LabelledFrame;
-import org.segstream.scenes.street.StreetScene;
 
 /**
  * A street-scene frame at each size the codec benchmarks compare (the bench's 640x360 and 720p):
@@ -32,11 +31,7 @@ public class SizedFrame {
     @Setup(Level.Trial)
     public void render() {
         String[] wh = size.split("x");
-        var scene = new StreetScene(2024, Integer.parseInt(wh[0]), Integer.parseInt(wh[1]), 25);
-        LabelledFrame labelled = scene.next();
-        for (int i = 0; i < 24; i++) { // one second in: traffic has entered the street
-            labelled = scene.next();
-        }
+        LabelledFrame labelled = FrameFixture.oneSecondIn(Integer.parseInt(wh[0]), Integer.parseInt(wh[1]));
         frame = labelled.image();
         mask = labelled.labels();
         jpeg = ImageIoJpeg.encode(frame, 90);
