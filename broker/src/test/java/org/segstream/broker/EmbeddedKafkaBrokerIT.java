@@ -1,5 +1,6 @@
 package org.segstream.broker;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
@@ -15,6 +16,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 class EmbeddedKafkaBrokerIT {
@@ -37,9 +39,15 @@ class EmbeddedKafkaBrokerIT {
             try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
                 consumer.subscribe(List.of("t"));
                 var values = new java.util.ArrayList<String>();
-                long deadline = System.currentTimeMillis() + 30_000;
-                while (values.size() < 2 && System.currentTimeMillis() < deadline) {
-                    consumer.poll(Duration.ofMillis(500)).forEach(r -> values.add(r.value()));
+                try {
+                    // In the test's thread (the consumer is single-threaded); the consumer's poll does the waiting.
+                    await("both records").atMost(Duration.ofSeconds(30)).pollInSameThread()
+                            .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).until(() -> {
+                                consumer.poll(Duration.ofMillis(500)).forEach(r -> values.add(r.value()));
+                                return values.size() >= 2;
+                            });
+                } catch (ConditionTimeoutException timedOut) {
+                    // the assertion below shows what was read
                 }
                 assertEquals(List.of("before", "after"), values);
             }

@@ -1,5 +1,6 @@
 package org.segstream.ingest;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -37,11 +38,8 @@ class DecoderWatchdogTest {
         assertEquals(1, decoderThreads("hung"), "the stuck call keeps its own thread");
 
         release.countDown(); // the call returns: the decoder it opened is closed and the thread ends
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (decoderThreads("hung") > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertEquals(0, decoderThreads("hung"));
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .untilAsserted(() -> assertEquals(0, decoderThreads("hung")));
     }
 
     @Test
@@ -55,10 +53,7 @@ class DecoderWatchdogTest {
             }
             assertNull(watchdog.next());
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (decoderThreads("fine") > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertEquals(0, decoderThreads("fine"));
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                .untilAsserted(() -> assertEquals(0, decoderThreads("fine")));
     }
 }

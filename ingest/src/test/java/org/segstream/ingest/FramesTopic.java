@@ -18,6 +18,7 @@ import org.segstream.contract.FrameIdentity;
 import org.segstream.contract.RecordKind;
 import org.segstream.contract.StreamEnd;
 import org.segstream.contract.Topics;
+import org.segstream.testsupport.Waits;
 
 /** Test support: a frames topic of its own on a real broker, and a reader of what ingest put on it. */
 final class FramesTopic implements AutoCloseable {
@@ -47,19 +48,24 @@ final class FramesTopic implements AutoCloseable {
         consumer.subscribe(List.of(topics.frames()));
     }
 
-    /** Reads until {@code done} holds for everything read so far, or the timeout; returns everything read. */
+    /**
+     * Reads until {@code done} holds for everything read so far, or the timeout; returns everything read. A timeout is
+     * not a failure here: the callers assert on what was read, with their own messages.
+     */
     List<Item> readUntil(Predicate<List<Item>> done, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!done.test(items) && System.nanoTime() < deadline) {
-            for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                if (StreamEnd.kindOf(r.headers()) == RecordKind.END) {
-                    items.add(new Item(null, StreamEnd.readFrom(r.headers()), 0));
-                } else {
-                    items.add(new Item(FrameIdentity.readFrom(r.headers()), null, r.value().length));
-                }
+        Waits.readUntil("records on " + topics.frames(), timeout, () -> done.test(items) || pollOnce() && done.test(items));
+        return List.copyOf(items);
+    }
+
+    private boolean pollOnce() {
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+            if (StreamEnd.kindOf(r.headers()) == RecordKind.END) {
+                items.add(new Item(null, StreamEnd.readFrom(r.headers()), 0));
+            } else {
+                items.add(new Item(FrameIdentity.readFrom(r.headers()), null, r.value().length));
             }
         }
-        return List.copyOf(items);
+        return true;
     }
 
     static long frames(List<Item> items) {

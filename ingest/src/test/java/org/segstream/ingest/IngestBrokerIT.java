@@ -1,5 +1,6 @@
 package org.segstream.ingest;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -61,9 +62,8 @@ class IngestBrokerIT {
             var items = topic.readUntil(i -> FramesTopic.frames(i) >= 15, Duration.ofSeconds(30));
             assertTrue(FramesTopic.frames(items) >= 15, "frames flow from the live source: " + items.size());
 
-            Ffmpeg.kill(server); // the camera goes away for a while...
-            Thread.sleep(4000);
-            items = topic.readUntil(FramesTopic::hasEnd, Duration.ofSeconds(10));
+            Ffmpeg.kill(server); // the camera goes away until ingest has ended its session (read timeout 3 s)...
+            items = topic.readUntil(FramesTopic::hasEnd, Duration.ofSeconds(14));
             server = Ffmpeg.serveHttpTs(clip, url); // ...and comes back
 
             items = topic.readUntil(i -> FramesTopic.bySession(i).size() >= 2
@@ -356,11 +356,8 @@ class IngestBrokerIT {
             }
             camera.close();
             // The abandoned grabs return once their connections are gone; each thread closes its decoder and ends.
-            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-            while (decoderThreads("stall") > 0 && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
-            assertEquals(0, decoderThreads("stall"), "abandoned decoders are closed when their call returns");
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+                    assertEquals(0, decoderThreads("stall"), "abandoned decoders are closed when their call returns"));
         }
     }
 

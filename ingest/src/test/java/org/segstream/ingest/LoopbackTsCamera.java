@@ -52,7 +52,7 @@ final class LoopbackTsCamera implements AutoCloseable {
             while (tail != null) {
                 out.write(tail);
                 out.flush();
-                Thread.sleep(10);
+                Thread.sleep(10); // the stalled camera trickles stuffing: pacing, not a wait
             }
         } catch (IOException | InterruptedException closed) {
             // the test closed the connection

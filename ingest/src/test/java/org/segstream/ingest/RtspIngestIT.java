@@ -94,6 +94,7 @@ class RtspIngestIT {
             server.close(); // the camera is gone for 5 s...
             long down = System.nanoTime();
             items = topic.readUntil(FramesTopic::hasEnd, Duration.ofSeconds(10));
+            // not a wait for a condition: the outage lasts 5 s, whatever ingest does meanwhile
             Thread.sleep(Math.max(0, 5000 - (System.nanoTime() - down) / 1_000_000));
             server = RtspTestServer.start(clip, port, dir); // ...and back on the same address
             long up = System.nanoTime();

@@ -1,5 +1,7 @@
 package org.segstream.ingest;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -15,6 +17,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +28,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Test support: a small real RTSP server (RFC 2326) on loopback for one live H.264 stream. A real
@@ -76,12 +80,13 @@ final class RtspTestServer implements AutoCloseable {
                 "-pix_fmt", "yuv420p", "-f", "rtp", "-sdp_file", sdpFile.toString(),
                 "rtp://127.0.0.1:" + rtpIn.getLocalPort() + "?rtcpport=" + rtcpIn.getLocalPort() + "&pkt_size=1200")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while ((!Files.exists(sdpFile) || Files.size(sdpFile) == 0 || !Files.readString(sdpFile).contains("rtpmap"))
-                && System.nanoTime() < deadline && encoder.isAlive()) {
-            Thread.sleep(50);
+        try {
+            await("ffmpeg's SDP file").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> hasSdp(sdpFile) || !encoder.isAlive());
+        } catch (ConditionTimeoutException timedOut) {
+            // reported just below, as when ffmpeg exits without one
         }
-        if (!Files.exists(sdpFile) || !Files.readString(sdpFile).contains("rtpmap")) {
+        if (!hasSdp(sdpFile)) {
             close();
             throw new IOException("ffmpeg wrote no SDP for its RTP stream");
         }
@@ -89,6 +94,10 @@ final class RtspTestServer implements AutoCloseable {
         daemon("rtsp-relay-rtp", () -> relay(rtpIn, true));
         daemon("rtsp-relay-rtcp", () -> relay(rtcpIn, false));
         daemon("rtsp-accept", this::accept);
+    }
+
+    private static boolean hasSdp(Path sdpFile) throws IOException {
+        return Files.exists(sdpFile) && Files.size(sdpFile) > 0 && Files.readString(sdpFile).contains("rtpmap");
     }
 
     int port() {

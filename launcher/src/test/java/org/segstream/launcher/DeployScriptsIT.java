@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.segstream.broker.EmbeddedKafkaBroker;
@@ -140,15 +141,17 @@ class DeployScriptsIT {
     }
 
     private void awaitHealthy(Map<String, String> env, Process camera) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (cameraHealthy(env).exitCode() == 0) {
-                return;
-            }
-            assertTrue(camera.isAlive(), "the camera ended: " + Files.readString(dir.resolve("camera.log")));
-            Thread.sleep(200);
+        try {
+            await("the camera listens").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                if (cameraHealthy(env).exitCode() == 0) {
+                    return true;
+                }
+                assertTrue(camera.isAlive(), "the camera ended: " + Files.readString(dir.resolve("camera.log"))); // fails at once
+                return false;
+            });
+        } catch (ConditionTimeoutException never) {
+            throw new AssertionError("the camera never listened: " + Files.readString(dir.resolve("camera.log")));
         }
-        throw new AssertionError("the camera never listened: " + Files.readString(dir.resolve("camera.log")));
     }
 
     private static Process start(List<String> command, Map<String, String> env, Path log) throws Exception {

@@ -29,6 +29,7 @@ import org.segstream.contract.Topics;
 import org.segstream.launcher.reliability.LiveCamera;
 import org.segstream.scenes.TestClips;
 import org.segstream.testsupport.KafkaBrokerExtension;
+import org.segstream.testsupport.Waits;
 
 /** {@code segstream ingest} against a real broker: a streams file (a dashcam folder, a sampled file); a live camera stopped by SIGTERM. */
 class IngestCommandIT {
@@ -47,8 +48,8 @@ class IngestCommandIT {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topics.frames()));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (ends.size() < streams && System.nanoTime() < deadline) {
+            // the callers assert on what was read
+            Waits.readUntil(streams + " end records on " + topics.frames(), Duration.ofSeconds(30), () -> {
                 for (var r : consumer.poll(Duration.ofMillis(200))) {
                     if (StreamEnd.kindOf(r.headers()) == RecordKind.END) {
                         var end = StreamEnd.readFrom(r.headers());
@@ -59,7 +60,8 @@ class IngestCommandIT {
                         sizes.put(f.stream(), f.width() + "x" + f.height());
                     }
                 }
-            }
+                return ends.size() >= streams;
+            });
         }
     }
 

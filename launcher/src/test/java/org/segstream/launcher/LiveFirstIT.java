@@ -1,5 +1,6 @@
 package org.segstream.launcher;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,6 +30,7 @@ import org.segstream.segmenter.SegmenterApp;
 import org.segstream.segmenter.SegmenterConfig;
 import org.segstream.segmenter.model.Device;
 import org.segstream.testsupport.KafkaBrokerExtension;
+import org.segstream.testsupport.Waits;
 import org.segstream.verify.DeliveryReport;
 import org.segstream.verify.DeliveryVerifier;
 
@@ -76,11 +78,8 @@ class LiveFirstIT {
             }
             fileProducer.sendEnd(new StreamEnd("warm-up", "s1", WARM_UP_FRAMES));
             fileProducer.flush();
-            long warmDeadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-            while (segmenter.stats().segmentedByStream().getOrDefault("warm-up", 0L) < WARM_UP_FRAMES) {
-                assertTrue(System.nanoTime() < warmDeadline, "the warm-up file was segmented");
-                Thread.sleep(100);
-            }
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> assertTrue(
+                    segmenter.stats().segmentedByStream().getOrDefault("warm-up", 0L) >= WARM_UP_FRAMES, "the warm-up file was segmented"));
             // A camera at 5 fps, well within what the segmenter does at 160x96 even on a busy machine; after 3 s a file
             // arrives whole: a backlog that takes the segmenter several seconds, read while the camera goes on.
             String fileStream = file;
@@ -97,7 +96,7 @@ class LiveFirstIT {
                 }
                 producer.sendFrame(identity(camera, seq, SourceKind.LIVE, System.currentTimeMillis()), jpeg);
                 producer.flush();
-                Thread.sleep(1000 / CAMERA_FPS);
+                Thread.sleep(1000 / CAMERA_FPS); // the camera's pace, not a wait
             }
             fileSender.join();
             producer.sendEnd(new StreamEnd(camera, "s1", liveFrames));
@@ -148,17 +147,18 @@ class LiveFirstIT {
         Map<String, Object> props = Map.of("bootstrap.servers", broker.bootstrapServers(), "isolation.level", "read_committed",
                 "auto.offset.reset", "earliest", "group.id", "live-first-" + System.nanoTime());
         Map<String, List<ConsumerRecord<String, byte[]>>> byKey = new java.util.HashMap<>();
-        int seen = 0;
+        var seen = new java.util.concurrent.atomic.AtomicInteger();
         try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(props,
                 new org.apache.kafka.common.serialization.StringDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline && seen < ends) {
+            // the callers assert on what was read
+            Waits.readUntil(ends + " end records on " + topic, timeout, () -> {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(300))) {
                     byKey.computeIfAbsent(record.key(), k -> new java.util.ArrayList<>()).add(record);
-                    seen += "end".equals(HeaderValues.optionalText(record.headers(), HeaderNames.KIND)) ? 1 : 0;
+                    seen.addAndGet("end".equals(HeaderValues.optionalText(record.headers(), HeaderNames.KIND)) ? 1 : 0);
                 }
-            }
+                return seen.get() >= ends;
+            });
         }
         return byKey;
     }

@@ -1,5 +1,6 @@
 package org.segstream.launcher;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,6 +28,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.segstream.broker.EmbeddedKafkaBroker;
@@ -76,7 +78,9 @@ class ObservabilityIT {
             Process prometheus = startPrometheus(dir, metrics.port());
             try {
                 runPipeline(broker.bootstrapServers(), topics, metrics, dir);
-                Thread.sleep(4000); // a few more scrapes after the last frame
+                // Not a wait for a condition: Prometheus (1 s scrapes, 5 s rule evaluations) keeps observing the idle
+                // services for a few more scrapes after the last frame.
+                Thread.sleep(4000);
 
                 int port = prometheusPort;
                 JsonNode dashboard = new ObjectMapper().readTree(ROOT.resolve("deploy/grafana/dashboards/segstream.json").toFile());
@@ -146,18 +150,14 @@ class ObservabilityIT {
         Process p = new ProcessBuilder(PROMETHEUS.toString(), "--config.file=" + file, "--storage.tsdb.path=" + dir.resolve("tsdb"),
                 "--web.listen-address=127.0.0.1:" + prometheusPort)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                if (get("http://127.0.0.1:" + prometheusPort + "/-/ready").statusCode() == 200) {
-                    return p;
-                }
-            } catch (java.io.IOException notYet) {
-                // starting
-            }
-            Thread.sleep(200);
+        try {
+            await("Prometheus ready").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .ignoreException(java.io.IOException.class) // starting
+                    .until(() -> get("http://127.0.0.1:" + prometheusPort + "/-/ready").statusCode() == 200);
+            return p;
+        } catch (ConditionTimeoutException notReady) {
+            throw new AssertionError("Prometheus did not become ready:\n" + Files.readString(dir.resolve("prometheus.log")));
         }
-        throw new AssertionError("Prometheus did not become ready:\n" + Files.readString(dir.resolve("prometheus.log")));
     }
 
     /** Ingest of a clip, a live camera with a stale frame and a refused one, a poison record, the segmenter and the sink. */
@@ -183,12 +183,14 @@ class ObservabilityIT {
             var result = new IngestJob(SourceSpec.parse(clip.toString()), IngestConfig.of(bootstrap, topics), producer,
                     new IngestMetrics(metrics.registry())).run();
             assertEquals(60, result.framesSent());
-            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-            while (!(tracker.hasEnded("clip", result.session()) && tracker.hasEnded("cam", "s1")) && System.nanoTime() < deadline) {
-                tracker.awaitChange(200);
+            try {
+                await("both streams ended").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> tracker.hasEnded("clip", result.session()) && tracker.hasEnded("cam", "s1"));
+            } catch (ConditionTimeoutException timedOut) {
+                // the assertion below says what is missing
             }
             assertTrue(tracker.hasEnded("clip", result.session()), "the clip went through");
-            Thread.sleep(3000); // metrics with the pipeline still up: lag, device, rates
+            Thread.sleep(3000); // metrics with the pipeline still up: lag, device, rates (scraped meanwhile; not a wait)
         }
     }
 

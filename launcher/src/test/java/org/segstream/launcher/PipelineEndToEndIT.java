@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -40,6 +41,7 @@ import org.segstream.scenes.street.SynthClip;
 import org.segstream.segmenter.model.Device;
 import org.segstream.sink.FrameTimeline;
 import org.segstream.testsupport.KafkaBrokerExtension;
+import org.segstream.testsupport.Waits;
 import org.segstream.verify.DemoScore;
 import org.segstream.video.VideoFileInfo;
 
@@ -164,18 +166,19 @@ class PipelineEndToEndIT {
 
     private static Map<String, List<ConsumerRecord<String, byte[]>>> readMasksUntilEnds(Topics topics, int streams) {
         Map<String, List<ConsumerRecord<String, byte[]>>> byStream = new HashMap<>();
-        int ends = 0;
+        var ends = new AtomicInteger();
         try (var consumer = consumer(true)) {
             consumer.subscribe(List.of(topics.masks()));
-            long deadline = System.currentTimeMillis() + 60_000;
-            while (ends < streams && System.currentTimeMillis() < deadline) {
+            // the callers assert on what was read
+            Waits.readUntil(streams + " end records on " + topics.masks(), Duration.ofSeconds(60), () -> {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     byStream.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(record);
                     if (StreamEnd.kindOf(record.headers()) == RecordKind.END) {
-                        ends++;
+                        ends.incrementAndGet();
                     }
                 }
-            }
+                return ends.get() >= streams;
+            });
         }
         return byStream;
     }

@@ -102,7 +102,7 @@ class SessionOutputsIT {
                 awaitMasks(out.resolve("door"), session, 10);
                 if (session < 3) {
                     camera.disconnect(); // the camera reboots...
-                    Thread.sleep(1000);
+                    Thread.sleep(1000); // down for a second: the scenario, not a wait
                     camera.reconnect(); // ...and is back on the same URL
                 }
             }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -39,6 +40,7 @@ import org.segstream.contract.VocClasses;
 import org.segstream.scenes.TestClips;
 import org.segstream.segmenter.model.Device;
 import org.segstream.testsupport.KafkaBrokerExtension;
+import org.segstream.testsupport.Waits;
 
 /**
  * docs/topics.md's "Reading masks without segstream code" as a user runs it: the kcat one-liners and the
@@ -202,21 +204,21 @@ class TopicsDocIT {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         Map<Long, String> bySeq = new HashMap<>();
-        boolean ended = false;
+        var ended = new AtomicBoolean();
         try (var consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(Topics.MASKS.name()));
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (!ended && System.nanoTime() < deadline) {
+            Waits.readUntil("the end record on " + Topics.MASKS.name(), Duration.ofSeconds(60), () -> {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     if (StreamEnd.kindOf(record.headers()) == RecordKind.END) {
-                        ended = true;
+                        ended.set(true);
                     } else {
                         bySeq.put(FrameIdentity.readFrom(record.headers()).seq(), countsOf(MaskPng.decode(record.value())));
                     }
                 }
-            }
+                return ended.get();
+            });
         }
-        assertTrue(ended, "no end record of " + STREAM + " on " + Topics.MASKS.name() + " within 60 s; masks by seq: " + bySeq.keySet());
+        assertTrue(ended.get(), "no end record of " + STREAM + " on " + Topics.MASKS.name() + " within 60 s; masks by seq: " + bySeq.keySet());
         return bySeq;
     }
 

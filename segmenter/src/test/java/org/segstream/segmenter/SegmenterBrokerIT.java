@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -38,6 +39,7 @@ import org.segstream.scenes.TestPattern;
 import org.segstream.segmenter.model.Device;
 import org.segstream.service.MetricsServer;
 import org.segstream.testsupport.KafkaBrokerExtension;
+import org.segstream.testsupport.Waits;
 
 /** The segmenter against a real broker: cross-stream batching, dead letters, shedding, start-up refusal. */
 class SegmenterBrokerIT {
@@ -73,7 +75,7 @@ class SegmenterBrokerIT {
                             JpegCodec.encode(TestPattern.frame(seq, 160, 96), 85));
                 }
                 cameras.flush();
-                Thread.sleep(100);
+                Thread.sleep(100); // the cameras' pace, not a wait
             }
             for (int s = 0; s < streams; s++) {
                 cameras.sendEnd(new StreamEnd("cam-" + s, "s1", frames));
@@ -180,19 +182,20 @@ class SegmenterBrokerIT {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "verifier-" + System.nanoTime());
         Map<String, List<ConsumerRecord<String, byte[]>>> byKey = new HashMap<>();
-        int seen = 0;
+        var seen = new AtomicInteger();
         try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline && (ends == 0 || seen < ends)) {
+            // With ends 0 this reads for the whole timeout; either way the callers assert on what was read.
+            Waits.readUntil(ends + " end records on " + topic, timeout, () -> {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(300))) {
                     byKey.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(record);
                     var kind = record.headers().lastHeader(HeaderNames.KIND);
                     if (kind != null && new String(kind.value(), StandardCharsets.UTF_8).equals("end")) {
-                        seen++;
+                        seen.incrementAndGet();
                     }
                 }
-            }
+                return ends > 0 && seen.get() >= ends;
+            });
         }
         return byKey;
     }

@@ -93,7 +93,7 @@ class SegmenterHostileInputIT {
                 }
                 sendGood(plain, 32, 8);
                 await(masks, maskRecords, 40, segmenter, "40 masks");
-                Thread.sleep(2000);
+                Thread.sleep(2000); // the segmenter idles a moment before the RSS reading: not a wait for a condition
                 rssAfter = rss(segmenter, "after the " + hostile.size() + " hostile records and 8 more good frames");
                 System.out.println(jcmd(segmenter.pid(), "GC.heap_info"));
                 assertTrue(segmenter.alive());

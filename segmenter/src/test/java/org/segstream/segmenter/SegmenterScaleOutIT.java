@@ -80,7 +80,7 @@ class SegmenterScaleOutIT {
             producer.sendFrame(identity, JpegCodec.encode(TestPattern.frame(seq, 320, 180), 85));
         }
         producer.flush();
-        Thread.sleep(100);
+        Thread.sleep(100); // the cameras' pace, not a wait
     }
 
     /** The client ids of the group members that own at least one partition, once there are two. */

@@ -1,5 +1,6 @@
 package org.segstream.sink;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -78,14 +80,11 @@ class LiveViewIT {
                 cameraThread.start();
                 try {
                     String url = "http://127.0.0.1:" + live.port() + "/";
-                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-                    Figure first;
-                    do {
-                        assertTrue(System.nanoTime() < deadline, "the stream never showed on the page");
-                        first = figure(dumpDom(url, dir));
-                    } while (first == null || first.loadedWidth() == 0);
+                    Figure first = await("the stream never showed on the page").atMost(Duration.ofSeconds(90)).pollInSameThread()
+                            .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100)) // each poll runs a headless browser
+                            .until(() -> figure(dumpDom(url, dir)), f -> f != null && f.loadedWidth() != 0);
                     long caughtUpAt = awaitCaughtUp(live.port());
-                    Thread.sleep(2500);
+                    Thread.sleep(2500); // the camera goes on meanwhile, for the next look at the page: not a wait
                     Figure second = figure(dumpDom(url, dir));
 
                     assertEquals(192, first.loadedWidth(), "the overlay image loaded at the stream's size");
@@ -105,7 +104,7 @@ class LiveViewIT {
 
                     // The camera stops for 10 s: the stream goes offline, at 0 fps.
                     sending.set(false);
-                    Thread.sleep(10_000);
+                    Thread.sleep(10_000); // the scenario's 10 s of silence, not a wait
                     Figure stopped = figure(dumpDom(url, dir));
                     JsonNode stoppedRow = streamRow(live.port());
                     assertEquals("false", stopped.dataOnline(), "a camera silent for 10 s is offline: " + stopped);
@@ -117,11 +116,8 @@ class LiveViewIT {
 
                     // It resumes: live again.
                     sending.set(true);
-                    long backBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                    while (!streamRow(live.port()).get("online").asBoolean()) {
-                        assertTrue(System.nanoTime() < backBy, "the stream never came back online");
-                        Thread.sleep(200);
-                    }
+                    await().atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                            assertTrue(streamRow(live.port()).get("online").asBoolean(), "the stream never came back online"));
                     Figure back = figure(dumpDom(url, dir));
                     assertTrue(back.dataOnline().equals("true") && back.state().equals("live"), "live again: " + back);
                     assertTrue(back.loadedSeq() > stopped.loadedSeq(), "with new pictures: " + stopped + " then " + back);
@@ -161,12 +157,10 @@ class LiveViewIT {
 
     /** Waits until the newest frame written is under a second old: the pipeline has caught up with the camera. */
     static long awaitCaughtUp(int port) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        JsonNode row;
-        while ((row = streamRow(port)).get("latency_ms").asLong() >= 1000) {
-            assertTrue(System.nanoTime() < deadline, "the pipeline never caught up with the camera: " + row);
-            Thread.sleep(200);
-        }
+        await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            JsonNode row = streamRow(port);
+            assertTrue(row.get("latency_ms").asLong() < 1000, "the pipeline never caught up with the camera: " + row);
+        });
         return System.nanoTime();
     }
 

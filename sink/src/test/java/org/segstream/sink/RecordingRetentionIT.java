@@ -57,7 +57,7 @@ class RecordingRetentionIT {
                     camera.sendFrame(new FrameIdentity("cam", "s1", seq, seq * 100_000L, capture, 160, 96, 10, "jpeg",
                             SourceKind.LIVE, System.currentTimeMillis()), JpegCodec.encode(TestPattern.frame(seq, 160, 96), 85));
                     camera.flush();
-                    Thread.sleep(100);
+                    Thread.sleep(100); // the camera's 10 fps, not a wait
                     List<String> names = names(session);
                     if (seq > 100 && !names.contains(segment(start)) && names.stream().anyMatch(n -> n.endsWith(".part"))) {
                         prunedWhileOpen = true; // the first segment is gone while a segment is being written

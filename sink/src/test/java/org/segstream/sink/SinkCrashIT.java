@@ -107,7 +107,7 @@ class SinkCrashIT {
         camera.sendFrame(new FrameIdentity("cam", "s1", seq, seq * 100_000L, captureMs(seq), 160, 96, 10, "jpeg",
                 SourceKind.LIVE, System.currentTimeMillis()), JpegCodec.encode(TestPattern.frame(seq, 160, 96), 85));
         camera.flush();
-        Thread.sleep(100);
+        Thread.sleep(100); // the camera's 10 fps, not a wait
     }
 
     static List<Path> finalFiles(Path dir) throws Exception {

@@ -240,7 +240,7 @@ class ReliabilityIT {
             run.sampleRss();
             long killedAt = System.currentTimeMillis();
             broker.broker().kill();
-            Thread.sleep(2000);
+            Thread.sleep(2000); // the broker stays down for 2 s: the scenario, not a wait
             broker.broker().restart();
             run.awaitExit("ingest", ingest, Duration.ofMinutes(6));
             run.awaitSettled(ALL, Duration.ofMinutes(6));
@@ -331,7 +331,7 @@ class ReliabilityIT {
             run.await("the live camera's first masks", Duration.ofMinutes(3), () -> run.masks("cam"::equals) >= 5, p.segmenter(), live);
             ServiceProcess files = p.startIngest("file", List.of("file.url = " + file));
             run.awaitExit("file ingest", files, Duration.ofMinutes(5));
-            Thread.sleep(5_000);
+            Thread.sleep(5_000); // the camera alone for 5 more seconds: the scenario, not a wait
             p.stop("live ingest", live);
             run.awaitSettled(ALL, Duration.ofMinutes(6));
             Map<String, Long> shed = p.shedByReason(ALL);

@@ -5,7 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.segstream.broker.EmbeddedKafkaBroker;
 import org.segstream.testsupport.ServiceProcess;
 import org.segstream.verify.DeliveryReport;
@@ -46,21 +49,31 @@ final class ScenarioRun implements AutoCloseable {
 
     /** Waits until {@code condition} holds; false (and a recorded problem) after {@code timeout} or when {@code mustLive} dies. */
     boolean await(String what, Duration timeout, BooleanSupplier condition, ServiceProcess... mustLive) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            for (ServiceProcess process : mustLive) {
-                if (!process.alive()) {
-                    problems.add("a service died while waiting for " + what);
-                    return false;
-                }
-            }
-            if (System.nanoTime() > deadline) {
-                problems.add("timed out after " + timeout.toSeconds() + " s waiting for " + what);
-                return false;
-            }
-            Thread.sleep(250);
+        var died = new AtomicBoolean();
+        try {
+            // In the test's thread: conditions may read through the verifier's consumer.
+            Awaitility.await(what).atMost(timeout).pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250))
+                    .until(() -> condition.getAsBoolean() || anyDied(mustLive, died));
+        } catch (ConditionTimeoutException timedOut) {
+            problems.add("timed out after " + timeout.toSeconds() + " s waiting for " + what);
+            return false;
+        }
+        if (died.get()) {
+            problems.add("a service died while waiting for " + what);
+            return false;
         }
         return true;
+    }
+
+    /** Whether one of {@code processes} has ended; if so, {@code died} is set (ends the wait, with a problem). */
+    private static boolean anyDied(ServiceProcess[] processes, AtomicBoolean died) {
+        for (ServiceProcess process : processes) {
+            if (!process.alive()) {
+                died.set(true);
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Waits for a service that should end by itself (ingest of files); records a problem if it does not, or fails. */
