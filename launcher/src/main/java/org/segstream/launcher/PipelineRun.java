@@ -6,11 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.segstream.broker.EmbeddedKafkaBroker;
 import org.segstream.config.KafkaConnection;
@@ -18,7 +13,6 @@ import org.segstream.config.Settings;
 import org.segstream.contract.Topics;
 import org.segstream.ingest.FrameProducer;
 import org.segstream.ingest.IngestConfig;
-import org.segstream.ingest.IngestJob;
 import org.segstream.ingest.IngestMetrics;
 import org.segstream.ingest.IngestResult;
 import org.segstream.ingest.SourceOptions;
@@ -26,6 +20,7 @@ import org.segstream.ingest.SourceSpec;
 import org.segstream.segmenter.SegmenterApp;
 import org.segstream.segmenter.SegmenterConfig;
 import org.segstream.segmenter.model.Device;
+import org.segstream.segmenter.model.ModelDescriptor;
 import org.segstream.service.MetricsServer;
 import org.segstream.service.ServiceLifecycle;
 import org.segstream.sink.LiveView;
@@ -118,13 +113,11 @@ public final class PipelineRun {
         SinkListener listener = live == null ? SinkListener.all(tracker, watcher) : SinkListener.all(tracker, watcher, live);
         try (MetricsServer metrics = startMetrics(options.metricsPort());
              SegmenterApp segmenter = SegmenterApp.start(segmenterConfig, metrics.registry());
-             SinkApp sink = SinkApp.start(SinkConfig.of(bootstrapServers, topics, options.outDir(), options.writeMasks())
-                     .withGroupId(names.sinkGroupId()).withAnnotations(options.annotate(), options.annotate()), listener,
-                     metrics.registry());
+             SinkApp sink = SinkApp.start(sinkConfig(bootstrapServers, topics, options, names), listener, metrics.registry());
              FrameProducer producer = new FrameProducer(ingestConfig)) {
             watcher.ingestStarting();
             long started = System.currentTimeMillis();
-            List<IngestResult> results = ingestAll(sources, ingestConfig, producer, new IngestMetrics(metrics.registry()), tracker, stop);
+            List<IngestResult> results = RunIngest.all(sources, ingestConfig, producer, new IngestMetrics(metrics.registry()), tracker, stop);
             RunAccounting.awaitSink(results, tracker, sink, segmenter);
             watcher.drained();
             rows.addAll(RunAccounting.rows(sources, results, segmenter.stats(), tracker, started, options.outDir()));
@@ -186,6 +179,12 @@ public final class PipelineRun {
                         SegmenterConfig.DEFAULT_MAX_FRAME_AGE_MS, SegmenterConfig.DEFAULT_LIVE_FIRST));
     }
 
+    /** The sink of the run, naming the classes as the model's descriptor does. */
+    private static SinkConfig sinkConfig(String bootstrapServers, Topics topics, Options options, RunNamespace names) throws java.io.IOException {
+        return SinkConfig.of(bootstrapServers, topics, options.outDir(), options.writeMasks()).withGroupId(names.sinkGroupId())
+                .withAnnotations(options.annotate(), options.annotate()).withClassNames(ModelDescriptor.read(options.model()).classes());
+    }
+
     /** The live page on loopback; a busy port costs the page, not the run. */
     private static LiveView startLiveView(int port) {
         if (port < 0) {
@@ -196,37 +195,6 @@ public final class PipelineRun {
         } catch (java.io.IOException e) {
             log.warn("live view port {} is not available ({}); running without the live page", port, e.getMessage());
             return null;
-        }
-    }
-
-    private static List<IngestResult> ingestAll(List<SourceSpec> sources, IngestConfig config, FrameProducer producer,
-                                                IngestMetrics metrics, RunTracker tracker, ServiceLifecycle stop) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, sources.size()), r -> {
-            Thread t = new Thread(r, "segstream-ingest");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<IngestResult>> futures = new ArrayList<>();
-            for (SourceSpec source : sources) {
-                var job = new IngestJob(source, config, producer, metrics);
-                stop.onStop(job::stop);
-                futures.add(pool.submit(job::run));
-            }
-            List<IngestResult> results = new ArrayList<>();
-            for (Future<IngestResult> future : futures) {
-                while (true) {
-                    try {
-                        results.add(future.get(5, TimeUnit.SECONDS));
-                        break;
-                    } catch (TimeoutException stillRunning) {
-                        log.info("ingesting: {} frames written by the sink so far", tracker.totalWritten());
-                    }
-                }
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
         }
     }
 

@@ -67,19 +67,20 @@ final class OverlayAnnotator {
             present[c & 0xff] = true;
         }
         int y = 4;
-        for (int c = 1; c < VocClasses.NAMES.size(); c++) {
+        var names = renderer.classNames();
+        for (int c = 1; c < names.size(); c++) {
             if (!present[c] || !renderer.shows(c)) {
                 continue;
             }
             int[] rgb = VocClasses.rgb(c);
-            int width = g.getFontMetrics().stringWidth(VocClasses.NAMES.get(c)) + line + 8;
+            int width = g.getFontMetrics().stringWidth(names.get(c)) + line + 8;
             int x = overlay.width() - width - 4;
             g.setColor(BACKDROP);
             g.fillRect(x, y, width, line);
             g.setColor(new Color(rgb[0], rgb[1], rgb[2]));
             g.fillRect(x + 3, y + 3, line - 6, line - 6);
             g.setColor(Color.WHITE);
-            g.drawString(VocClasses.NAMES.get(c), x + line, y + line - 5);
+            g.drawString(names.get(c), x + line, y + line - 5);
             y += line + 2;
         }
     }

@@ -1,5 +1,6 @@
 package org.segstream.sink;
 
+import java.util.List;
 import java.util.Set;
 import org.segstream.contract.BgrImage;
 import org.segstream.contract.ClassMap;
@@ -12,20 +13,27 @@ public final class OverlayRenderer {
     private final int[] blue = new int[256];
     private final int[] green = new int[256];
     private final int[] red = new int[256];
+    private final List<String> classNames;
 
     public OverlayRenderer(double opacity) {
         this(opacity, Set.of());
     }
 
-    /** {@code classes}: the class names to colour; empty means every class. */
+    /** {@code classes}: the class names to colour; empty means every class. The names are the VOC palette's. */
     public OverlayRenderer(double opacity, Set<String> classes) {
+        this(opacity, classes, VocClasses.NAMES);
+    }
+
+    /** As {@link #OverlayRenderer(double, Set)}, the class of index i named {@code classNames.get(i)} (the model's). */
+    public OverlayRenderer(double opacity, Set<String> classes, List<String> classNames) {
         this.alpha = (int) Math.round(opacity * 256);
+        this.classNames = List.copyOf(classNames);
         for (int c = 1; c < 256; c++) {
-            shown[c] = classes.isEmpty() || (c < VocClasses.NAMES.size() && classes.contains(VocClasses.NAMES.get(c)));
+            shown[c] = classes.isEmpty() || (c < classNames.size() && classes.contains(classNames.get(c)));
         }
         for (String name : classes) {
-            if (!VocClasses.NAMES.contains(name)) {
-                throw new IllegalArgumentException("overlay class '" + name + "' is not one of " + VocClasses.NAMES);
+            if (!classNames.contains(name)) {
+                throw new IllegalArgumentException("overlay class '" + name + "' is not one of " + classNames);
             }
         }
         for (int c = 0; c < 256; c++) {
@@ -35,6 +43,11 @@ public final class OverlayRenderer {
             green[c] = rgb[1] * alpha;
             blue[c] = rgb[2] * alpha;
         }
+    }
+
+    /** The names of the classes, by index. */
+    List<String> classNames() {
+        return classNames;
     }
 
     boolean shows(int classIndex) {

@@ -19,7 +19,7 @@ final class OverlayStage {
     private final LongSupplier nanoClock;
 
     OverlayStage(SinkConfig config, SinkMetrics metrics, SinkListener listener, LongSupplier nanoClock) {
-        this.renderer = new OverlayRenderer(config.opacity(), config.overlayClasses());
+        this.renderer = new OverlayRenderer(config.opacity(), config.overlayClasses(), config.overlay().classNames());
         this.annotator = new OverlayAnnotator(config.legend(), config.caption(), renderer);
         this.metrics = metrics;
         this.listener = listener;

@@ -1,12 +1,14 @@
 package org.segstream.sink;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.segstream.config.KafkaConnection;
 import org.segstream.config.Settings;
 import org.segstream.contract.Topics;
+import org.segstream.contract.VocClasses;
 
 /**
  * Sink settings, in groups: what it writes ({@link Output}), how overlays look ({@link Overlay}), what it
@@ -67,13 +69,20 @@ public record SinkConfig(
      * @param classes the class names coloured (empty: all)
      * @param legend  a legend of the classes present
      * @param caption a caption with stream, seq, fps and latency
+     * @param classNames the name of each class index, from the model's descriptor (the VOC palette's names by default)
      */
-    public record Overlay(double opacity, Set<String> classes, boolean legend, boolean caption) {
+    public record Overlay(double opacity, Set<String> classes, boolean legend, boolean caption, List<String> classNames) {
         public static final double DEFAULT_OPACITY = 0.5;
         public static final Overlay DEFAULTS = new Overlay(DEFAULT_OPACITY, Set.of(), false, false);
 
+        /** With the VOC palette's class names. */
+        public Overlay(double opacity, Set<String> classes, boolean legend, boolean caption) {
+            this(opacity, classes, legend, caption, VocClasses.NAMES);
+        }
+
         public Overlay {
             classes = Set.copyOf(classes);
+            classNames = List.copyOf(classNames);
             if (!(opacity >= 0 && opacity <= 1)) {
                 throw new IllegalArgumentException("overlay opacity " + opacity + " is outside 0..1");
             }
@@ -154,7 +163,13 @@ public record SinkConfig(
 
     /** The same settings with the overlay's legend and caption switched on or off. */
     public SinkConfig withAnnotations(boolean withLegend, boolean withCaption) {
-        return new SinkConfig(bootstrapServers, topics, groupId, output, new Overlay(opacity(), overlayClasses(), withLegend, withCaption),
-                limits, live, retention, kafka);
+        return new SinkConfig(bootstrapServers, topics, groupId, output,
+                new Overlay(opacity(), overlayClasses(), withLegend, withCaption, overlay.classNames()), limits, live, retention, kafka);
+    }
+
+    /** The same settings with the classes named as the model's descriptor names them. */
+    public SinkConfig withClassNames(List<String> classNames) {
+        return new SinkConfig(bootstrapServers, topics, groupId, output,
+                new Overlay(opacity(), overlayClasses(), legend(), caption(), classNames), limits, live, retention, kafka);
     }
 }

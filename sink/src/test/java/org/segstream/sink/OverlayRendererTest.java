@@ -1,8 +1,11 @@
 package org.segstream.sink;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.segstream.contract.BgrImage;
 import org.segstream.contract.ClassMap;
@@ -34,6 +37,19 @@ class OverlayRendererTest {
         assertEquals(192, out.pixels()[5] & 0xff, "person is");
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> new OverlayRenderer(0.5, java.util.Set.of("persons")));
+    }
+
+    @Test
+    void classesAreNamedAsTheModelNamesThem() {
+        List<String> model = List.of("background", "road", "vehicle");
+        var renderer = new OverlayRenderer(0.5, Set.of("vehicle"), model);
+        assertEquals(model, renderer.classNames());
+        assertTrue(renderer.shows(2) && !renderer.shows(1), "only the class the model calls 'vehicle' is coloured");
+        var refused = assertThrows(IllegalArgumentException.class, () -> new OverlayRenderer(0.5, Set.of("car"), model));
+        assertEquals("overlay class 'car' is not one of [background, road, vehicle]", refused.getMessage());
+        var sink = SinkConfig.of("127.0.0.1:9092", org.segstream.contract.Topics.defaults(), java.nio.file.Path.of("out"), false)
+                .withClassNames(model).withAnnotations(true, false);
+        assertEquals(model, sink.overlay().classNames(), "the names survive the other settings");
     }
 
     @Test
