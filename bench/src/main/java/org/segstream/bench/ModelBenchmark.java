@@ -32,6 +32,7 @@ public final class ModelBenchmark {
     private ModelBenchmark() {
     }
 
+    // 44 lines on purpose: a developer's tool read top to bottom, options, models, warm-up and the timed loop sharing their values.
     public static void main(String[] args) throws Exception {
         int width = 640, height = 360, threads = 2, warmup = 3, runs = 10;
         int i = 0;
