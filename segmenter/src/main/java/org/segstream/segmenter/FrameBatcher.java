@@ -22,6 +22,8 @@ import org.segstream.segmenter.model.InferenceModel;
  * ({@link InferenceTimes}); shedding judges by it, at once when a live frame is added and before every batch.
  */
 final class FrameBatcher {
+    /** The JPEGs that may wait while cameras run, past the read-ahead bound (which counts decoded pixels). */
+    static final long READ_AHEAD_BYTES_WHILE_LIVE = 64L << 20;
     private final boolean liveFirst;
     private final long maxFrameAgeMillis;
     private final InputSizing sizing;
@@ -92,7 +94,7 @@ final class FrameBatcher {
         while (true) {
             shedding.shed(waiting, nowMillis);
             if (inference.inFlight() >= inFlightLimit(nowMillis)) {
-                if (!readiness.overReadAhead(waiting)) {
+                if (!mustAwaitBatch(nowMillis)) {
                     return; // back to Kafka Streams: the next records are read while the model computes
                 }
                 nowMillis += inference.awaitBatch(); // the read-ahead bound: no more records until a batch is done
@@ -111,6 +113,18 @@ final class FrameBatcher {
                 return;
             }
         }
+    }
+
+    /**
+     * Whether the thread must wait for the batch in flight before it reads more: past the read-ahead bound. While
+     * cameras run, a file backlog alone does not stop the reading (the cameras' next frames come in the same polls
+     * and would age in the consumer), up to {@link #READ_AHEAD_BYTES_WHILE_LIVE} of waiting JPEGs.
+     */
+    private boolean mustAwaitBatch(long nowMillis) {
+        if (!readiness.overReadAhead(waiting)) {
+            return false;
+        }
+        return !(liveFirst && waiting.camerasActive(nowMillis) && waiting.jpegBytes() <= READ_AHEAD_BYTES_WHILE_LIVE);
     }
 
     /**

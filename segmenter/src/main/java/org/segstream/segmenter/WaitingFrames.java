@@ -95,6 +95,15 @@ final class WaitingFrames {
         return pixels;
     }
 
+    /** The bytes of the JPEGs waiting: what they hold in memory until their batch decodes them. */
+    long jpegBytes() {
+        long bytes = 0;
+        for (PendingFrame frame : all()) {
+            bytes += frame.record.value() == null ? 0 : frame.record.value().length;
+        }
+        return bytes;
+    }
+
     /** Whether a live stream sent a frame within {@link #LIVE_IDLE_MS}. */
     boolean camerasActive(long nowMillis) {
         for (LiveStream stream : live.values()) {

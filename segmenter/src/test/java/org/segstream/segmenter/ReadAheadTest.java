@@ -1,0 +1,103 @@
+package org.segstream.segmenter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.junit.jupiter.api.Test;
+import org.segstream.contract.BgrImage;
+import org.segstream.contract.ClassMap;
+import org.segstream.contract.FrameIdentity;
+import org.segstream.contract.JpegCodec;
+import org.segstream.contract.JpegStructure;
+import org.segstream.contract.SourceKind;
+import org.segstream.segmenter.model.InferenceModel;
+
+/**
+ * The read-ahead bound with inference on its own thread: past it the stream thread waits for the batch in flight
+ * before it reads more, unless cameras run, whose next frames come in the same polls as a file backlog's and would
+ * age in the consumer while it waits.
+ */
+class ReadAheadTest {
+    private static final int W = 32;
+    private static final int H = 18;
+    private static final byte[] JPEG = JpegCodec.encode(new BgrImage(W, H, new byte[W * H * 3]), 80);
+    private static final JpegStructure STRUCTURE = JpegStructure.check(JPEG);
+
+    private final CountDownLatch started = new CountDownLatch(1);
+    private final CountDownLatch release = new CountDownLatch(1);
+    private final Object owner = new Object();
+    private long offset;
+
+    /** Holds every batch until released. */
+    private final InferenceModel heldModel = (nhwc, n, height, width, releaseMemory) -> {
+        started.countDown();
+        release.await();
+        ClassMap[] maps = new ClassMap[n];
+        for (int i = 0; i < n; i++) {
+            maps[i] = new ClassMap(width, height, new byte[width * height]);
+        }
+        return maps;
+    };
+
+    @Test
+    void whileACameraRunsAFileBacklogDoesNotStopTheReading() throws Exception {
+        try (var runner = InferenceRunner.onOwnThread(heldModel, "test-inference")) {
+            FrameBatcher batcher = batcher(runner);
+            long now = System.currentTimeMillis();
+            batcher.add(frame("cam", SourceKind.LIVE, now), now);
+            Thread reader = readFileBacklog(batcher, 20);
+            assertTrue(started.await(60, TimeUnit.SECONDS), "a batch went to the model");
+            reader.join(TimeUnit.SECONDS.toMillis(60));
+            assertEquals(Thread.State.TERMINATED, reader.getState(), "the thread read the whole backlog while the model computed");
+            release.countDown();
+        }
+    }
+
+    @Test
+    void withoutCamerasTheThreadWaitsForTheBatchPastTheBound() throws Exception {
+        try (var runner = InferenceRunner.onOwnThread(heldModel, "test-inference")) {
+            FrameBatcher batcher = batcher(runner);
+            Thread reader = readFileBacklog(batcher, 20);
+            assertTrue(started.await(60, TimeUnit.SECONDS), "a batch went to the model");
+            await().atMost(Duration.ofSeconds(60)).until(() -> reader.getState() == Thread.State.WAITING
+                    || reader.getState() == Thread.State.TIMED_WAITING);
+            assertTrue(reader.isAlive(), "past the bound the thread waits for the batch in flight");
+            release.countDown();
+            reader.join(TimeUnit.SECONDS.toMillis(60));
+            assertEquals(Thread.State.TERMINATED, reader.getState(), "and reads on once it is done");
+        }
+    }
+
+    /** Batches of 4, the read-ahead bound at 4 frames' pixels, frames never too old. */
+    private static FrameBatcher batcher(InferenceRunner runner) {
+        return new FrameBatcher(runner, 4, 50, 600_000, true, InputSizing.NATIVE,
+                InputLimits.defaults().withMaxBatchPixels((long) W * H * 4), new SegmenterStats());
+    }
+
+    /** Hands {@code frames} file frames to the batcher on a thread of its own, as Kafka Streams would one by one. */
+    private Thread readFileBacklog(FrameBatcher batcher, int frames) {
+        Thread reader = new Thread(() -> {
+            for (int i = 0; i < frames; i++) {
+                long now = System.currentTimeMillis();
+                batcher.add(frame("file", SourceKind.FILE, now), now);
+                batcher.runReady(now);
+            }
+        }, "stream-thread");
+        reader.setDaemon(true);
+        reader.start();
+        return reader;
+    }
+
+    private PendingFrame frame(String stream, SourceKind kind, long sentMs) {
+        var headers = new RecordHeaders();
+        long seq = offset;
+        var identity = new FrameIdentity(stream, "s1", seq, seq * 40_000L, sentMs, W, H, 25, "jpeg", kind);
+        identity.writeTo(headers);
+        return PendingFrame.frame(new StoredRecord(0, offset++, sentMs, stream, headers, JPEG), owner, identity, STRUCTURE);
+    }
+}
