@@ -88,20 +88,12 @@ final class WaitingFrames {
 
     /** The decoded pixels of the frames waiting (they wait as JPEG): what the read-ahead bound counts. */
     long pixels() {
-        long pixels = 0;
-        for (PendingFrame frame : all()) {
-            pixels += FrameSize.of(frame).pixels();
-        }
-        return pixels;
+        return sum(frame -> FrameSize.of(frame).pixels());
     }
 
     /** The bytes of the JPEGs waiting: what they hold in memory until their batch decodes them. */
     long jpegBytes() {
-        long bytes = 0;
-        for (PendingFrame frame : all()) {
-            bytes += frame.record.value() == null ? 0 : frame.record.value().length;
-        }
-        return bytes;
+        return sum(frame -> frame.record.value() == null ? 0 : frame.record.value().length);
     }
 
     /** Whether a live stream sent a frame within {@link #LIVE_IDLE_MS}. */
@@ -193,11 +185,17 @@ final class WaitingFrames {
         }
     }
 
-    private List<PendingFrame> all() {
-        List<PendingFrame> all = new ArrayList<>(files);
-        for (LiveStream stream : live.values()) {
-            all.addAll(stream.queue);
+    /** {@code measure} summed over every frame waiting, without copying the queues (asked once per record handed over). */
+    private long sum(java.util.function.ToLongFunction<PendingFrame> measure) {
+        long total = 0;
+        for (PendingFrame frame : files) {
+            total += measure.applyAsLong(frame);
         }
-        return all;
+        for (LiveStream stream : live.values()) {
+            for (PendingFrame frame : stream.queue) {
+                total += measure.applyAsLong(frame);
+            }
+        }
+        return total;
     }
 }
