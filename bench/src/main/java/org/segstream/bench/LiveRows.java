@@ -45,7 +45,7 @@ final class LiveRows {
     private final String bootstrapServers;
     private final RunOptions run;
     private final Path dir;
-    private final Map<Integer, BareModelThroughput.Result> bare;
+    private final BareCeilings bare;
     private final double capacity;
     private final String capacityLabel;
 
@@ -53,12 +53,12 @@ final class LiveRows {
      * Rows written under {@code dir}; {@code bare}: the bare model's figures by batch size, from the same run; the
      * capacity the camera rates are set from is the bare fps at the run's batch size, or {@code capacityFps} if positive.
      */
-    LiveRows(String bootstrapServers, RunOptions run, Path dir, Map<Integer, BareModelThroughput.Result> bare, double capacityFps) {
+    LiveRows(String bootstrapServers, RunOptions run, Path dir, BareCeilings bare, double capacityFps) {
         this.bootstrapServers = bootstrapServers;
         this.run = run;
         this.dir = dir;
         this.bare = bare;
-        this.capacity = capacityFps > 0 ? capacityFps : bare.get(run.batchSize()).fps();
+        this.capacity = capacityFps > 0 ? capacityFps : bare.best(run.batchSize()).fps();
         this.capacityLabel = capacityFps > 0 ? "the given capacity" : "the bare model's";
     }
 
@@ -102,7 +102,7 @@ final class LiveRows {
         long liveIn = m.byStream().get("cam1").liveFramesIn() + m.byStream().get("cam2").liveFramesIn();
         long liveShed = m.byStream().get("cam1").shed() + m.byStream().get("cam2").shed();
         var live = m.latencies().steady(SourceKind.LIVE);
-        long limit = Math.round(2 * bare.get(1).batchMillis()) + MIXED_LATENCY_SLACK_MS;
+        long limit = Math.round(2 * bare.oneRun(1).batchMillis()) + MIXED_LATENCY_SLACK_MS;
         var window = LiveWindow.of(m.masks(), List.of("cam1", "cam2"));
         var file = m.masks().stream().filter(e -> e.stream().equals(FILE) && e.kind().equals("frame") && e.segmentedMs() >= window.fromMs())
                 .mapToLong(MasksTopic.Entry::segmentedMs).summaryStatistics();
@@ -112,7 +112,7 @@ final class LiveRows {
                 new Check(String.format(Locale.ROOT, "live frames shed: %d of %d (target 0)", liveShed, liveIn), liveShed == 0),
                 new Check(String.format(Locale.ROOT, "live p99 end to end %d ms (p50 %d, %d frames after the first %d s); target <= "
                                 + "2 x %.0f ms (bare, batch 1) + %d = %d ms", live.percentile(99), live.percentile(50), live.frames(),
-                        PipelineMeasurement.LATENCY_WARMUP_MS / 1000, bare.get(1).batchMillis(), MIXED_LATENCY_SLACK_MS, limit),
+                        PipelineMeasurement.LATENCY_WARMUP_MS / 1000, bare.oneRun(1).batchMillis(), MIXED_LATENCY_SLACK_MS, limit),
                         live.frames() > 0 && live.percentile(99) <= limit),
                 new Check(String.format(Locale.ROOT, "file %.1f fps (%d of its %d frames segmented while both cameras ran); target >= "
                         + "%.2f x the %.1f fps the cameras leave = %.1f fps", fileFps, file.getCount(), m.row(FILE).framesWritten(),
@@ -165,7 +165,7 @@ final class LiveRows {
     }
 
     /** The rows' section of the report: their figures in the pipeline and latency-by-stage tables. */
-    static String section(List<Row> rows, Map<Integer, BareModelThroughput.Result> bare) {
+    static String section(List<Row> rows, BareCeilings bare) {
         if (rows.isEmpty()) {
             return "";
         }
@@ -207,7 +207,7 @@ final class LiveRows {
         if (r.framesWritten() == 0) {
             sb.append("  - no frame was written: see the log for the sources' errors\n");
         } else if (checks.stream().anyMatch(c -> !c.met())) {
-            Map<String, Double> overhead = BenchReport.overheadPerFrame(r, bare.get(run.batchSize()));
+            Map<String, Double> overhead = BenchReport.overheadPerFrame(r, bare.best(run.batchSize()));
             var cpu = new StringBuilder();
             overhead.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).filter(e -> e.getValue() >= 0.5)
                     .forEach(e -> cpu.append(cpu.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %.0f", e.getKey(), e.getValue())));

@@ -20,7 +20,7 @@ record ModelCompute(String model, double width, boolean pad100, double gmac, dou
         ModelDescriptor descriptor = ModelDescriptor.read(descriptorFile);
         int n = Math.min(24, frames.size());
         try (var model = SegmentationModel.load(descriptor, device, Runtime.getRuntime().availableProcessors())) {
-            var result = BareModelThroughput.measure(model, frames.subList(0, n), 1, null);
+            var result = BareModelThroughput.measure(model, Runtime.getRuntime().availableProcessors(), frames.subList(0, n), 1, null);
             return of(descriptorFile, result, model.provider());
         }
     }

@@ -40,6 +40,11 @@ final class BatchInference {
         return runner.inFlight();
     }
 
+    /** Frames' pixels in the batches handed to the model and not yet applied. */
+    long pixelsInFlight() {
+        return runner.pixelsInFlight();
+    }
+
     /** Whether batches run inside {@link #submit} (tests on a simulated clock). */
     boolean inline() {
         return runner.inline();

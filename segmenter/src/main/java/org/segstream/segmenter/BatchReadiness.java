@@ -11,22 +11,29 @@ import java.util.Map;
  */
 final class BatchReadiness {
     private final int batchSize;
+    private final int batchWhileLive;
     private final long maxBatchPixels;
     private final long maxWaitMillis;
     private final InferenceTimes times;
     private final ArrivalRate arrivals;
 
-    BatchReadiness(int batchSize, long maxBatchPixels, long maxWaitMillis, InferenceTimes times, ArrivalRate arrivals) {
+    /** {@code batchWhileLive}: the most frames of a batch while cameras run (at most {@code batchSize}). */
+    BatchReadiness(int batchSize, int batchWhileLive, long maxBatchPixels, long maxWaitMillis, InferenceTimes times, ArrivalRate arrivals) {
         this.batchSize = batchSize;
+        this.batchWhileLive = Math.min(batchSize, batchWhileLive);
         this.maxBatchPixels = maxBatchPixels;
         this.maxWaitMillis = maxWaitMillis;
         this.times = times;
         this.arrivals = arrivals;
     }
 
-    /** Frames of {@code size} in one batch: {@code batchSize}, fewer where they would be over the batch's pixels, at least 1. */
-    int capacity(FrameSize size) {
-        return (int) Math.max(1, Math.min(batchSize, maxBatchPixels / size.pixels()));
+    /**
+     * Frames of {@code size} in one batch: {@code batchSize} ({@code batchWhileLive} while cameras run), fewer where
+     * they would be over the batch's pixels, at least 1.
+     */
+    int capacity(FrameSize size, boolean camerasActive) {
+        int places = camerasActive ? batchWhileLive : batchSize;
+        return (int) Math.max(1, Math.min(places, maxBatchPixels / size.pixels()));
     }
 
     /** Whether the frames waiting are over the read-ahead bound. */
@@ -47,7 +54,7 @@ final class BatchReadiness {
         boolean camerasActive = waiting.camerasActive(nowMillis);
         for (Map.Entry<FrameSize, WaitingFrames.SizeSummary> entry : sizes.entrySet()) {
             WaitingFrames.SizeSummary s = entry.getValue();
-            int capacity = capacity(entry.getKey());
+            int capacity = capacity(entry.getKey(), camerasActive);
             // A full batch waits while newer live frames are still to be read: once they are, the oldest may be shed.
             // While cameras run, a full batch of file frames alone waits for the tick: process() stays cheap, so Kafka
             // Streams goes on to the cameras' partitions instead of segmenting a file backlog record by record.

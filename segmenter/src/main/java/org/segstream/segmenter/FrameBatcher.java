@@ -32,6 +32,8 @@ final class FrameBatcher {
     private final BatchReadiness readiness;
     private final LiveShedding shedding;
     private final BatchInference inference;
+    private final long maxBatchPixels;
+    private final int runs;
 
     FrameBatcher(InferenceModel model, int batchSize, long maxWaitMillis, long maxFrameAgeMillis, InputSizing sizing,
                  InputLimits limits, SegmenterStats stats) {
@@ -54,9 +56,14 @@ final class FrameBatcher {
         this.maxFrameAgeMillis = maxFrameAgeMillis;
         this.sizing = sizing;
         var times = new InferenceTimes();
+        this.maxBatchPixels = limits.maxBatchPixels();
+        // Where a batch costs as much per frame as its frames one by one (the CPU), batches hold one frame while cameras
+        // run: a live frame then waits for one frame's inference at most, not for a file's whole batch, at no cost in fps.
+        int batchWhileLive = runner.batchingPaysOff() ? batchSize : 1;
         this.arrivals = new ArrivalRate(Math.max(1000, 4 * maxWaitMillis), limits.streamIdleMs(), limits.maxStreams());
-        this.readiness = new BatchReadiness(batchSize, limits.maxBatchPixels(), maxWaitMillis, times, arrivals);
-        this.shedding = new LiveShedding(batchSize, maxFrameAgeMillis, times);
+        this.readiness = new BatchReadiness(batchSize, batchWhileLive, limits.maxBatchPixels(), maxWaitMillis, times, arrivals);
+        this.shedding = new LiveShedding(batchWhileLive, runner.runs(), maxFrameAgeMillis, times);
+        this.runs = runner.runs();
         this.inference = new BatchInference(runner, sizing, limits.maxFramePixels(), times, stats);
     }
 
@@ -93,7 +100,7 @@ final class FrameBatcher {
         inference.applyFinished();
         while (true) {
             shedding.shed(waiting, nowMillis);
-            if (inference.inFlight() >= inFlightLimit(nowMillis)) {
+            if (inference.inFlight() >= inFlightLimit(nowMillis) || !roomForNextBatch(nowMillis)) {
                 if (!mustAwaitBatch(nowMillis)) {
                     return; // back to Kafka Streams: the next records are read while the model computes
                 }
@@ -103,7 +110,7 @@ final class FrameBatcher {
             if (!readiness.anyReady(waiting, nowMillis, tick)) {
                 return;
             }
-            List<PendingFrame> batch = waiting.takeBatch(readiness);
+            List<PendingFrame> batch = waiting.takeBatch(readiness, waiting.camerasActive(nowMillis));
             boolean withLive = batch.stream().anyMatch(f -> liveFirst && isLive(f));
             // Inline, the thread's clock stood still while the batch ran: what comes next is judged as of its end.
             nowMillis += inference.submit(batch, nowMillis);
@@ -128,12 +135,25 @@ final class FrameBatcher {
     }
 
     /**
-     * Batches handed to the model at once: one while cameras run (a live frame then waits behind one batch at
-     * most), two otherwise, so the next batch is decoded and packed while the model computes and it starts the
-     * moment the model is free.
+     * Batches handed to the model at once: as many as it runs at once while cameras run (a live frame then waits
+     * for the first of them to finish at most), one more otherwise, so the next batch is decoded and packed while the
+     * model computes and it starts the moment a run is free.
      */
     private int inFlightLimit(long nowMillis) {
-        return liveFirst && waiting.camerasActive(nowMillis) ? 1 : 2;
+        return liveFirst && waiting.camerasActive(nowMillis) ? runs : runs + 1;
+    }
+
+    /**
+     * Whether the next batch fits beside the batches in flight within the batch pixel bound, which bounds inference
+     * memory (ONNX Runtime holds each run's activations at once): a 4K frame runs alone, as with one run at a time.
+     */
+    private boolean roomForNextBatch(long nowMillis) {
+        if (inference.inFlight() == 0 || waiting.count() == 0) {
+            return true;
+        }
+        FrameSize next = waiting.nextBatchSize();
+        long pixels = next.pixels() * readiness.capacity(next, waiting.camerasActive(nowMillis));
+        return inference.pixelsInFlight() + pixels <= maxBatchPixels;
     }
 
     /** Forgets the frames of a task that is closing (they stay in its store for whoever gets the task next). */

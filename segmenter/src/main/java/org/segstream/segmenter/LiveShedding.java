@@ -20,11 +20,14 @@ final class LiveShedding {
     static final String OVERLOAD = "overload";
 
     private final int batchSize;
+    private final int runs;
     private final long maxFrameAgeMillis;
     private final InferenceTimes times;
 
-    LiveShedding(int batchSize, long maxFrameAgeMillis, InferenceTimes times) {
+    /** {@code batchSize}: the most frames of a batch while cameras run; {@code runs}: batches the model runs at once. */
+    LiveShedding(int batchSize, int runs, long maxFrameAgeMillis, InferenceTimes times) {
         this.batchSize = batchSize;
+        this.runs = runs;
         this.maxFrameAgeMillis = maxFrameAgeMillis;
         this.times = times;
     }
@@ -42,8 +45,8 @@ final class LiveShedding {
             return;
         }
         Map<WaitingFrames.LiveStream, Integer> caps = overloadCaps(waiting, times.millis(batchSize), nowMillis);
-        // Frames of a stream ahead of its newest: it gets about batchSize / streamsWaiting places a batch.
-        int perBatch = Math.max(1, batchSize / streamsWaiting);
+        // Frames of a stream ahead of its newest: it gets about places / streamsWaiting places a batch's time.
+        int perBatch = Math.max(1, places() / streamsWaiting);
         double batchMs = times.millis(Math.min(batchSize, liveWaiting));
         for (WaitingFrames.LiveStream stream : waiting.liveStreams()) {
             shedOldest(stream.queue, caps.getOrDefault(stream, Integer.MAX_VALUE), perBatch, batchMs, nowMillis);
@@ -76,8 +79,13 @@ final class LiveShedding {
         return null;
     }
 
+    /** Frames segmented in one batch's time: a batch's places in each of the runs at once. */
+    private int places() {
+        return batchSize * runs;
+    }
+
     /**
-     * Under overload (the live cameras send more frames in a full batch's time than a batch holds), the most
+     * Under overload (the live cameras send more frames in a full batch's time than the runs' batches hold), the most
      * frames each live stream may keep: its fair share of a batch's places, filled up from the slowest camera
      * (max-min fairness), rounded up. Empty when the cameras fit, or before a batch has been timed.
      */
@@ -93,12 +101,12 @@ final class LiveShedding {
                 demand += stream.fps * fullBatchMs / 1000;
             }
         }
-        if (demand <= batchSize) {
+        if (demand <= places()) {
             return Map.of();
         }
         active.sort((a, b) -> Double.compare(a.fps, b.fps));
         Map<WaitingFrames.LiveStream, Integer> caps = new HashMap<>();
-        double placesLeft = batchSize;
+        double placesLeft = places();
         for (int i = 0; i < active.size(); i++) {
             WaitingFrames.LiveStream stream = active.get(i);
             double wants = stream.fps * fullBatchMs / 1000;

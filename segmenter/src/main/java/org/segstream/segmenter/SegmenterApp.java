@@ -49,12 +49,14 @@ public final class SegmenterApp implements AutoCloseable {
 
     /** As {@link #start(SegmenterConfig)}, with the metrics registered in {@code registry} (the process's). */
     public static SegmenterApp start(SegmenterConfig config, PrometheusRegistry registry) throws IOException {
-        SegmentationModel model = SegmentationModel.load(ModelDescriptor.read(config.model()), config.device(), config.intraOpThreads(),
-                config.inference().spinWait());
+        SegmentationModel model = SegmentationModel.load(ModelDescriptor.read(config.model()), config.device(),
+                config.inference().cpuThreadsPerRun(), config.inference().spinWait());
         var stats = new SegmenterStats(registry);
         stats.device(model.provider());
         warmUp(model, config);
-        var inference = InferenceThreads.ownThreads();
+        // The runs at once are the instance's: shared out among its stream threads.
+        int runs = config.inference().runsOn(model.provider());
+        var inference = InferenceThreads.ownThreads(Math.max(1, runs / config.streamThreads()));
         var frames = new KafkaFrameReader(config.bootstrapServers(), config.topics().frames(), config.kafka());
         KafkaStreams streams = new KafkaStreams(SegmenterTopology.build(config, model, stats, inference, frames), streamsProperties(config));
         stats.lagFrom(() -> KafkaClientLag.maxRecords(streams.metrics()), registry);
@@ -76,8 +78,8 @@ public final class SegmenterApp implements AutoCloseable {
         });
         streams.start();
         awaitRunning(streams, running, inference, model, config);
-        log.info("segmenter running: model {} on {}, batch size {}, max wait {} ms, {}", model.descriptor().label(),
-                model.provider(), config.batchSize(), config.batchMaxWaitMs(), config.processingGuarantee());
+        log.info("segmenter running: model {} on {}, {} run(s) at once, batch size {}, max wait {} ms, {}", model.descriptor().label(),
+                model.provider(), runs, config.batchSize(), config.batchMaxWaitMs(), config.processingGuarantee());
         return new SegmenterApp(model, inference, streams, stats, health);
     }
 

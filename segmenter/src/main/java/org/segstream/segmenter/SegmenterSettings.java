@@ -17,6 +17,8 @@ public final class SegmenterSettings {
             Runtime.getRuntime().availableProcessors(), 1, 1024);
     /** ONNX Runtime's busy-waiting pool threads (its own default), for a machine that runs the segmenter alone. */
     public static final Setting<Boolean> ORT_SPIN = Setting.flag("SEGSTREAM_ORT_SPIN", false);
+    public static final Setting<Integer> INFERENCE_RUNS = Setting.of("SEGSTREAM_INFERENCE_RUNS", SegmenterConfig.Inference.AUTO_RUNS,
+            "auto or a whole number from 1 to 64", SegmenterSettings::parseRuns);
     public static final Setting<InputSizing> MODEL_INPUT = Setting.of("SEGSTREAM_MODEL_INPUT", InputSizing.NATIVE,
             "native or WxH (e.g. 640x360)", InputSizing::parse);
     public static final Setting<Integer> BATCH_SIZE = Setting.wholeNumber("SEGSTREAM_BATCH_SIZE", SegmenterConfig.DEFAULT_BATCH_SIZE,
@@ -41,16 +43,28 @@ public final class SegmenterSettings {
     public static final Setting<Integer> MAX_STREAM_LABELS = Setting.wholeNumber("SEGSTREAM_MAX_STREAM_LABELS",
             InputLimits.DEFAULT_MAX_STREAM_LABELS, 0, Integer.MAX_VALUE);
 
-    public static final List<Setting<?>> ALL = List.of(APPLICATION_ID, MODEL, DEVICE, INTRA_OP_THREADS, ORT_SPIN, MODEL_INPUT,
+    public static final List<Setting<?>> ALL = List.of(APPLICATION_ID, MODEL, DEVICE, INTRA_OP_THREADS, ORT_SPIN, INFERENCE_RUNS, MODEL_INPUT,
             BATCH_SIZE, BATCH_MAX_WAIT_MS, MAX_FRAME_AGE_MS, LIVE_FIRST, PROCESSING_GUARANTEE, STREAM_THREADS, STATE_DIR,
             MAX_FRAME_PIXELS, MAX_BATCH_PIXELS, MAX_STREAMS, STREAM_IDLE_SECONDS, MAX_STREAM_LABELS);
 
     private SegmenterSettings() {
     }
 
+    /** "auto" ({@link SegmenterConfig.Inference#AUTO_RUNS}) or 1..64. */
+    private static int parseRuns(String text) {
+        if (text.equalsIgnoreCase("auto")) {
+            return SegmenterConfig.Inference.AUTO_RUNS;
+        }
+        int runs = Integer.parseInt(text.trim());
+        if (runs < 1 || runs > 64) {
+            throw new IllegalArgumentException("out of range");
+        }
+        return runs;
+    }
+
     static SegmenterConfig bind(Settings settings, KafkaConnection kafka) {
         var inference = new SegmenterConfig.Inference(settings.get(MODEL), settings.get(DEVICE), settings.get(INTRA_OP_THREADS),
-                settings.get(MODEL_INPUT), settings.get(ORT_SPIN));
+                settings.get(MODEL_INPUT), settings.get(ORT_SPIN), settings.get(INFERENCE_RUNS));
         var batching = new SegmenterConfig.Batching(settings.get(BATCH_SIZE), settings.get(BATCH_MAX_WAIT_MS),
                 settings.get(MAX_FRAME_AGE_MS), settings.get(LIVE_FIRST));
         var processing = new SegmenterConfig.Processing(settings.get(APPLICATION_ID), settings.get(PROCESSING_GUARANTEE),

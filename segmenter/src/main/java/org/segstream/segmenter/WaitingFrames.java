@@ -139,10 +139,10 @@ final class WaitingFrames {
      * live frames round-robin across streams (one a stream a round), then file frames of that size in their order.
      * Never empty when frames wait.
      */
-    List<PendingFrame> takeBatch(BatchReadiness capacity) {
-        FrameSize size = FrameSize.of(mostUrgent());
+    List<PendingFrame> takeBatch(BatchReadiness capacity, boolean camerasActive) {
+        FrameSize size = nextBatchSize();
         List<PendingFrame> batch = new ArrayList<>();
-        int places = capacity.capacity(size);
+        int places = capacity.capacity(size, camerasActive);
         takeLiveRoundRobin(batch, size, places);
         for (Iterator<PendingFrame> it = files.iterator(); it.hasNext() && batch.size() < places; ) {
             PendingFrame frame = it.next();
@@ -152,6 +152,11 @@ final class WaitingFrames {
             }
         }
         return batch;
+    }
+
+    /** The frame size of the next batch {@link #takeBatch} forms; only when frames wait. */
+    FrameSize nextBatchSize() {
+        return FrameSize.of(mostUrgent());
     }
 
     private PendingFrame mostUrgent() {

@@ -22,10 +22,22 @@ final class FakeModel implements InferenceModel {
     private final double msPerFrame;
     private final LongConsumer advanceClockMs;
     private final List<Integer> batches = new CopyOnWriteArrayList<>();
+    private final boolean batchingPaysOff;
 
     FakeModel(double msPerFrame, LongConsumer advanceClockMs) {
+        this(msPerFrame, advanceClockMs, true);
+    }
+
+    /** {@code batchingPaysOff} false: the model says so as the CPU does (its cost is per frame either way). */
+    FakeModel(double msPerFrame, LongConsumer advanceClockMs, boolean batchingPaysOff) {
         this.msPerFrame = msPerFrame;
         this.advanceClockMs = advanceClockMs;
+        this.batchingPaysOff = batchingPaysOff;
+    }
+
+    @Override
+    public boolean batchingPaysOff() {
+        return batchingPaysOff;
     }
 
     /** A model that takes no time. */

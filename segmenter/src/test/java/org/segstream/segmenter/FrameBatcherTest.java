@@ -225,4 +225,22 @@ class FrameBatcherTest {
         assertTrue(min >= 0.9 * fast, "the fast camera takes no more than its share: " + fast + " against " + min);
         assertTrue(a + b + c + fast >= 0.9 * 10_000 * 50 / 1000, "the capacity is used: " + (a + b + c + fast) + " frames in 10 s");
     }
+
+    @Test
+    void whereBatchingDoesNotPayOffBatchesHoldOneFrameWhileACameraRunsAndFullOnesWithout() {
+        // The CPU's case: 10 ms a frame however they are batched.
+        var cpu = new FakeModel(10, ms -> clockMs += ms, false);
+        Outcome outcome = simulate(cpu, 4, 1000,
+                new Source("file", SourceKind.FILE, 25, 200), new Source("cam", SourceKind.LIVE, 25, 50));
+        assertEquals(50, outcome.masked("cam"), "no live frame shed: " + outcome.shed);
+        assertEquals(200, outcome.masked("file"));
+        assertTrue(outcome.p95("cam") <= 30, "a live frame waits for one frame's inference at most: p95 " + outcome.p95("cam") + " ms");
+        int whileLive = cpu.batches().size();
+        assertTrue(cpu.batches().stream().allMatch(n -> n == 1), "one frame a batch while the camera runs: " + cpu.batches());
+
+        var fileAlone = new FakeModel(10, ms -> clockMs += ms, false);
+        simulate(fileAlone, 4, 1000, new Source("file", SourceKind.FILE, 25, 200));
+        assertEquals(50, fileAlone.batches().size(), "full batches without cameras: " + fileAlone.batches());
+        assertTrue(whileLive > 200, "the camera's batches and the file's, one frame each: " + whileLive);
+    }
 }

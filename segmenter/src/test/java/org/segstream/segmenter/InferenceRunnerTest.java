@@ -66,6 +66,45 @@ class InferenceRunnerTest {
         }
     }
 
+    @Test
+    void withTwoRunsTwoBatchesComputeAtOnceAndTheFirstDoneIsCollectedFirst() throws Exception {
+        var bothStarted = new CountDownLatch(2);
+        var releaseFirst = new CountDownLatch(1);
+        var releaseSecond = new CountDownLatch(1);
+        InferenceModel twoHeld = (nhwc, n, height, width, releaseMemory) -> {
+            int value = nhwc.get(0);
+            bothStarted.countDown();
+            (value == 1 ? releaseFirst : releaseSecond).await();
+            ClassMap[] maps = new ClassMap[n];
+            for (int i = 0; i < n; i++) {
+                byte[] classes = new byte[width * height];
+                java.util.Arrays.fill(classes, (byte) value);
+                maps[i] = new ClassMap(width, height, classes);
+            }
+            return maps;
+        };
+        try (var runner = InferenceRunner.onOwnThreads(twoHeld, "test-inference", 2)) {
+            assertEquals(2, runner.runs());
+            ModelInputBuffer first = runner.buffer();
+            runner.submit(new InferenceRunner.Job(frames(1), first, first.pack(List.of(image(2, 1, 1))), 1, 2, false));
+            ModelInputBuffer second = runner.buffer();
+            runner.submit(new InferenceRunner.Job(frames(3), second, second.pack(List.of(image(2, 1, 2), image(2, 1, 2), image(2, 1, 2))),
+                    1, 2, false));
+            assertTrue(bothStarted.await(60, java.util.concurrent.TimeUnit.SECONDS), "both batches compute at once");
+            assertEquals(2, runner.inFlight());
+            assertEquals(8, runner.pixelsInFlight(), "four frames of 2x1 in flight");
+            releaseSecond.countDown();
+            List<InferenceRunner.Done> done = runner.awaitNext();
+            assertEquals(1, done.size());
+            assertEquals(2, done.get(0).masks()[0].classes()[0], "the batch that finished first comes first");
+            assertEquals(2, runner.pixelsInFlight());
+            releaseFirst.countDown();
+            assertEquals(1, runner.awaitNext().get(0).masks()[0].classes()[0]);
+            assertEquals(0, runner.inFlight());
+            assertEquals(0, runner.pixelsInFlight());
+        }
+    }
+
     /** The batch's frames: only their count matters here (the runner never touches them). */
     private static List<PendingFrame> frames(int n) {
         return java.util.Collections.nCopies(n, PendingFrame.end(null, null, null));

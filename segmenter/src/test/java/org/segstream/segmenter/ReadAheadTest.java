@@ -73,6 +73,41 @@ class ReadAheadTest {
         }
     }
 
+    @Test
+    void runsAtOnceStayWithinTheBatchPixelBound() throws Exception {
+        assertEquals(2, maxRunsAtOnce(2), "two batches of 2 frames fit the bound of 4 frames' pixels together");
+        assertEquals(1, maxRunsAtOnce(4), "a batch of 4 frames fills the bound and runs alone");
+    }
+
+    /** The most batches the model computed at once for a file backlog, with two runs and a bound of 4 frames' pixels. */
+    private int maxRunsAtOnce(int batchSize) throws Exception {
+        var running = new java.util.concurrent.atomic.AtomicInteger();
+        var most = new java.util.concurrent.atomic.AtomicInteger();
+        var twoStarted = new CountDownLatch(2);
+        InferenceModel slow = (nhwc, n, height, width, releaseMemory) -> {
+            most.accumulateAndGet(running.incrementAndGet(), Math::max);
+            twoStarted.countDown();
+            twoStarted.await(2, TimeUnit.SECONDS); // gives a second batch the time to start beside this one, if it may
+            running.decrementAndGet();
+            ClassMap[] maps = new ClassMap[n];
+            for (int i = 0; i < n; i++) {
+                maps[i] = new ClassMap(width, height, new byte[width * height]);
+            }
+            return maps;
+        };
+        try (var runner = InferenceRunner.onOwnThreads(slow, "test-inference", 2)) {
+            var batcher = new FrameBatcher(runner, batchSize, 50, 600_000, true, InputSizing.NATIVE,
+                    InputLimits.defaults().withMaxBatchPixels((long) W * H * 4), new SegmenterStats());
+            Thread reader = readFileBacklog(batcher, 8);
+            reader.join(TimeUnit.SECONDS.toMillis(60));
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                batcher.runDue(System.currentTimeMillis());
+                return batcher.idle();
+            });
+        }
+        return most.get();
+    }
+
     /** Batches of 4, the read-ahead bound at 4 frames' pixels, frames never too old. */
     private static FrameBatcher batcher(InferenceRunner runner) {
         return new FrameBatcher(runner, 4, 50, 600_000, true, InputSizing.NATIVE,

@@ -53,7 +53,7 @@ final class TopologyFixture implements AutoCloseable {
     static SegmenterConfig config(Path model, SegmenterConfig.Batching batching, InputSizing sizing, InputLimits limits) {
         return SegmenterConfig.of("unused:9092", TOPICS, model, Path.of("target", "state"))
                 .withApplicationId("segmenter-test")
-                .withInference(new SegmenterConfig.Inference(model, Device.CPU, 2, sizing, false))
+                .withInference(new SegmenterConfig.Inference(model, Device.CPU, 2, sizing, false, SegmenterConfig.Inference.AUTO_RUNS))
                 .withBatching(batching)
                 .withLimits(limits);
     }

@@ -207,6 +207,11 @@ public final class SegmentationModel implements InferenceModel, AutoCloseable {
         return descriptor;
     }
 
+    @Override
+    public boolean batchingPaysOff() {
+        return !"cpu".equals(provider);
+    }
+
     /** "cpu" or "cuda": the execution provider actually in use. */
     public String provider() {
         return provider;
