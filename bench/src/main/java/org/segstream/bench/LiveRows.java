@@ -109,7 +109,8 @@ final class LiveRows {
         double fileFps = file.getCount() < 2 ? 0 : file.getCount() * 1000.0 / (file.getMax() - window.fromMs());
         double fileTarget = MIXED_FILE_TARGET * leftFps;
         List<Check> checks = List.of(
-                new Check(String.format(Locale.ROOT, "live frames shed: %d of %d (target 0)", liveShed, liveIn), liveShed == 0),
+                new Check(String.format(Locale.ROOT, "live frames shed: %d of %d%s (target 0)", liveShed, liveIn,
+                        shedReasons(m.masks(), List.of("cam1", "cam2"))), liveShed == 0),
                 new Check(String.format(Locale.ROOT, "live p99 end to end %d ms (p50 %d, %d frames after the first %d s); target <= "
                                 + "2 x %.0f ms (bare, batch 1) + %d = %d ms", live.percentile(99), live.percentile(50), live.frames(),
                         PipelineMeasurement.LATENCY_WARMUP_MS / 1000, bare.oneRun(1).batchMillis(), MIXED_LATENCY_SLACK_MS, limit),
@@ -152,8 +153,9 @@ final class LiveRows {
                 new Check(String.format(Locale.ROOT, "masks per camera in that window %s: furthest %.1f %% from the mean (target "
                         + "within %.0f %%)", window.masks().values(), 100 * window.worstShareDeviation(), 100 * SHARE_TOLERANCE),
                         window.worstShareDeviation() <= SHARE_TOLERANCE),
-                new Check(String.format(Locale.ROOT, "from the topics: %d frames in = %d masks + %d shed markers + %d dead letters "
+                new Check(String.format(Locale.ROOT, "from the topics: %d frames in = %d masks + %d shed markers%s + %d dead letters "
                                 + "(%d unaccounted, %d duplicates, %d sessions unfinished)", all.framesIn(), all.masksOut(), all.shed(),
+                        shedReasons(m.masks(), cameras),
                         all.deadLetters(), all.gaps(), all.duplicates(), all.unfinishedSessions()),
                         all.framesIn() == accounted && all.exactlyOnce()));
         String head = String.format(Locale.ROOT, "- overload: %d live cameras at %.1f fps each (%.1f x %s %.1f fps at "
@@ -162,6 +164,22 @@ final class LiveRows {
     }
 
     private record Check(String text, boolean met) {
+    }
+
+    /** The shed markers of {@code streams} by reason, as " (deadline 3, overload 9)"; empty when none was shed. */
+    static String shedReasons(List<MasksTopic.Entry> masks, List<String> streams) {
+        var byReason = new java.util.TreeMap<String, Long>();
+        for (MasksTopic.Entry e : masks) {
+            if (e.shedReason() != null && streams.contains(e.stream())) {
+                byReason.merge(e.shedReason(), 1L, Long::sum);
+            }
+        }
+        if (byReason.isEmpty()) {
+            return "";
+        }
+        var sb = new StringBuilder(" (");
+        byReason.forEach((reason, n) -> sb.append(sb.length() > 2 ? ", " : "").append(reason).append(' ').append(n));
+        return sb.append(')').toString();
     }
 
     /** The rows' section of the report: their figures in the pipeline and latency-by-stage tables. */

@@ -27,9 +27,12 @@ import org.segstream.contract.Unreadable;
 final class MasksTopic {
     /**
      * One record: its stream, kind ("frame", "shed", "end"; "unreadable" for a record that breaks the contract), the
-     * frame's capture time, when the segmenter forwarded it (-1: unknown).
+     * frame's capture time, when the segmenter forwarded it (-1: unknown), and a shed frame's reason (else null).
      */
-    record Entry(String stream, String kind, long captureMs, long segmentedMs) {
+    record Entry(String stream, String kind, long captureMs, long segmentedMs, String shedReason) {
+        Entry(String stream, String kind, long captureMs, long segmentedMs) {
+            this(stream, kind, captureMs, segmentedMs, null);
+        }
     }
 
     /** The kind of an {@link Unreadable} record. */
@@ -104,7 +107,7 @@ final class MasksTopic {
             return new Entry(stream, RecordKind.FRAME.wire(), mask.frame().captureTimeMs(), mask.times().outMs());
         }
         if (value instanceof ShedMarker shed) {
-            return new Entry(stream, RecordKind.SHED.wire(), shed.frame().captureTimeMs(), shed.times().outMs());
+            return new Entry(stream, RecordKind.SHED.wire(), shed.frame().captureTimeMs(), shed.times().outMs(), shed.reason());
         }
         if (value instanceof StreamEnd) {
             return new Entry(stream, RecordKind.END.wire(), -1, -1);

@@ -34,7 +34,7 @@ class MasksTopicTest {
         var times = new SegmenterTimes(1_100, 1_180);
         byte[] png = MaskPng.encode(new ClassMap(64, 48, new byte[64 * 48]));
         assertEquals(new MasksTopic.Entry("cam1", "frame", 1_000, 1_180), readBack(new Mask(FRAME, position, "m:1", times, png)));
-        assertEquals(new MasksTopic.Entry("cam1", "shed", 1_000, 1_180), readBack(new ShedMarker(FRAME, "overload", position, times)));
+        assertEquals(new MasksTopic.Entry("cam1", "shed", 1_000, 1_180, "overload"), readBack(new ShedMarker(FRAME, "overload", position, times)));
         assertEquals(new MasksTopic.Entry("cam1", "end", -1, -1), readBack(new StreamEnd("cam1", "s", 8)));
     }
 

@@ -243,4 +243,16 @@ class FrameBatcherTest {
         assertEquals(50, fileAlone.batches().size(), "full batches without cameras: " + fileAlone.batches());
         assertTrue(whileLive > 200, "the camera's batches and the file's, one frame each: " + whileLive);
     }
+
+    @Test
+    void camerasJustUnderCapacityAreNotShedWhenBatchTimesVary() {
+        // 80 ms a frame on average, each batch between 40 and 120 ms (other processes on the cores): 12.5 fps of capacity
+        // for two cameras of 5.8 fps each (93 %).
+        var noise = new java.util.Random(1);
+        var model = new FakeModel(80, ms -> clockMs += Math.round(ms * (0.5 + noise.nextDouble())), false);
+        Outcome outcome = simulate(model, 4, 1000,
+                new Source("a", SourceKind.LIVE, 5.8, 600), new Source("b", SourceKind.LIVE, 5.8, 600));
+        assertEquals(Map.of(), outcome.shed, "nothing shed below capacity");
+        assertEquals(1200, outcome.masked("a") + outcome.masked("b"));
+    }
 }
