@@ -166,12 +166,26 @@ final class LiveRows {
     private record Check(String text, boolean met) {
     }
 
-    /** The shed markers of {@code streams} by reason, as " (deadline 3, overload 9)"; empty when none was shed. */
+    /** How long after a camera's first frame its shed frames count as start-up (the burst ingest reads while it opens). */
+    static final long START_UP_MS = 5_000;
+
+    /**
+     * The shed markers of {@code streams} by reason, and how many of them are of frames captured in a camera's first
+     * {@link #START_UP_MS}, as " (deadline 3, overload 9; 4 in the cameras' first 5 s)"; empty when none was shed.
+     */
     static String shedReasons(List<MasksTopic.Entry> masks, List<String> streams) {
+        var firstCapture = new java.util.HashMap<String, Long>();
+        for (MasksTopic.Entry e : masks) {
+            if (streams.contains(e.stream()) && e.captureMs() >= 0) {
+                firstCapture.merge(e.stream(), e.captureMs(), Math::min);
+            }
+        }
         var byReason = new java.util.TreeMap<String, Long>();
+        long atStart = 0;
         for (MasksTopic.Entry e : masks) {
             if (e.shedReason() != null && streams.contains(e.stream())) {
                 byReason.merge(e.shedReason(), 1L, Long::sum);
+                atStart += e.captureMs() - firstCapture.get(e.stream()) < START_UP_MS ? 1 : 0;
             }
         }
         if (byReason.isEmpty()) {
@@ -179,6 +193,7 @@ final class LiveRows {
         }
         var sb = new StringBuilder(" (");
         byReason.forEach((reason, n) -> sb.append(sb.length() > 2 ? ", " : "").append(reason).append(' ').append(n));
+        sb.append(String.format(Locale.ROOT, "; %d in the cameras' first %d s", atStart, START_UP_MS / 1000));
         return sb.append(')').toString();
     }
 

@@ -37,6 +37,19 @@ class LiveWindowTest {
     }
 
     @Test
+    void shedFramesAreCountedByReasonAndByWhetherTheyCameInACamerasStartUp() {
+        List<MasksTopic.Entry> entries = new ArrayList<>();
+        entries.add(new MasksTopic.Entry("cam1", "frame", 1_000, 1_100));
+        entries.add(new MasksTopic.Entry("cam1", "shed", 1_040, 2_000, "deadline"));
+        entries.add(new MasksTopic.Entry("cam1", "shed", 9_000, 9_300, "overload"));
+        entries.add(new MasksTopic.Entry("cam2", "shed", 7_000, 7_500, "overload"));
+        entries.add(new MasksTopic.Entry("cam2", "frame", 7_100, 7_200));
+        entries.add(new MasksTopic.Entry("file", "shed", 1_000, 1_100, "stale")); // not a camera of the row
+        assertEquals(" (deadline 1, overload 2; 2 in the cameras' first 5 s)", LiveRows.shedReasons(entries, List.of("cam1", "cam2")));
+        assertEquals("", LiveRows.shedReasons(entries, List.of("cam3")));
+    }
+
+    @Test
     void aCameraWithoutRecordsLeavesAnEmptyWindow() {
         List<MasksTopic.Entry> entries = new ArrayList<>();
         camera(entries, "cam1", 1_000, 2_000, 100, 1000);

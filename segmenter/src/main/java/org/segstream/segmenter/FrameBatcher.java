@@ -52,14 +52,24 @@ final class FrameBatcher {
      */
     FrameBatcher(InferenceRunner runner, int batchSize, long maxWaitMillis, long maxFrameAgeMillis, boolean liveFirst,
                  InputSizing sizing, InputLimits limits, SegmenterStats stats) {
-        this.liveFirst = liveFirst;
+        this(runner, new SegmenterConfig.Batching(batchSize, maxWaitMillis, maxFrameAgeMillis, liveFirst), sizing, limits, stats);
+    }
+
+    /** As above, with every batching setting, the batch while cameras run among them. */
+    FrameBatcher(InferenceRunner runner, SegmenterConfig.Batching batching, InputSizing sizing, InputLimits limits, SegmenterStats stats) {
+        int batchSize = batching.batchSize();
+        long maxWaitMillis = batching.batchMaxWaitMs();
+        long maxFrameAgeMillis = batching.maxFrameAgeMs();
+        this.liveFirst = batching.liveFirst();
         this.maxFrameAgeMillis = maxFrameAgeMillis;
         this.sizing = sizing;
         var times = new InferenceTimes();
         this.maxBatchPixels = limits.maxBatchPixels();
         // Where a batch costs as much per frame as its frames one by one (the CPU), batches hold one frame while cameras
-        // run: a live frame then waits for one frame's inference at most, not for a file's whole batch, at no cost in fps.
-        int batchWhileLive = runner.batchingPaysOff() ? batchSize : 1;
+        // run (unless set): a live frame then waits for one frame's inference at most, not for a file's whole batch, at no
+        // cost in fps.
+        int batchWhileLive = batching.liveBatchSize() != SegmenterConfig.Batching.AUTO_LIVE_BATCH ? batching.liveBatchSize()
+                : runner.batchingPaysOff() ? batchSize : 1;
         this.arrivals = new ArrivalRate(Math.max(1000, 4 * maxWaitMillis), limits.streamIdleMs(), limits.maxStreams());
         this.readiness = new BatchReadiness(batchSize, batchWhileLive, limits.maxBatchPixels(), maxWaitMillis, times, arrivals);
         this.shedding = new LiveShedding(batchWhileLive, runner.runs(), maxFrameAgeMillis, times);

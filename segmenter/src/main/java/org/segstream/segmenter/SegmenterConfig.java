@@ -104,12 +104,24 @@ public record SegmenterConfig(
      * @param batchMaxWaitMs a partial batch runs when its oldest frame has waited this long
      * @param maxFrameAgeMs  a live frame's deadline after ingest read it
      * @param liveFirst      live frames before file frames
+     * @param liveBatchSize  the most frames of a batch while live cameras send frames ({@link #AUTO_LIVE_BATCH}: one where
+     *                       a batch costs as much as its frames one by one, the CPU; else {@code batchSize})
      */
-    public record Batching(int batchSize, long batchMaxWaitMs, long maxFrameAgeMs, boolean liveFirst) {
+    public record Batching(int batchSize, long batchMaxWaitMs, long maxFrameAgeMs, boolean liveFirst, int liveBatchSize) {
+        /** The batch while cameras run chosen by the model: see {@link org.segstream.segmenter.model.InferenceModel#batchingPaysOff()}. */
+        public static final int AUTO_LIVE_BATCH = 0;
         public static final Batching DEFAULTS = new Batching(DEFAULT_BATCH_SIZE, DEFAULT_BATCH_MAX_WAIT_MS, DEFAULT_MAX_FRAME_AGE_MS,
                 DEFAULT_LIVE_FIRST);
 
+        /** With the batch while cameras run chosen by the model. */
+        public Batching(int batchSize, long batchMaxWaitMs, long maxFrameAgeMs, boolean liveFirst) {
+            this(batchSize, batchMaxWaitMs, maxFrameAgeMs, liveFirst, AUTO_LIVE_BATCH);
+        }
+
         public Batching {
+            if (liveBatchSize < 0 || liveBatchSize > MAX_BATCH_SIZE) {
+                throw new IllegalArgumentException("live batch size " + liveBatchSize + " is outside 1.." + MAX_BATCH_SIZE + " (0: auto)");
+            }
             if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
                 throw new IllegalArgumentException("batch size " + batchSize + " is outside 1.." + MAX_BATCH_SIZE);
             }
@@ -241,15 +253,15 @@ public record SegmenterConfig(
     }
 
     public SegmenterConfig withBatchSize(int size) {
-        return withBatching(new Batching(size, batchMaxWaitMs(), maxFrameAgeMs(), liveFirst()));
+        return withBatching(new Batching(size, batchMaxWaitMs(), maxFrameAgeMs(), liveFirst(), batching.liveBatchSize()));
     }
 
     public SegmenterConfig withLiveFirst(boolean first) {
-        return withBatching(new Batching(batchSize(), batchMaxWaitMs(), maxFrameAgeMs(), first));
+        return withBatching(new Batching(batchSize(), batchMaxWaitMs(), maxFrameAgeMs(), first, batching.liveBatchSize()));
     }
 
     public SegmenterConfig withMaxFrameAgeMs(long ms) {
-        return withBatching(new Batching(batchSize(), batchMaxWaitMs(), ms, liveFirst()));
+        return withBatching(new Batching(batchSize(), batchMaxWaitMs(), ms, liveFirst(), batching.liveBatchSize()));
     }
 
     public SegmenterConfig withApplicationId(String id) {

@@ -49,8 +49,8 @@ final class SegmenterTopology {
         topology.addProcessor("segment",
                 () -> new SegmentProcessor(
                         () -> batchers.computeIfAbsent(Thread.currentThread(),
-                                t -> new FrameBatcher(inference.runnerFor(model, t), config.batchSize(), config.batchMaxWaitMs(),
-                                        config.maxFrameAgeMs(), config.liveFirst(), config.modelInput(), config.limits(), stats)),
+                                t -> new FrameBatcher(inference.runnerFor(model, t), config.batching(), config.modelInput(),
+                                        config.limits(), stats)),
                         stats, descriptor.label(), descriptor.classes(), admission, streams, TICK, frames),
                 "frames");
         topology.addStateStore(

@@ -245,6 +245,22 @@ class FrameBatcherTest {
     }
 
     @Test
+    void aLiveBatchSizeSetByTheUserIsKeptWhereBatchingDoesNotPayOff() {
+        var cpu = new FakeModel(10, ms -> clockMs += ms, false);
+        clockMs = 0;
+        var batcher = new FrameBatcher(InferenceRunner.inline(cpu, () -> clockMs * 1_000_000),
+                new SegmenterConfig.Batching(4, 50, 1000, true, 3), InputSizing.NATIVE, InputLimits.defaults(), new SegmenterStats());
+        var cam = new Source("cam", SourceKind.LIVE, 25, 1);
+        var file = new Source("file", SourceKind.FILE, 25, 8);
+        batcher.add(frame(cam, 0, 0, 0), 0);
+        for (int seq = 0; seq < 8; seq++) {
+            batcher.add(frame(file, seq, 0, seq + 1), 0);
+        }
+        batcher.runReady(0);
+        assertEquals(3, cpu.batches().get(0), "the live frame's batch takes the set size: " + cpu.batches());
+    }
+
+    @Test
     void camerasJustUnderCapacityAreNotShedWhenBatchTimesVary() {
         // 80 ms a frame on average, each batch between 40 and 120 ms (other processes on the cores): 12.5 fps of capacity
         // for two cameras of 5.8 fps each (93 %).

@@ -62,12 +62,27 @@ class SegmenterBrokerIT {
 
     @Test
     void withMoreBusyStreamsThanTheBatchSizeBatchesAreNearlyFull(@TempDir Path dir) throws Exception {
-        Topics topics = topics("batching");
+        // Batches of live frames across streams, as on a GPU (the CPU's own choice is the next test's).
+        double mean = meanBatchOfSixCameras(dir, "batching", 4);
+        assertTrue(mean >= 0.9 * 4, "mean batch size " + mean + " should be at least 90 % of 4");
+    }
+
+    @Test
+    void onTheCpuLiveFramesGoOneABatch(@TempDir Path dir) throws Exception {
+        // A CPU batch costs as much as its frames one by one: a camera's frame waits for no other's.
+        assertEquals(1.0, meanBatchOfSixCameras(dir, "cpubatch", SegmenterConfig.Batching.AUTO_LIVE_BATCH), 1e-9);
+    }
+
+    /** Six cameras at 10 fps, 30 frames each, through a segmenter at batch 4; the mean batch it ran. */
+    private static double meanBatchOfSixCameras(Path dir, String name, int liveBatchSize) throws Exception {
+        Topics topics = topics(name);
         int streams = 6;
         int frames = 30;
+        // No frame may be shed here, however loaded the machine: this test counts batches, shedding has its own.
+        SegmenterConfig config = config(topics, name, 4, 200, 600_000, dir)
+                .withBatching(new SegmenterConfig.Batching(4, 200, 600_000, SegmenterConfig.DEFAULT_LIVE_FIRST, liveBatchSize));
         try (var metrics = MetricsServer.start("127.0.0.1", 0);
-             // No frame may be shed here, however loaded the machine: this test counts batches, shedding has its own.
-             var segmenter = SegmenterApp.start(config(topics, "batching", 4, 200, 600_000, dir), metrics.registry());
+             var segmenter = SegmenterApp.start(config, metrics.registry());
              var cameras = new FrameProducer(IngestConfig.of(broker.bootstrapServers(), topics))) {
             for (int seq = 0; seq < frames; seq++) { // six cameras at 10 fps each
                 for (int s = 0; s < streams; s++) {
@@ -85,8 +100,6 @@ class SegmenterBrokerIT {
             for (int s = 0; s < streams; s++) {
                 assertEquals(frames + 1, masks.get("cam-" + s).size());
             }
-            double mean = segmenter.stats().meanBatchSize();
-            assertTrue(mean >= 0.9 * 4, "mean batch size " + mean + " should be at least 90 % of 4");
 
             // The same figures on the process's metrics endpoint.
             String scrape = get("http://127.0.0.1:" + metrics.port() + "/metrics");
@@ -96,6 +109,7 @@ class SegmenterBrokerIT {
             assertTrue(scrape.contains("segstream_inference_seconds_count"), scrape);
             assertTrue(scrape.contains("jvm_memory_used_bytes"), scrape);
             assertTrue(get("http://127.0.0.1:" + metrics.port() + "/-/healthy").toLowerCase(java.util.Locale.ROOT).contains("healthy"));
+            return segmenter.stats().meanBatchSize();
         }
     }
 

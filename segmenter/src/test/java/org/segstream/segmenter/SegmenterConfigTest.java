@@ -46,14 +46,14 @@ class SegmenterConfigTest {
         SegmenterConfig config = from("SEGSTREAM_MAX_FRAME_PIXELS", "1920x1080", "SEGSTREAM_MAX_BATCH_PIXELS", "4000000",
                 "SEGSTREAM_MAX_STREAMS", "50", "SEGSTREAM_STREAM_IDLE_SECONDS", "30", "SEGSTREAM_MAX_STREAM_LABELS", "10",
                 "SEGSTREAM_MODEL", "/m/x.json", "SEGSTREAM_DEVICE", "CPU", "SEGSTREAM_INTRA_OP_THREADS", "3", "SEGSTREAM_ORT_SPIN", "1",
-                "SEGSTREAM_INFERENCE_RUNS", "3",
+                "SEGSTREAM_INFERENCE_RUNS", "3", "SEGSTREAM_LIVE_BATCH_SIZE", "2",
                 "SEGSTREAM_MODEL_INPUT", "640x360", "SEGSTREAM_BATCH_SIZE", "8", "SEGSTREAM_BATCH_MAX_WAIT_MS", "0",
                 "SEGSTREAM_MAX_FRAME_AGE_MS", "3000", "SEGSTREAM_LIVE_FIRST", "false", "SEGSTREAM_APPLICATION_ID", "seg2",
                 "SEGSTREAM_PROCESSING_GUARANTEE", "at_least_once", "SEGSTREAM_STREAM_THREADS", "2", "SEGSTREAM_STATE_DIR", "/s",
                 "SEGSTREAM_MASKS_TOPIC", "m");
         assertEquals(new InputLimits(1920L * 1080, 4_000_000, 50, 30_000, 10), config.limits());
         assertEquals(new SegmenterConfig.Inference(Path.of("/m/x.json"), Device.CPU, 3, new InputSizing(640, 360), true, 3), config.inference());
-        assertEquals(new SegmenterConfig.Batching(8, 0, 3000, false), config.batching());
+        assertEquals(new SegmenterConfig.Batching(8, 0, 3000, false, 2), config.batching());
         assertEquals(new SegmenterConfig.Processing("seg2", "at_least_once", 2, Path.of("/s")), config.processing());
         assertEquals("m", config.topics().masks());
     }
@@ -78,6 +78,8 @@ class SegmenterConfigTest {
                 assertThrows(ConfigException.class, () -> from("SEGSTREAM_INFERENCE_RUNS", "many")).getMessage());
         assertEquals("SEGSTREAM_INFERENCE_RUNS is '0', expected auto or a whole number from 1 to 64",
                 assertThrows(ConfigException.class, () -> from("SEGSTREAM_INFERENCE_RUNS", "0")).getMessage());
+        assertEquals("SEGSTREAM_LIVE_BATCH_SIZE is '0', expected auto or a whole number from 1 to 256",
+                assertThrows(ConfigException.class, () -> from("SEGSTREAM_LIVE_BATCH_SIZE", "0")).getMessage());
         assertEquals("SEGSTREAM_BATCH_MAX_WAIT_MS is '-1', expected a whole number of at least 0",
                 assertThrows(ConfigException.class, () -> from("SEGSTREAM_BATCH_MAX_WAIT_MS", "-1")).getMessage());
     }
