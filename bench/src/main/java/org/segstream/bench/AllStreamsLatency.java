@@ -32,6 +32,10 @@ final class AllStreamsLatency implements SinkListener {
     private long lastWrittenMs = Long.MIN_VALUE;
     /** By source kind: [0] the start-up, [1] the steady state. */
     private final Map<SourceKind, LatencyDistribution[]> parts = new EnumMap<>(SourceKind.class);
+    /** Each stream's first frame's origin (a bench row has a few streams). */
+    private final Map<String, Long> firstOriginByStream = new java.util.HashMap<>();
+    /** Live frames read {@link LiveRows#START_UP_MS} or more after their own stream's first: past a camera's opening. */
+    private final LatencyDistribution livePastOwnStartUp = new LatencyDistribution();
 
     AllStreamsLatency() {
         this(DEFAULT_WARMUP_MS);
@@ -54,6 +58,20 @@ final class AllStreamsLatency implements SinkListener {
         SourceKind kind = frame.sourceKind() == null ? SourceKind.FILE : frame.sourceKind();
         parts.computeIfAbsent(kind, k -> new LatencyDistribution[] {new LatencyDistribution(), new LatencyDistribution()})
                 [steady ? 1 : 0].add(timeline.endToEndMillis(), timeline.stageMillis());
+        long streamStart = firstOriginByStream.computeIfAbsent(frame.stream(), s -> timeline.originMs());
+        if (kind == SourceKind.LIVE && timeline.originMs() - streamStart >= LiveRows.START_UP_MS) {
+            livePastOwnStartUp.add(timeline.endToEndMillis(), timeline.stageMillis());
+        }
+    }
+
+    /**
+     * Live frames read {@link LiveRows#START_UP_MS} or more after their camera's first frame: without the burst ingest
+     * reads at once while it opens a camera (an H.264 stream is probed for about 20 frames first).
+     */
+    synchronized LatencyDistribution livePastStartUp() {
+        var out = new LatencyDistribution();
+        out.addAll(livePastOwnStartUp);
+        return out;
     }
 
     /**

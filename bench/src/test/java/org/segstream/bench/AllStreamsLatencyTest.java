@@ -39,6 +39,25 @@ class AllStreamsLatencyTest {
     }
 
     @Test
+    void liveFramesPastEachCamerasOwnStartUpAreKeptApart() {
+        var latency = new AllStreamsLatency(1_000);
+        for (String camera : new String[] {"cam1", "cam2"}) {
+            long opened = camera.equals("cam1") ? 0 : 4_000;     // the second camera opens 4 s after the first
+            for (int i = 0; i < 50; i++) {                      // 5 fps for 10 s
+                var frame = new FrameIdentity(camera, "s", i, 0, 0, 64, 48, 5, "jpeg", SourceKind.LIVE, 1_000);
+                long origin = 1_000 + opened + i * 200L;
+                long total = i < 10 ? 900 : 150;                // its opening burst, then steady
+                latency.frameWritten(frame, null, new FrameTimeline(origin, origin + 5, origin + 10, origin + total - 30,
+                        origin + total - 10, origin + total));
+            }
+        }
+        var past = latency.livePastStartUp();
+        assertEquals(50, past.frames(), "25 frames of each camera from 5 s after its own first");
+        assertEquals(150, past.percentile(100), "no frame of either camera's opening");
+        assertEquals(900, latency.steady(SourceKind.LIVE).percentile(100), "the row's own warm-up is over before the second camera opens");
+    }
+
+    @Test
     void theStartUpIsSetApartFromTheSteadyState() {
         var latency = new AllStreamsLatency(1_000);
         var frame = new FrameIdentity("cam", "s", 0, 0, 0, 64, 48, 25, "png", SourceKind.FILE, 1_000);

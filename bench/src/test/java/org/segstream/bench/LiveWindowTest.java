@@ -45,8 +45,12 @@ class LiveWindowTest {
         entries.add(new MasksTopic.Entry("cam2", "shed", 7_000, 7_500, "overload"));
         entries.add(new MasksTopic.Entry("cam2", "frame", 7_100, 7_200));
         entries.add(new MasksTopic.Entry("file", "shed", 1_000, 1_100, "stale")); // not a camera of the row
-        assertEquals(" (deadline 1, overload 2; 2 in the cameras' first 5 s)", LiveRows.shedReasons(entries, List.of("cam1", "cam2")));
-        assertEquals("", LiveRows.shedReasons(entries, List.of("cam3")));
+        var count = LiveRows.ShedCount.of(entries, List.of("cam1", "cam2"));
+        assertEquals(" (deadline 1, overload 2; 2 in the cameras' first 5 s)", count.reasons());
+        assertEquals(1, count.framesPastStartUp(), "cam1's frame captured at 9 s");
+        assertEquals(1, count.shedPastStartUp());
+        assertEquals(2, count.shedInStartUp());
+        assertEquals("", LiveRows.ShedCount.of(entries, List.of("cam3")).reasons());
     }
 
     @Test
