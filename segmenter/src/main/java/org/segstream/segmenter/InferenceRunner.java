@@ -44,6 +44,8 @@ final class InferenceRunner implements AutoCloseable {
     private final ArrayDeque<ModelInputBuffer> freeBuffers = new ArrayDeque<>();
     private int inFlight;
     private long pixelsInFlight;
+    /** Batches inside the model now (on the runner's threads). */
+    private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
 
     private InferenceRunner(InferenceModel model, LongSupplier nanoClock, ExecutorService thread, int runs) {
         this.model = model;
@@ -118,13 +120,16 @@ final class InferenceRunner implements AutoCloseable {
 
     private Done run(Job job) {
         long start = nanoClock.getAsLong();
+        boolean alone = running.incrementAndGet() == 1;
         try {
-            ClassMap[] masks = model.segment(job.nhwc(), job.frames().size(), job.height(), job.width(), job.releaseMemory());
+            ClassMap[] masks = model.segment(job.nhwc(), job.frames().size(), job.height(), job.width(), job.releaseMemory(), alone);
             return new Done(job, masks, null, nanoClock.getAsLong() - start);
         } catch (Exception e) {
             return new Done(job, null, e, nanoClock.getAsLong() - start);
         } catch (Throwable e) {
             return new Done(job, null, new IllegalStateException(e), nanoClock.getAsLong() - start);
+        } finally {
+            running.decrementAndGet();
         }
     }
 

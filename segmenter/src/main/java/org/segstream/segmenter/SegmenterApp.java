@@ -49,8 +49,9 @@ public final class SegmenterApp implements AutoCloseable {
 
     /** As {@link #start(SegmenterConfig)}, with the metrics registered in {@code registry} (the process's). */
     public static SegmenterApp start(SegmenterConfig config, PrometheusRegistry registry) throws IOException {
+        // With several runs at once on the CPU, a second session on every thread serves a batch that runs alone.
         SegmentationModel model = SegmentationModel.load(ModelDescriptor.read(config.model()), config.device(),
-                config.inference().cpuThreadsPerRun(), config.inference().spinWait());
+                config.inference().cpuThreadsPerRun(), config.intraOpThreads(), config.inference().spinWait());
         var stats = new SegmenterStats(registry);
         stats.device(model.provider());
         warmUp(model, config);

@@ -105,6 +105,45 @@ class InferenceRunnerTest {
         }
     }
 
+    @Test
+    void aBatchIsRunAloneOnlyWhenNoOtherIsInTheModel() throws Exception {
+        var firstStarted = new CountDownLatch(1);
+        var releaseFirst = new CountDownLatch(1);
+        var alone = new java.util.concurrent.ConcurrentHashMap<Integer, Boolean>();
+        InferenceModel recording = new InferenceModel() {
+            @Override
+            public ClassMap[] segment(java.nio.ByteBuffer nhwc, int n, int height, int width, boolean releaseMemory) {
+                throw new AssertionError("the runner says whether the batch runs alone");
+            }
+
+            @Override
+            public ClassMap[] segment(java.nio.ByteBuffer nhwc, int n, int height, int width, boolean releaseMemory, boolean runsAlone)
+                    throws InterruptedException {
+                int value = nhwc.get(0);
+                alone.put(value, runsAlone);
+                if (value == 1) {
+                    firstStarted.countDown();
+                    releaseFirst.await();
+                }
+                return new ClassMap[] {new ClassMap(width, height, new byte[width * height])};
+            }
+        };
+        try (var runner = InferenceRunner.onOwnThreads(recording, "test-inference", 2)) {
+            ModelInputBuffer first = runner.buffer();
+            runner.submit(new InferenceRunner.Job(frames(1), first, first.pack(List.of(image(2, 1, 1))), 1, 2, false));
+            firstStarted.await();
+            ModelInputBuffer second = runner.buffer();
+            runner.submit(new InferenceRunner.Job(frames(1), second, second.pack(List.of(image(2, 1, 2))), 1, 2, false));
+            assertEquals(1, runner.awaitNext().size(), "the second batch finishes while the first is held");
+            releaseFirst.countDown();
+            runner.awaitNext();
+            ModelInputBuffer third = runner.buffer();
+            runner.submit(new InferenceRunner.Job(frames(1), third, third.pack(List.of(image(2, 1, 3))), 1, 2, false));
+            runner.awaitNext();
+            assertEquals(java.util.Map.of(1, true, 2, false, 3, true), alone);
+        }
+    }
+
     /** The batch's frames: only their count matters here (the runner never touches them). */
     private static List<PendingFrame> frames(int n) {
         return java.util.Collections.nCopies(n, PendingFrame.end(null, null, null));

@@ -15,6 +15,14 @@ public interface InferenceModel {
     ClassMap[] segment(ByteBuffer nhwc, int n, int height, int width, boolean releaseMemory) throws Exception;
 
     /**
+     * As {@link #segment(ByteBuffer, int, int, int, boolean)}; {@code alone}: no other batch runs meanwhile, so the model
+     * may spread this one over every thread it has.
+     */
+    default ClassMap[] segment(ByteBuffer nhwc, int n, int height, int width, boolean releaseMemory, boolean alone) throws Exception {
+        return segment(nhwc, n, height, width, releaseMemory);
+    }
+
+    /**
      * Whether a batch of several frames costs less per frame than the frames one by one: true on a GPU. On the CPU a
      * batch's time grows with its frames (2 cores, batch 1 to 8: 63 to 69 CPU ms a frame), so the scheduler keeps
      * batches to one frame while live cameras wait on them.

@@ -25,15 +25,18 @@ public final class SegmentationModel implements InferenceModel, AutoCloseable {
     private final ModelDescriptor descriptor;
     private final OrtEnvironment env;
     private final OrtSession session;
+    /** The same graph on every thread, for a batch that runs alone (null: the session has them all already). */
+    private final OrtSession wideSession;
     private final String provider;
     /** A run that ends by releasing the free regions of the CPU arena (see {@link #segment(ByteBuffer, int, int, int, boolean)}). */
     private final OrtSession.RunOptions releasing;
 
-    private SegmentationModel(ModelDescriptor descriptor, OrtEnvironment env, OrtSession session, String provider)
-            throws OrtException {
+    private SegmentationModel(ModelDescriptor descriptor, OrtEnvironment env, OrtSession session, OrtSession wideSession,
+                              String provider) throws OrtException {
         this.descriptor = descriptor;
         this.env = env;
         this.session = session;
+        this.wideSession = wideSession;
         this.provider = provider;
         this.releasing = new OrtSession.RunOptions();
         releasing.addRunConfigEntry("memory.enable_memory_arena_shrinkage", "cpu:0");
@@ -53,6 +56,17 @@ public final class SegmentationModel implements InferenceModel, AutoCloseable {
      */
     public static SegmentationModel load(ModelDescriptor descriptor, Device device, int intraOpThreads, boolean spinWait)
             throws IOException {
+        return load(descriptor, device, intraOpThreads, 0, spinWait);
+    }
+
+    /**
+     * As {@link #load(ModelDescriptor, Device, int, boolean)}; on the CPU with {@code wideThreads} above
+     * {@code intraOpThreads}, a second session of the same graph on {@code wideThreads} serves a batch that runs alone
+     * ({@link #segment(ByteBuffer, int, int, int, boolean, boolean)}): batches at once each take one thread, which keeps
+     * the cores busiest, but a lone batch (a camera at light load) is done sooner on them all.
+     */
+    public static SegmentationModel load(ModelDescriptor descriptor, Device device, int intraOpThreads, int wideThreads, boolean spinWait)
+            throws IOException {
         // ONNX Runtime's graph optimiser recurses deeply while it builds the session: on a 1 MiB thread stack (the
         // JVM's main thread) it overflowed the stack and killed the process with SIGSEGV, depending on nothing
         // but how the JVM was started. A thread of its own with a large stack makes the load independent of that.
@@ -60,7 +74,7 @@ public final class SegmentationModel implements InferenceModel, AutoCloseable {
         var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
         Thread loader = new Thread(null, () -> {
             try {
-                result.set(loadOnThisThread(descriptor, device, intraOpThreads, spinWait));
+                result.set(loadOnThisThread(descriptor, device, intraOpThreads, wideThreads, spinWait));
             } catch (Throwable e) {
                 failure.set(e);
             }
@@ -88,8 +102,8 @@ public final class SegmentationModel implements InferenceModel, AutoCloseable {
     /** The stack of the thread that builds the ONNX Runtime session. */
     private static final long LOAD_STACK_BYTES = 64L << 20;
 
-    private static SegmentationModel loadOnThisThread(ModelDescriptor descriptor, Device device, int intraOpThreads, boolean spinWait)
-            throws IOException {
+    private static SegmentationModel loadOnThisThread(ModelDescriptor descriptor, Device device, int intraOpThreads, int wideThreads,
+                                                      boolean spinWait) throws IOException {
         ModelFileChecks.verifySha256(descriptor);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try {
@@ -97,7 +111,7 @@ public final class SegmentationModel implements InferenceModel, AutoCloseable {
             if (wantCuda && env.getAvailableProviders().contains(OrtProvider.CUDA)) {
                 try {
                     OrtSession session = createSession(env, descriptor, intraOpThreads, spinWait, true);
-                    return checked(descriptor, env, session, "cuda");
+                    return checked(descriptor, env, session, null, "cuda");
                 } catch (OrtException e) {
                     if (device == Device.CUDA) {
                         log.warn("CUDA was asked for but could not start ({}); falling back to the CPU", e.getMessage());
@@ -109,7 +123,17 @@ public final class SegmentationModel implements InferenceModel, AutoCloseable {
                 log.warn("CUDA was asked for but this ONNX Runtime build has no CUDA provider (build with -Pcuda); "
                         + "falling back to the CPU");
             }
-            return checked(descriptor, env, createSession(env, descriptor, intraOpThreads, spinWait, false), "cpu");
+            OrtSession session = createSession(env, descriptor, intraOpThreads, spinWait, false);
+            OrtSession wide = null;
+            if (wideThreads > intraOpThreads) {
+                try {
+                    wide = createSession(env, descriptor, wideThreads, spinWait, false);
+                } catch (OrtException e) {
+                    session.close();
+                    throw e;
+                }
+            }
+            return checked(descriptor, env, session, wide, "cpu");
         } catch (OrtException e) {
             throw new IOException("ONNX Runtime cannot load " + descriptor.modelFile() + ": " + e.getMessage(), e);
         }
@@ -138,18 +162,21 @@ public final class SegmentationModel implements InferenceModel, AutoCloseable {
         }
     }
 
-    private static SegmentationModel checked(ModelDescriptor d, OrtEnvironment env, OrtSession session, String provider)
+    private static SegmentationModel checked(ModelDescriptor d, OrtEnvironment env, OrtSession session, OrtSession wide, String provider)
             throws OrtException, IOException {
         try {
             ModelFileChecks.expectTensor(session.getInputInfo(), d.inputName(), 4, "input", d);
             ModelFileChecks.expectTensor(session.getOutputInfo(), d.outputName(), 3, "output", d);
         } catch (IOException e) {
             session.close();
+            if (wide != null) {
+                wide.close();
+            }
             throw e;
         }
         log.info("model {} loaded from {} on {}: input '{}' uint8 NHWC BGR, output '{}' uint8 NHW",
                 d.label(), d.modelFile(), provider, d.inputName(), d.outputName());
-        return new SegmentationModel(d, env, session, provider);
+        return new SegmentationModel(d, env, session, wide, provider);
     }
 
     /**
@@ -168,11 +195,18 @@ public final class SegmentationModel implements InferenceModel, AutoCloseable {
      */
     @Override
     public ClassMap[] segment(ByteBuffer nhwc, int n, int height, int width, boolean releaseMemory) throws OrtException {
+        return segment(nhwc, n, height, width, releaseMemory, false);
+    }
+
+    /** As above; {@code alone} (no other batch runs meanwhile): on every thread, where the model has a session for that. */
+    @Override
+    public ClassMap[] segment(ByteBuffer nhwc, int n, int height, int width, boolean releaseMemory, boolean alone) throws OrtException {
         long[] shape = {n, height, width, 3};
+        OrtSession chosen = alone && wideSession != null ? wideSession : session;
         try (OnnxTensor input = OnnxTensor.createTensor(env, nhwc, shape, OnnxJavaType.UINT8);
              OrtSession.Result result = releaseMemory
-                     ? session.run(Map.of(descriptor.inputName(), input), releasing)
-                     : session.run(Map.of(descriptor.inputName(), input))) {
+                     ? chosen.run(Map.of(descriptor.inputName(), input), releasing)
+                     : chosen.run(Map.of(descriptor.inputName(), input))) {
             OnnxTensor output = (OnnxTensor) result.get(0);
             long[] outShape = output.getInfo().getShape();
             if (outShape.length != 3 || outShape[0] != n || outShape[1] != height || outShape[2] != width) {
@@ -199,7 +233,10 @@ public final class SegmentationModel implements InferenceModel, AutoCloseable {
     public long warmUp(int n, int width, int height) throws OrtException {
         long start = System.nanoTime();
         ByteBuffer blank = ByteBuffer.allocateDirect(n * width * height * 3).order(java.nio.ByteOrder.nativeOrder());
-        segment(blank, n, height, width);
+        segment(blank, n, height, width, false, false);
+        if (wideSession != null) {
+            segment(blank, n, height, width, false, true);
+        }
         return (System.nanoTime() - start) / 1_000_000;
     }
 
@@ -221,6 +258,9 @@ public final class SegmentationModel implements InferenceModel, AutoCloseable {
     public void close() {
         releasing.close();
         try {
+            if (wideSession != null) {
+                wideSession.close();
+            }
             session.close();
         } catch (OrtException e) {
             log.warn("closing the ONNX Runtime session: {}", e.getMessage());

@@ -58,6 +58,22 @@ class SegmentationModelTest {
     }
 
     @Test
+    void aBatchRunAloneOnEveryThreadSegmentsAsARunOnOne() throws Exception {
+        try (var model = SegmentationModel.load(ModelDescriptor.read(MODEL), Device.CPU, 1, 2, false)) {
+            int n = 2, h = 48, w = 80;
+            ByteBuffer input = ByteBuffer.allocateDirect(n * h * w * 3).order(ByteOrder.nativeOrder());
+            for (int i = 0; i < input.capacity(); i++) {
+                input.put((byte) (i * 13 + i / 61));
+            }
+            ClassMap[] oneThread = model.segment(input.flip(), n, h, w, false, false);
+            ClassMap[] alone = model.segment(input.rewind(), n, h, w, false, true);
+            for (int i = 0; i < n; i++) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(oneThread[i].classes(), alone[i].classes());
+            }
+        }
+    }
+
+    @Test
     void aModelWhoseSha256DiffersIsRefused(@TempDir Path dir) throws Exception {
         Path onnx = Files.copy(MODEL.resolveSibling("fcn8s-slim.onnx"), dir.resolve("fcn8s-slim.onnx"));
         Files.writeString(dir.resolve("fcn8s-slim.json"), Files.readString(MODEL));
