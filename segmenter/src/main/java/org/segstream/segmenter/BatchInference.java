@@ -131,7 +131,7 @@ final class BatchInference {
             return;
         }
         stats.batch(batch.size(), done.nanos());
-        times.record(batch.size(), done.nanos() / 1e6);
+        times.record(batch.size(), (long) done.job().width() * done.job().height(), done.nanos() / 1e6);
         Iterator<PendingFrame> frames = batch.iterator();
         for (ClassMap mask : done.masks()) {
             PendingFrame frame = frames.next();

@@ -63,7 +63,7 @@ final class BatchReadiness {
                 return true;
             }
             // A live frame whose slack is about what its batch takes runs now rather than wait for company.
-            if (s.earliestDeadline - nowMillis <= 2 * times.millis(capacity) || caughtUp(entry.getKey(), s, capacity, nowMillis)) {
+            if (s.earliestDeadline - nowMillis <= 2 * times.millis(capacity, entry.getKey().pixels()) || caughtUp(entry.getKey(), s, capacity, nowMillis)) {
                 return true;
             }
         }

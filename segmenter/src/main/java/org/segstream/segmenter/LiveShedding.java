@@ -44,11 +44,12 @@ final class LiveShedding {
         if (liveWaiting == 0) {
             return;
         }
-        Map<WaitingFrames.LiveStream, Integer> caps = overloadCaps(waiting, times.millis(batchSize), nowMillis);
+        Map<WaitingFrames.LiveStream, Integer> caps = overloadCaps(waiting, nowMillis);
         // Frames of a stream ahead of its newest: it gets about places / streamsWaiting places a batch's time.
         int perBatch = Math.max(1, places() / streamsWaiting);
-        double batchMs = times.millis(Math.min(batchSize, liveWaiting));
+        int batchFrames = Math.min(batchSize, liveWaiting);
         for (WaitingFrames.LiveStream stream : waiting.liveStreams()) {
+            double batchMs = times.millis(batchFrames, stream.pixels);
             shedOldest(stream.queue, caps.getOrDefault(stream, Integer.MAX_VALUE), perBatch, batchMs, nowMillis);
         }
     }
@@ -92,30 +93,31 @@ final class LiveShedding {
      * have made it (31 of 1093 in the bench's mixed row at 88 % of the pipeline's capacity). Empty when the cameras
      * fit, or before a batch has been timed.
      */
-    private Map<WaitingFrames.LiveStream, Integer> overloadCaps(WaitingFrames waiting, double fullBatchMs, long nowMillis) {
-        if (fullBatchMs <= 0) {
-            return Map.of();
-        }
+    private Map<WaitingFrames.LiveStream, Integer> overloadCaps(WaitingFrames waiting, long nowMillis) {
         List<WaitingFrames.LiveStream> active = new ArrayList<>();
+        Map<WaitingFrames.LiveStream, Double> wants = new HashMap<>();
         double demand = 0;
         for (WaitingFrames.LiveStream stream : waiting.liveStreams()) {
-            if (stream.fps > 0 && stream.active(nowMillis)) {
+            double fullBatchMs = times.millis(batchSize, stream.pixels);
+            if (stream.fps > 0 && stream.active(nowMillis) && fullBatchMs > 0) {
                 active.add(stream);
-                demand += stream.fps * fullBatchMs / 1000;
+                // a batch's places this stream fills in a full batch's time of its own frames
+                wants.put(stream, stream.fps * fullBatchMs / 1000);
+                demand += wants.get(stream);
             }
         }
         if (demand <= places()) {
             return Map.of();
         }
-        active.sort((a, b) -> Double.compare(a.fps, b.fps));
+        active.sort((a, b) -> Double.compare(wants.get(a), wants.get(b)));
         Map<WaitingFrames.LiveStream, Integer> caps = new HashMap<>();
         double placesLeft = places();
         for (int i = 0; i < active.size(); i++) {
             WaitingFrames.LiveStream stream = active.get(i);
-            double wants = stream.fps * fullBatchMs / 1000;
-            double share = Math.min(wants, placesLeft / (active.size() - i));
+            double wanted = wants.get(stream);
+            double share = Math.min(wanted, placesLeft / (active.size() - i));
             placesLeft -= share;
-            if (wants > share) {
+            if (wanted > share) {
                 caps.put(stream, (int) Math.max(1, Math.ceil(share)) + 1);
             }
         }

@@ -20,6 +20,8 @@ final class WaitingFrames {
     static final class LiveStream {
         final ArrayDeque<PendingFrame> queue = new ArrayDeque<>();
         double fps;
+        /** The pixels of the stream's newest frame, at the model's size: what its inference time is predicted from. */
+        long pixels;
         long lastAddedMs;
 
         boolean active(long nowMillis) {
@@ -53,6 +55,7 @@ final class WaitingFrames {
         LiveStream stream = live.computeIfAbsent(frame.identity.stream(), s -> new LiveStream());
         stream.queue.addLast(frame);
         stream.fps = frame.identity.fps();
+        stream.pixels = FrameSize.of(frame).pixels();
         stream.lastAddedMs = nowMillis;
     }
 
