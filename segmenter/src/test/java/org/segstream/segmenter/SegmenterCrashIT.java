@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,7 +60,10 @@ class SegmenterCrashIT {
                         sent += STREAMS;
                     }
                     verifier.awaitAtLeast(sent - sent % BATCH, Duration.ofSeconds(120), segmenter);
-                    Thread.sleep(1000); // the admitted remainder is committed to the store (commit interval 100 ms)
+                    // Kill only once the remainder is admitted and committed (store and input offsets commit together):
+                    // a fixed pause was too short on a loaded machine, and the frames not yet committed were then read
+                    // again from the frames topic instead of restored from the store.
+                    awaitAllFramesCommitted(broker.bootstrapServers(), sent, segmenter);
                     segmenter.kill();
                     assertEquals(sent - sent % BATCH, verifier.masks(), "only full batches ran");
                     assertEquals(pendingAtKill, restoredFrames(segmenter.log()),
@@ -78,6 +85,21 @@ class SegmenterCrashIT {
                 assertEquals(pendingAtKill, restoredFrames(segmenter.log()));
             }
             verifier.assertExactlyOnceInOrder(STREAMS, FRAMES);
+        }
+    }
+
+    /** Waits until the segmenter's consumer group has committed the position after every frame sent. */
+    static void awaitAllFramesCommitted(String bootstrap, int sent, ServiceProcess segmenter) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            segmenter.awaitWhileAlive("committed offsets past all " + sent + " frames", Duration.ofSeconds(60), () -> {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin
+                        .listConsumerGroupOffsets(SegmenterConfig.DEFAULT_APPLICATION_ID)
+                        .partitionsToOffsetAndMetadata().get();
+                long total = committed.entrySet().stream()
+                        .filter(e -> e.getKey().topic().equals(TOPICS.frames()) && e.getValue() != null)
+                        .mapToLong(e -> e.getValue().offset()).sum();
+                return total >= sent;
+            });
         }
     }
 
