@@ -117,7 +117,7 @@ final class FrameBatcher {
                 nowMillis += inference.awaitBatch(); // the read-ahead bound: no more records until a batch is done
                 continue;
             }
-            if (!readiness.anyReady(waiting, nowMillis, tick)) {
+            if (lastRunKeptForCameras(nowMillis) || !readiness.anyReady(waiting, nowMillis, tick)) {
                 return;
             }
             List<PendingFrame> batch = waiting.takeBatch(readiness, waiting.camerasActive(nowMillis));
@@ -142,6 +142,16 @@ final class FrameBatcher {
             return false;
         }
         return !(liveFirst && waiting.camerasActive(nowMillis) && waiting.jpegBytes() <= READ_AHEAD_BYTES_WHILE_LIVE);
+    }
+
+    /**
+     * While cameras run, one of the runs at once is kept for their frames: a batch without a live frame does not take
+     * the last free run, so a camera's next frame finds a run free instead of waiting for a file frame's inference
+     * (on one thread on the CPU, longer than the camera's own). Live frames take every run; file frames take what the
+     * cameras leave, and all of it once they stop.
+     */
+    private boolean lastRunKeptForCameras(long nowMillis) {
+        return liveFirst && runs > 1 && inference.inFlight() >= runs - 1 && !waiting.anyLive() && waiting.camerasActive(nowMillis);
     }
 
     /**

@@ -99,6 +99,16 @@ final class WaitingFrames {
         return sum(frame -> frame.record.value() == null ? 0 : frame.record.value().length);
     }
 
+    /** Whether a live frame waits. */
+    boolean anyLive() {
+        for (LiveStream stream : live.values()) {
+            if (!stream.queue.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether a live stream sent a frame within {@link #LIVE_IDLE_MS}. */
     boolean camerasActive(long nowMillis) {
         for (LiveStream stream : live.values()) {

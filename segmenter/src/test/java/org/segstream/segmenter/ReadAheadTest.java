@@ -79,6 +79,63 @@ class ReadAheadTest {
         assertEquals(1, maxRunsAtOnce(4), "a batch of 4 frames fills the bound and runs alone");
     }
 
+    @Test
+    void whileACameraRunsAFileBacklogLeavesARunFreeForTheCamerasNextFrame() throws Exception {
+        var fileRunning = new java.util.concurrent.atomic.AtomicInteger();
+        var mostFileRuns = new java.util.concurrent.atomic.AtomicInteger();
+        var fileStarted = new CountDownLatch(1);
+        var cameraFrames = new CountDownLatch(2);
+        var releaseFiles = new CountDownLatch(1);
+        // Camera frames (W x H) are done at once; file frames (twice the size) are held until released.
+        InferenceModel model = (nhwc, n, height, width, releaseMemory) -> {
+            if (width == W) {
+                cameraFrames.countDown();
+            } else {
+                mostFileRuns.accumulateAndGet(fileRunning.incrementAndGet(), Math::max);
+                fileStarted.countDown();
+                releaseFiles.await(60, TimeUnit.SECONDS);
+                fileRunning.decrementAndGet();
+            }
+            ClassMap[] maps = new ClassMap[n];
+            for (int i = 0; i < n; i++) {
+                maps[i] = new ClassMap(width, height, new byte[width * height]);
+            }
+            return maps;
+        };
+        try (var runner = InferenceRunner.onOwnThreads(model, "test-inference", 2)) {
+            var batcher = new FrameBatcher(runner, 1, 50, 600_000, true, InputSizing.NATIVE,
+                    InputLimits.defaults().withMaxBatchPixels((long) W * H * 64), new SegmenterStats());
+            long now = System.currentTimeMillis();
+            batcher.add(frame("cam", SourceKind.LIVE, now, W, H), now);
+            batcher.runReady(now);
+            for (int i = 0; i < 8; i++) {
+                now = System.currentTimeMillis();
+                batcher.add(frame("file", SourceKind.FILE, now, 2 * W, 2 * H), now);
+                batcher.runReady(now);
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> { // file batches go at the stream thread's tick while cameras run
+                batcher.runDue(System.currentTimeMillis());
+                return fileStarted.getCount() == 0;
+            });
+            long until = System.currentTimeMillis() + 300;
+            while (System.currentTimeMillis() < until) { // the ticks of 300 ms: a second file batch would start now if it could
+                batcher.runDue(System.currentTimeMillis());
+                Thread.sleep(5);
+            }
+            assertEquals(1, mostFileRuns.get(), "file frames took one run of two while the camera runs");
+            now = System.currentTimeMillis();
+            batcher.add(frame("cam", SourceKind.LIVE, now, W, H), now);
+            batcher.runReady(now);
+            assertTrue(cameraFrames.await(60, TimeUnit.SECONDS), "the camera's next frame ran at once, beside the file's batch");
+            assertEquals(1, fileRunning.get(), "the file's batch was still running");
+            releaseFiles.countDown();
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                batcher.runDue(System.currentTimeMillis());
+                return batcher.idle();
+            });
+        }
+    }
+
     /** The most batches the model computed at once for a file backlog, with two runs and a bound of 4 frames' pixels. */
     private int maxRunsAtOnce(int batchSize) throws Exception {
         var running = new java.util.concurrent.atomic.AtomicInteger();
@@ -129,10 +186,15 @@ class ReadAheadTest {
     }
 
     private PendingFrame frame(String stream, SourceKind kind, long sentMs) {
+        return frame(stream, kind, sentMs, W, H);
+    }
+
+    private PendingFrame frame(String stream, SourceKind kind, long sentMs, int width, int height) {
         var headers = new RecordHeaders();
         long seq = offset;
-        var identity = new FrameIdentity(stream, "s1", seq, seq * 40_000L, sentMs, W, H, 25, "jpeg", kind);
+        var identity = new FrameIdentity(stream, "s1", seq, seq * 40_000L, sentMs, width, height, 25, "jpeg", kind);
         identity.writeTo(headers);
-        return PendingFrame.frame(new StoredRecord(0, offset++, sentMs, stream, headers, JPEG), owner, identity, STRUCTURE);
+        byte[] jpeg = width == W ? JPEG : JpegCodec.encode(new BgrImage(width, height, new byte[width * height * 3]), 80);
+        return PendingFrame.frame(new StoredRecord(0, offset++, sentMs, stream, headers, jpeg), owner, identity, JpegStructure.check(jpeg));
     }
 }
