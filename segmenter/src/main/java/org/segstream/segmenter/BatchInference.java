@@ -26,6 +26,7 @@ final class BatchInference {
     private final InferenceTimes times;
     private final SegmenterStats stats;
     private final LargeBatches largeBatches = new LargeBatches(60_000);
+    private int fileBatchesInFlight;
 
     BatchInference(InferenceRunner runner, InputSizing sizing, long maxFramePixels, InferenceTimes times, SegmenterStats stats) {
         this.runner = runner;
@@ -38,6 +39,15 @@ final class BatchInference {
     /** Batches handed to the model and not yet applied. */
     int inFlight() {
         return runner.inFlight();
+    }
+
+    /** Batches without a live frame handed to the model and not yet applied. */
+    int fileBatchesInFlight() {
+        return fileBatchesInFlight;
+    }
+
+    private static boolean withoutLive(List<PendingFrame> batch) {
+        return batch.stream().noneMatch(frame -> frame.identity.sourceKind() == SourceKind.LIVE);
     }
 
     /** Frames' pixels in the batches handed to the model and not yet applied. */
@@ -85,6 +95,7 @@ final class BatchInference {
         ModelInputBuffer buffer = runner.buffer();
         ByteBuffer nhwc = buffer.pack(images);
         boolean release = largeBatches.release((long) width * height * batch.size(), nowMillis);
+        fileBatchesInFlight += withoutLive(batch) ? 1 : 0;
         runner.submit(new InferenceRunner.Job(batch, buffer, nhwc, height, width, release));
         if (!runner.inline()) {
             return 0;
@@ -121,6 +132,7 @@ final class BatchInference {
     /** A finished batch's masks on its frames (at each frame's own size), or a dead letter for each if it failed. */
     private void apply(InferenceRunner.Done done) {
         List<PendingFrame> batch = done.job().frames();
+        fileBatchesInFlight -= withoutLive(batch) ? 1 : 0;
         if (done.error() != null) {
             // The batch's frames get dead letters; the batcher goes on with the next batch.
             log.error("inference failed for a batch of {} frames of {}x{}: {}", batch.size(), done.job().width(), done.job().height(),

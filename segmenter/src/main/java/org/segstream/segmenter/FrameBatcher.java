@@ -117,7 +117,7 @@ final class FrameBatcher {
                 nowMillis += inference.awaitBatch(); // the read-ahead bound: no more records until a batch is done
                 continue;
             }
-            if (lastRunKeptForCameras(nowMillis) || !readiness.anyReady(waiting, nowMillis, tick)) {
+            if (runKeptForCameras(nowMillis) || !readiness.anyReady(waiting, nowMillis, tick)) {
                 return;
             }
             List<PendingFrame> batch = waiting.takeBatch(readiness, waiting.camerasActive(nowMillis));
@@ -145,13 +145,14 @@ final class FrameBatcher {
     }
 
     /**
-     * While cameras run, one of the runs at once is kept for their frames: a batch without a live frame does not take
-     * the last free run, so a camera's next frame finds a run free instead of waiting for a file frame's inference
-     * (on one thread on the CPU, longer than the camera's own). Live frames take every run; file frames take what the
-     * cameras leave, and all of it once they stop.
+     * While cameras run, file frames keep off one of the runs at once: batches without a live frame take at most all
+     * runs but one, so a camera's next frame does not wait for file frames' inference (on one thread on the CPU, longer
+     * than the camera's own) on every run. Live frames take any run; file frames take what the cameras leave of the
+     * others, and every run once the cameras stop.
      */
-    private boolean lastRunKeptForCameras(long nowMillis) {
-        return liveFirst && runs > 1 && inference.inFlight() >= runs - 1 && !waiting.anyLive() && waiting.camerasActive(nowMillis);
+    private boolean runKeptForCameras(long nowMillis) {
+        return liveFirst && runs > 1 && inference.fileBatchesInFlight() >= runs - 1 && !waiting.anyLive()
+                && waiting.camerasActive(nowMillis);
     }
 
     /**

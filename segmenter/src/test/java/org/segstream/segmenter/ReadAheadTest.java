@@ -136,6 +136,47 @@ class ReadAheadTest {
         }
     }
 
+    @Test
+    void fileFramesUseTheOtherRunWhileACameraFrameComputes() throws Exception {
+        var releaseCamera = new CountDownLatch(1);
+        var cameraStarted = new CountDownLatch(1);
+        // Camera frames (W x H) are held until released; file frames (twice the size) are done at once.
+        InferenceModel model = (nhwc, n, height, width, releaseMemory) -> {
+            if (width == W) {
+                cameraStarted.countDown();
+                releaseCamera.await(60, TimeUnit.SECONDS);
+            }
+            ClassMap[] maps = new ClassMap[n];
+            for (int i = 0; i < n; i++) {
+                maps[i] = new ClassMap(width, height, new byte[width * height]);
+            }
+            return maps;
+        };
+        try (var runner = InferenceRunner.onOwnThreads(model, "test-inference", 2)) {
+            var batcher = new FrameBatcher(runner, 1, 50, 600_000, true, InputSizing.NATIVE,
+                    InputLimits.defaults().withMaxBatchPixels((long) W * H * 64), new SegmenterStats());
+            // One instant for the whole test: the camera stays active (it sent a frame just now) however long it takes.
+            long now = System.currentTimeMillis();
+            batcher.add(frame("cam", SourceKind.LIVE, now, W, H), now);
+            batcher.runReady(now);
+            assertTrue(cameraStarted.await(60, TimeUnit.SECONDS), "the camera's frame went to the model");
+            for (int i = 0; i < 8; i++) {
+                batcher.add(frame("file", SourceKind.FILE, now, 2 * W, 2 * H), now);
+                batcher.runReady(now);
+            }
+            // The file's frames all run on the other run while the camera's frame computes (kept off it, they never would).
+            await("the file's frames done beside the camera's").atMost(Duration.ofSeconds(60)).until(() -> {
+                batcher.runDue(now);
+                return batcher.waitingFrames() == 0 && runner.inFlight() == 1;
+            });
+            releaseCamera.countDown();
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                batcher.runDue(System.currentTimeMillis());
+                return batcher.idle();
+            });
+        }
+    }
+
     /** The most batches the model computed at once for a file backlog, with two runs and a bound of 4 frames' pixels. */
     private int maxRunsAtOnce(int batchSize) throws Exception {
         var running = new java.util.concurrent.atomic.AtomicInteger();
