@@ -32,6 +32,7 @@ final class FrameBatcher {
     private final BatchReadiness readiness;
     private final LiveShedding shedding;
     private final BatchInference inference;
+    private final InferenceTimes times = new InferenceTimes();
     private final long maxBatchPixels;
     private final int runs;
 
@@ -63,7 +64,6 @@ final class FrameBatcher {
         this.liveFirst = batching.liveFirst();
         this.maxFrameAgeMillis = maxFrameAgeMillis;
         this.sizing = sizing;
-        var times = new InferenceTimes();
         this.maxBatchPixels = limits.maxBatchPixels();
         // Where a batch costs as much per frame as its frames one by one (the CPU), batches hold one frame while cameras
         // run (unless set): a live frame then waits for one frame's inference at most, not for a file's whole batch, at no
@@ -145,14 +145,18 @@ final class FrameBatcher {
     }
 
     /**
-     * While cameras run, file frames keep off one of the runs at once: batches without a live frame take at most all
-     * runs but one, so a camera's next frame does not wait for file frames' inference (on one thread on the CPU, longer
-     * than the camera's own) on every run. Live frames take any run; file frames take what the cameras leave of the
-     * others, and every run once the cameras stop.
+     * While cameras run, file frames keep off one of the runs at once when a camera's next frame is due before the
+     * file's next batch would be done: batches without a live frame then take at most all runs but one, so the camera's
+     * frame does not wait for file frames' inference (on one thread on the CPU, longer than the camera's own) on every
+     * run. Next to a slow camera, whose next frame is far off, file frames take every run.
      */
     private boolean runKeptForCameras(long nowMillis) {
-        return liveFirst && runs > 1 && inference.fileBatchesInFlight() >= runs - 1 && !waiting.anyLive()
-                && waiting.camerasActive(nowMillis);
+        if (!liveFirst || runs < 2 || inference.fileBatchesInFlight() < runs - 1 || waiting.count() == 0 || waiting.anyLive()) {
+            return false;
+        }
+        FrameSize next = waiting.nextBatchSize();
+        double fileBatchMs = times.millis(readiness.capacity(next, true), next.pixels());
+        return waiting.liveFrameDueWithin(nowMillis, fileBatchMs);
     }
 
     /**

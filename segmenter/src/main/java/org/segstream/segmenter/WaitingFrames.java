@@ -109,6 +109,16 @@ final class WaitingFrames {
         return false;
     }
 
+    /** Whether an active live stream's next frame is due within {@code millis} (or overdue), going by its frame rate. */
+    boolean liveFrameDueWithin(long nowMillis, double millis) {
+        for (LiveStream stream : live.values()) {
+            if (stream.active(nowMillis) && stream.fps > 0 && stream.lastAddedMs + 1000 / stream.fps <= nowMillis + millis) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether a live stream sent a frame within {@link #LIVE_IDLE_MS}. */
     boolean camerasActive(long nowMillis) {
         for (LiveStream stream : live.values()) {

@@ -80,20 +80,26 @@ class ReadAheadTest {
     }
 
     @Test
-    void whileACameraRunsAFileBacklogLeavesARunFreeForTheCamerasNextFrame() throws Exception {
+    void aFileBacklogKeepsOffARunWhenACamerasNextFrameIsDueBeforeAFileBatchWouldBeDone() throws Exception {
+        assertEquals(1, mostFileRunsBesideACameraAt(25), "a 25 fps camera's next frame is due within a file frame's 50 ms");
+    }
+
+    @Test
+    void nextToASlowCameraAFileBacklogTakesEveryRun() throws Exception {
+        assertEquals(2, mostFileRunsBesideACameraAt(2), "a 2 fps camera's next frame is 500 ms off");
+    }
+
+    /**
+     * The most file batches computing at once, two runs, once a camera at {@code cameraFps} has sent a frame (the clock
+     * then stands still, so it stays active). File frames take 50 ms each, camera frames nothing.
+     */
+    private int mostFileRunsBesideACameraAt(double cameraFps) throws Exception {
         var fileRunning = new java.util.concurrent.atomic.AtomicInteger();
         var mostFileRuns = new java.util.concurrent.atomic.AtomicInteger();
-        var fileStarted = new CountDownLatch(1);
-        var cameraFrames = new CountDownLatch(2);
-        var releaseFiles = new CountDownLatch(1);
-        // Camera frames (W x H) are done at once; file frames (twice the size) are held until released.
         InferenceModel model = (nhwc, n, height, width, releaseMemory) -> {
-            if (width == W) {
-                cameraFrames.countDown();
-            } else {
+            if (width != W) {
                 mostFileRuns.accumulateAndGet(fileRunning.incrementAndGet(), Math::max);
-                fileStarted.countDown();
-                releaseFiles.await(60, TimeUnit.SECONDS);
+                Thread.sleep(50);
                 fileRunning.decrementAndGet();
             }
             ClassMap[] maps = new ClassMap[n];
@@ -105,35 +111,30 @@ class ReadAheadTest {
         try (var runner = InferenceRunner.onOwnThreads(model, "test-inference", 2)) {
             var batcher = new FrameBatcher(runner, 1, 50, 600_000, true, InputSizing.NATIVE,
                     InputLimits.defaults().withMaxBatchPixels((long) W * H * 64), new SegmenterStats());
-            long now = System.currentTimeMillis();
-            batcher.add(frame("cam", SourceKind.LIVE, now, W, H), now);
+            long start = System.currentTimeMillis();
+            for (int i = 0; i < 4; i++) { // the file's frames timed first, without a camera
+                batcher.add(frame("file", SourceKind.FILE, start, 2 * W, 2 * H, 25), start);
+                batcher.runReady(start);
+            }
+            awaitIdle(batcher, start);
+            mostFileRuns.set(0);
+            long now = start + 1;
+            batcher.add(frame("cam", SourceKind.LIVE, now, W, H, cameraFps), now);
             batcher.runReady(now);
             for (int i = 0; i < 8; i++) {
-                now = System.currentTimeMillis();
-                batcher.add(frame("file", SourceKind.FILE, now, 2 * W, 2 * H), now);
+                batcher.add(frame("file", SourceKind.FILE, now, 2 * W, 2 * H, 25), now);
                 batcher.runReady(now);
             }
-            await().atMost(Duration.ofSeconds(60)).until(() -> { // file batches go at the stream thread's tick while cameras run
-                batcher.runDue(System.currentTimeMillis());
-                return fileStarted.getCount() == 0;
-            });
-            long until = System.currentTimeMillis() + 300;
-            while (System.currentTimeMillis() < until) { // the ticks of 300 ms: a second file batch would start now if it could
-                batcher.runDue(System.currentTimeMillis());
-                Thread.sleep(5);
-            }
-            assertEquals(1, mostFileRuns.get(), "file frames took one run of two while the camera runs");
-            now = System.currentTimeMillis();
-            batcher.add(frame("cam", SourceKind.LIVE, now, W, H), now);
-            batcher.runReady(now);
-            assertTrue(cameraFrames.await(60, TimeUnit.SECONDS), "the camera's next frame ran at once, beside the file's batch");
-            assertEquals(1, fileRunning.get(), "the file's batch was still running");
-            releaseFiles.countDown();
-            await().atMost(Duration.ofSeconds(60)).until(() -> {
-                batcher.runDue(System.currentTimeMillis());
-                return batcher.idle();
-            });
+            awaitIdle(batcher, now);
+            return mostFileRuns.get();
         }
+    }
+
+    private static void awaitIdle(FrameBatcher batcher, long clockMillis) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            batcher.runDue(clockMillis);
+            return batcher.idle();
+        });
     }
 
     @Test
@@ -231,9 +232,13 @@ class ReadAheadTest {
     }
 
     private PendingFrame frame(String stream, SourceKind kind, long sentMs, int width, int height) {
+        return frame(stream, kind, sentMs, width, height, 25);
+    }
+
+    private PendingFrame frame(String stream, SourceKind kind, long sentMs, int width, int height, double fps) {
         var headers = new RecordHeaders();
         long seq = offset;
-        var identity = new FrameIdentity(stream, "s1", seq, seq * 40_000L, sentMs, width, height, 25, "jpeg", kind);
+        var identity = new FrameIdentity(stream, "s1", seq, seq * 40_000L, sentMs, width, height, fps, "jpeg", kind);
         identity.writeTo(headers);
         byte[] jpeg = width == W ? JPEG : JpegCodec.encode(new BgrImage(width, height, new byte[width * height * 3]), 80);
         return PendingFrame.frame(new StoredRecord(0, offset++, sentMs, stream, headers, jpeg), owner, identity, JpegStructure.check(jpeg));
