@@ -13,7 +13,8 @@ import org.segstream.contract.StreamEnd;
 import org.segstream.contract.Topics;
 
 /**
- * Publishes frames to the frames topic, keyed by stream id: idempotent, acks=all, and with a bounded
+ * Publishes frames to the frames topic, keyed by stream id, each stream of the process on a partition of its own
+ * where there are enough ({@link StreamPartitions}): idempotent, acks=all, and with a bounded
  * buffer so that a slow broker blocks decoding rather than growing memory. One producer serves all
  * the streams of a process (KafkaProducer is thread-safe).
  */
@@ -21,11 +22,15 @@ public final class FrameProducer implements AutoCloseable {
     private final KafkaProducer<String, FramesTopicRecord> producer;
     private final String topic;
     private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
+    /** Null where the user set a partitioner of their own (it decides). */
+    private final StreamPartitions partitions;
 
     public FrameProducer(IngestConfig config) {
         this.topic = config.topics().frames();
         this.producer = new KafkaProducer<>(producerProperties(config), Topics.FRAMES.keySerde().serializer(),
                 Topics.FRAMES.valueSerde().serializer());
+        this.partitions = config.kafka().containsKey(ProducerConfig.PARTITIONER_CLASS_CONFIG) ? null
+                : new StreamPartitions(() -> producer.partitionsFor(topic).size());
     }
 
     /** Our defaults, then the user's pass-through properties on top, then the bootstrap servers. */
@@ -57,11 +62,16 @@ public final class FrameProducer implements AutoCloseable {
 
     /** Sends {@code frame}, keyed by its stream; {@code acknowledged} runs when the broker has it. */
     public void sendFrame(Frame frame, Runnable acknowledged) {
-        send(new ProducerRecord<>(topic, frame.identity().stream(), frame), acknowledged);
+        send(new ProducerRecord<>(topic, partitionOf(frame.identity().stream()), frame.identity().stream(), frame), acknowledged);
     }
 
     public void sendEnd(StreamEnd end) {
-        send(new ProducerRecord<>(topic, end.stream(), end), () -> { });
+        send(new ProducerRecord<>(topic, partitionOf(end.stream()), end.stream(), end), () -> { });
+    }
+
+    /** The stream's partition ({@link StreamPartitions}), or null for the user's own partitioner. */
+    private Integer partitionOf(String stream) {
+        return partitions == null ? null : partitions.of(stream);
     }
 
     private void send(ProducerRecord<String, FramesTopicRecord> record, Runnable acknowledged) {
