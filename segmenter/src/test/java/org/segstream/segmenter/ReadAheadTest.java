@@ -37,11 +37,7 @@ class ReadAheadTest {
     private final InferenceModel heldModel = (nhwc, n, height, width, releaseMemory) -> {
         started.countDown();
         release.await();
-        ClassMap[] maps = new ClassMap[n];
-        for (int i = 0; i < n; i++) {
-            maps[i] = new ClassMap(width, height, new byte[width * height]);
-        }
-        return maps;
+        return blankMasks(n, width, height);
     };
 
     @Test
@@ -102,15 +98,10 @@ class ReadAheadTest {
                 Thread.sleep(50);
                 fileRunning.decrementAndGet();
             }
-            ClassMap[] maps = new ClassMap[n];
-            for (int i = 0; i < n; i++) {
-                maps[i] = new ClassMap(width, height, new byte[width * height]);
-            }
-            return maps;
+            return blankMasks(n, width, height);
         };
         try (var runner = InferenceRunner.onOwnThreads(model, "test-inference", 2)) {
-            var batcher = new FrameBatcher(runner, 1, 50, 600_000, true, InputSizing.NATIVE,
-                    InputLimits.defaults().withMaxBatchPixels((long) W * H * 64), new SegmenterStats());
+            FrameBatcher batcher = oneFrameBatches(runner);
             long start = System.currentTimeMillis();
             for (int i = 0; i < 4; i++) { // the file's frames timed first, without a camera
                 batcher.add(frame("file", SourceKind.FILE, start, 2 * W, 2 * H, 25), start);
@@ -147,15 +138,10 @@ class ReadAheadTest {
                 cameraStarted.countDown();
                 releaseCamera.await(60, TimeUnit.SECONDS);
             }
-            ClassMap[] maps = new ClassMap[n];
-            for (int i = 0; i < n; i++) {
-                maps[i] = new ClassMap(width, height, new byte[width * height]);
-            }
-            return maps;
+            return blankMasks(n, width, height);
         };
         try (var runner = InferenceRunner.onOwnThreads(model, "test-inference", 2)) {
-            var batcher = new FrameBatcher(runner, 1, 50, 600_000, true, InputSizing.NATIVE,
-                    InputLimits.defaults().withMaxBatchPixels((long) W * H * 64), new SegmenterStats());
+            FrameBatcher batcher = oneFrameBatches(runner);
             // One instant for the whole test: the camera stays active (it sent a frame just now) however long it takes.
             long now = System.currentTimeMillis();
             batcher.add(frame("cam", SourceKind.LIVE, now, W, H), now);
@@ -188,11 +174,7 @@ class ReadAheadTest {
             twoStarted.countDown();
             twoStarted.await(2, TimeUnit.SECONDS); // gives a second batch the time to start beside this one, if it may
             running.decrementAndGet();
-            ClassMap[] maps = new ClassMap[n];
-            for (int i = 0; i < n; i++) {
-                maps[i] = new ClassMap(width, height, new byte[width * height]);
-            }
-            return maps;
+            return blankMasks(n, width, height);
         };
         try (var runner = InferenceRunner.onOwnThreads(slow, "test-inference", 2)) {
             var batcher = new FrameBatcher(runner, batchSize, 50, 600_000, true, InputSizing.NATIVE,
@@ -205,6 +187,21 @@ class ReadAheadTest {
             });
         }
         return most.get();
+    }
+
+    /** Masks of class 0 for a batch of {@code n} frames. */
+    private static ClassMap[] blankMasks(int n, int width, int height) {
+        ClassMap[] maps = new ClassMap[n];
+        for (int i = 0; i < n; i++) {
+            maps[i] = new ClassMap(width, height, new byte[width * height]);
+        }
+        return maps;
+    }
+
+    /** Batches of one frame, a batch pixel bound far off, frames never too old. */
+    private static FrameBatcher oneFrameBatches(InferenceRunner runner) {
+        return new FrameBatcher(runner, 1, 50, 600_000, true, InputSizing.NATIVE,
+                InputLimits.defaults().withMaxBatchPixels((long) W * H * 64), new SegmenterStats());
     }
 
     /** Batches of 4, the read-ahead bound at 4 frames' pixels, frames never too old. */
