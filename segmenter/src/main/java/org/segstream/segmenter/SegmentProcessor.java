@@ -45,6 +45,11 @@ final class SegmentProcessor implements Processor<String, FramesTopicRecord, Str
     static final String ERROR = "error";
     /** A pending frame retention deleted from the frames topic before a restart could read it again. */
     static final String MISSING = "missing";
+    /**
+     * A file frame's mask committed at once when its frame is at most this old (ms since ingest read it): it is being
+     * watched as it comes. An older one is part of a backlog, already late by more than the commit interval would add.
+     */
+    static final long FRESH_MASK_MS = 1000;
 
     private final Supplier<FrameBatcher> batcherOfThisThread;
     private final SegmenterStats stats;
@@ -165,18 +170,21 @@ final class SegmentProcessor implements Processor<String, FramesTopicRecord, Str
     /** Forwards, in each stream's arrival order, every record that is done, each with its store entry deleted in the same step. */
     private void forwardFinished() {
         List<PendingFrame> done = inOrder.takeDone();
+        long now = System.currentTimeMillis(); // frame ages are judged against the frames' own (real) clocks
         boolean urgent = false;
         for (PendingFrame frame : done) {
-            urgent |= frame.result != null && frame.identity.sourceKind() == SourceKind.LIVE;
+            urgent |= frame.result != null && (frame.identity.sourceKind() == SourceKind.LIVE
+                    || now - frame.identity.latencyOriginMs() <= FRESH_MASK_MS);
             outputs.forward(frame);
             pending.delete(frame.record);
         }
         if (!done.isEmpty() && (urgent || batcher.idle())) {
             // Under exactly_once_v2 the sink (read_committed) sees masks only once the transaction commits: ask for the
-            // commit now for a live frame's mask or the last output there is, rather than at the next commit.interval.ms.
-            // A backlog's outputs and shed markers wait for that interval: each commit is a transaction the broker and the
-            // stream thread pay for, and the thread reads no records while it waits on one. (Committing for every shed
-            // marker made a late camera later: each of its records then cost a commit, on a busy machine 0.1 to 0.7 s.)
+            // commit now for a live frame's mask, a fresh frame's (a file read in real time, watched as it comes) or the
+            // last output there is, rather than at the next commit.interval.ms (up to 500 ms more). A backlog's outputs
+            // and shed markers wait for that interval: each commit is a transaction the broker and the stream thread pay
+            // for, and the thread reads no records while it waits on one. (Committing for every shed marker made a late
+            // camera later: each of its records then cost a commit, on a busy machine 0.1 to 0.7 s.)
             context.commit();
         }
     }

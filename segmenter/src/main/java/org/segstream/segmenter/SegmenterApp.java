@@ -142,9 +142,13 @@ public final class SegmenterApp implements AutoCloseable {
         // Inference runs on its own thread (InferenceRunner): a stream thread waiting in poll() for records sees a
         // finished batch only when poll returns, so it waits briefly (default 100 ms, which a mask would wait out).
         props.put(StreamsConfig.POLL_MS_CONFIG, 10L);
-        // Live masks and the last mask of a backlog ask for their commit at once (SegmentProcessor); the masks of a
-        // backlog are committed this often: fewer transactions for the broker, and for the stream thread to wait on.
+        // Live masks, fresh file frames' masks and the last mask of a backlog ask for their commit at once
+        // (SegmentProcessor); the masks of a backlog are committed this often: fewer transactions for the broker, and
+        // for the stream thread to wait on.
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 500L);
+        // The topology has no global store; saying so keeps Kafka Streams from warning at every start that its
+        // processing exception handler does not cover a global thread.
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         // A stream thread polls again only once it has processed every record the last poll gave it, and the consumer
         // hands over one partition's fetched records before the next partition's. Small polls and small fetches keep a
         // file backlog from holding a camera's records back: they wait behind at most one small chunk of the file.

@@ -22,6 +22,7 @@ import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.test.TestRecord;
@@ -31,12 +32,14 @@ import org.segstream.contract.BgrImage;
 import org.segstream.contract.ClassMap;
 import org.segstream.contract.FrameIdentity;
 import org.segstream.contract.FramePosition;
+import org.segstream.contract.FramesTopicRecord;
 import org.segstream.contract.HeaderNames;
 import org.segstream.contract.HeaderValues;
 import org.segstream.contract.JpegCodec;
 import org.segstream.contract.Mask;
 import org.segstream.contract.MaskPng;
 import org.segstream.contract.SourceKind;
+import org.segstream.contract.TopicSerdes;
 import org.segstream.contract.TopicValue;
 import org.segstream.segmenter.model.InferenceModel;
 
@@ -148,7 +151,7 @@ class SegmentProcessorTest {
         t.close();
         fixture = null;
 
-        var restarted = new RestartedTask(topicHolding(sent));
+        var restarted = new TaskOnMockContext(topicHolding(sent));
         positions.forEach(kv -> restarted.store.put(kv.key, kv.value));
         List<TopicValue> out = restarted.initAndTick();
 
@@ -159,18 +162,50 @@ class SegmentProcessorTest {
         assertEmpty(restarted.store);
     }
 
-    /** A processor of a task that starts with what a previous owner left in its store, on the fake model. */
-    private static final class RestartedTask {
+    @Test
+    void aFreshFileFramesMaskIsCommittedAtOnceABacklogsWaitsForTheCommitInterval() {
+        long now = System.currentTimeMillis();
+        TaskOnMockContext fresh = fourFramesBesideAWaitingOne(now);
+        assertTrue(fresh.context.committed(), "masks of frames read a moment ago: a commit asked for at once");
+        TaskOnMockContext backlog = fourFramesBesideAWaitingOne(now - 10_000);
+        assertFalse(backlog.context.committed(), "masks of a backlog read 10 s ago wait for the commit interval");
+    }
+
+    /**
+     * Four file frames read at {@code readMs}, a batch that runs at the fourth; before it, a frame of another size
+     * that waits for company, so the thread is not idle when the batch's masks are forwarded.
+     */
+    private static TaskOnMockContext fourFramesBesideAWaitingOne(long readMs) {
+        var task = new TaskOnMockContext(FrameReader.none(), 60_000);
+        task.processor.init(task.context);
+        for (int seq = 0; seq < 3; seq++) {
+            task.process(seq, frame("file", seq, SourceKind.FILE, 16, BRIGHT, readMs));
+        }
+        task.process(3, frame("other", 0, SourceKind.FILE, 32, BRIGHT, System.currentTimeMillis() - 10_000));
+        task.process(4, frame("file", 3, SourceKind.FILE, 16, BRIGHT, readMs));
+        assertEquals(4, task.masks().size(), "the full batch ran");
+        assertEquals(1, task.batcher.waitingFrames(), "the other size's frame waits");
+        return task;
+    }
+
+    /** One task's processor on a mock context and the fake model; its store may start with what a previous owner left. */
+    private static final class TaskOnMockContext {
         final MockProcessorContext<String, TopicValue> context = new MockProcessorContext<>();
         final KeyValueStore<Long, byte[]> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SegmentProcessor.STORE),
                 Serdes.Long(), Serdes.ByteArray()).withLoggingDisabled().build();
+        final FrameBatcher batcher;
         final SegmentProcessor processor;
 
-        RestartedTask(FrameReader reader) {
+        TaskOnMockContext(FrameReader reader) {
+            this(reader, 0);
+        }
+
+        /** {@code maxWaitMs}: how long a partial batch waits (batches of 4, inference inline). */
+        TaskOnMockContext(FrameReader reader, long maxWaitMs) {
             var limits = InputLimits.defaults();
             var streams = new ActiveStreams(limits, stream -> { });
             var stats = new SegmenterStats();
-            var batcher = new FrameBatcher(FakeModel.instant(), 4, 0, 3000, InputSizing.NATIVE, limits, stats);
+            batcher = new FrameBatcher(FakeModel.instant(), 4, maxWaitMs, 3000, InputSizing.NATIVE, limits, stats);
             processor = new SegmentProcessor(() -> batcher, stats, FakeModel.DESCRIPTOR.label(), FakeModel.DESCRIPTOR.classes(),
                     new FrameAdmission(limits, streams), streams, Duration.ofMillis(5), reader);
             context.setCurrentSystemTimeMs(System.currentTimeMillis());
@@ -182,10 +217,22 @@ class SegmentProcessorTest {
         List<TopicValue> initAndTick() {
             processor.init(context);
             context.scheduledPunctuators().get(0).getPunctuator().punctuate(System.currentTimeMillis());
-            List<TopicValue> masks = context.forwarded().stream().filter(f -> f.childName().equals(Optional.of(SegmentProcessor.TO_MASKS)))
-                    .<TopicValue>map(f -> f.record().value()).toList();
+            List<TopicValue> masks = masks();
             processor.close();
             return masks;
+        }
+
+        /** Hands {@code record} to the processor as if read at {@code offset} of partition 0. */
+        void process(long offset, TestRecord<String, byte[]> record) {
+            context.setRecordMetadata(TopologyFixture.TOPICS.frames(), 0, offset);
+            FramesTopicRecord value = TopicSerdes.frames().deserializer().deserialize(TopologyFixture.TOPICS.frames(), record.headers(), record.value());
+            processor.process(new Record<>(record.key(), value, record.timestamp() == null ? 0L : record.timestamp(), record.headers()));
+        }
+
+        /** The values forwarded to the masks topic so far. */
+        List<TopicValue> masks() {
+            return context.forwarded().stream().filter(f -> f.childName().equals(Optional.of(SegmentProcessor.TO_MASKS)))
+                    .<TopicValue>map(f -> f.record().value()).toList();
         }
     }
 
@@ -216,10 +263,20 @@ class SegmentProcessorTest {
 
     /** A 16x8 frame of one colour: its blue value decides the fake model's class everywhere. */
     static TestRecord<String, byte[]> frame(String stream, long seq, SourceKind kind, byte blue, long captureMs) {
-        byte[] px = new byte[16 * 8 * 3];
+        return frame(stream, seq, kind, 16, blue, captureMs, null);
+    }
+
+    /** A {@code width}x8 frame of one colour, its record stamped with its capture time (as ingest stamps it). */
+    static TestRecord<String, byte[]> frame(String stream, long seq, SourceKind kind, int width, byte blue, long captureMs) {
+        return frame(stream, seq, kind, width, blue, captureMs, captureMs);
+    }
+
+    private static TestRecord<String, byte[]> frame(String stream, long seq, SourceKind kind, int width, byte blue, long captureMs,
+                                                    Long recordTimestamp) {
+        byte[] px = new byte[width * 8 * 3];
         Arrays.fill(px, blue);
         var headers = new RecordHeaders();
-        new FrameIdentity(stream, "s1", seq, seq * 40_000, captureMs, 16, 8, 25.0, "jpeg", kind).writeTo(headers);
-        return new TestRecord<>(stream, JpegCodec.encode(new BgrImage(16, 8, px), 90), headers);
+        new FrameIdentity(stream, "s1", seq, seq * 40_000, captureMs, width, 8, 25.0, "jpeg", kind).writeTo(headers);
+        return new TestRecord<>(stream, JpegCodec.encode(new BgrImage(width, 8, px), 90), headers, recordTimestamp);
     }
 }
