@@ -87,9 +87,8 @@ class ReadAheadTest {
 
     /**
      * The most file batches computing at once, two runs, once a camera at {@code cameraFps} has sent a frame (the clock
-     * then stands still, so it stays active). File frames take 100 ms each, camera frames nothing: the camera frame's
-     * 0 ms pulls the file's predicted time down by a fifth (one time per batch size), still 80 ms, past the 40 ms to a
-     * 25 fps camera's next frame.
+     * then stands still, so it stays active). File frames take 100 ms each, camera frames (another size) nothing: the
+     * file's predicted time stays 100 ms, past the 40 ms to a 25 fps camera's next frame.
      */
     private int mostFileRunsBesideACameraAt(double cameraFps) throws Exception {
         var fileRunning = new java.util.concurrent.atomic.AtomicInteger();
