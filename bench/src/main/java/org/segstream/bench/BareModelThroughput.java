@@ -60,7 +60,7 @@ final class BareModelThroughput {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             double cpuMillis = CpuSampler.take().millisSince(cpuBefore).entrySet().stream()
-                    .filter(e -> !e.getKey().equals("broker process")).mapToDouble(java.util.Map.Entry::getValue).sum();
+                    .filter(e -> !e.getKey().startsWith("broker ")).mapToDouble(java.util.Map.Entry::getValue).sum();
             int n = batches * batch;
             return new Result(batch, n, n / seconds, seconds * 1000 / (batches / runs), cpuMillis / n, runs, threadsPerRun);
         } finally {

@@ -13,14 +13,17 @@ import org.segstream.segmenter.model.SegmentationModel;
 /**
  * CPU time of this process by stage, from the kernel's per-thread counters ({@code /proc/self/task},
  * which also sees ONNX Runtime's native pool threads that the JVM does not know), plus the CPU of the
- * child processes (the embedded broker). Threads are grouped by the name the kernel shows (the Java
- * thread name, cut to 15 characters). Threads that exit between two snapshots take their time with
- * them: take the second snapshot before the services close.
+ * child JVMs (the embedded broker). In both, the garbage collector's threads and the JIT compiler's are
+ * counted apart: JIT compiling is what a freshly started JVM pays and one that has run for a while no longer does. Threads are grouped by
+ * the name the kernel shows (the Java thread name, cut to 15 characters). Threads that exit between two
+ * snapshots take their time with them: take the second snapshot before the services close.
  */
 final class CpuSampler {
     /** Stages in the order they are printed. */
     static final List<String> STAGES = List.of("ingest", "segmenter thread", "onnxruntime pool", "sink", "kafka clients",
-            "jvm gc+jit", "other threads", "broker process");
+            "jvm gc", "jvm jit", "other threads", "broker process", "broker gc", "broker jit");
+    /** The stages of the child JVMs (the broker): not in this process's total. */
+    private static final List<String> CHILD_STAGES = List.of("broker process", "broker gc", "broker jit");
     /** Linux reports thread times in clock ticks of 1/100 s (USER_HZ) on every mainstream build. */
     private static final long NANOS_PER_TICK = 10_000_000L;
 
@@ -38,7 +41,7 @@ final class CpuSampler {
                 long delta = nanosByStage.getOrDefault(stage, 0L) - before.nanosByStage.getOrDefault(stage, 0L);
                 double millis = Math.max(0, delta) / 1e6;
                 out.put(stage, millis);
-                if (!stage.equals("ingest") && !stage.equals("broker process")) {
+                if (!stage.equals("ingest") && !CHILD_STAGES.contains(stage)) {
                     attributed += millis;
                 }
             }
@@ -53,9 +56,29 @@ final class CpuSampler {
     }
 
     static Snapshot take() {
+        Map<String, Long> byStage = threadNanos(Path.of("/proc/self/task"));
+        // child JVMs only: the live rows' ffmpeg cameras are the benchmark's, not the pipeline's
+        long broker = 0;
+        long brokerGc = 0;
+        long brokerJit = 0;
+        for (ProcessHandle child : ProcessHandle.current().descendants()
+                .filter(p -> p.info().command().map(c -> c.endsWith("/java") || c.equals("java")).orElse(true)).toList()) {
+            broker += child.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+            Map<String, Long> threads = threadNanos(Path.of("/proc", Long.toString(child.pid()), "task"));
+            brokerGc += threads.getOrDefault("jvm gc", 0L);
+            brokerJit += threads.getOrDefault("jvm jit", 0L);
+        }
+        byStage.put("broker process", Math.max(0, broker - brokerGc - brokerJit)); // the total counts exited threads too
+        byStage.put("broker gc", brokerGc);
+        byStage.put("broker jit", brokerJit);
+        return new Snapshot(byStage, processNanos());
+    }
+
+    /** CPU nanoseconds of the live threads under {@code tasks} (a process's /proc task directory), by stage. */
+    private static Map<String, Long> threadNanos(Path tasks) {
         Map<String, Long> byStage = new LinkedHashMap<>();
-        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
-            tasks.forEach(task -> {
+        try (Stream<Path> list = Files.list(tasks)) {
+            list.forEach(task -> {
                 String stat = read(task.resolve("stat"));
                 if (stat == null) {
                     return; // exited while listing
@@ -68,14 +91,9 @@ final class CpuSampler {
                 byStage.merge(stageOf(name), ticks * NANOS_PER_TICK, Long::sum);
             });
         } catch (IOException | RuntimeException e) {
-            // not Linux, or /proc unreadable: the CPU table stays empty
+            // not Linux, or /proc unreadable (or the process gone): nothing from it
         }
-        // child JVMs only: the live rows' ffmpeg cameras are the benchmark's, not the pipeline's
-        long broker = ProcessHandle.current().descendants()
-                .filter(p -> p.info().command().map(c -> c.endsWith("/java") || c.equals("java")).orElse(true))
-                .mapToLong(p -> p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L)).sum();
-        byStage.put("broker process", broker);
-        return new Snapshot(byStage, processNanos());
+        return byStage;
     }
 
     /** utime + stime of this process, exited threads included; 0 when /proc cannot be read. */
@@ -102,9 +120,11 @@ final class CpuSampler {
         if (threadName.startsWith("kafka-") || threadName.contains("producer") || threadName.contains("consumer")) {
             return "kafka clients";
         }
-        if (threadName.startsWith("GC Thread") || threadName.startsWith("G1 ") || threadName.startsWith("VM Thread")
-                || threadName.startsWith("C1 Compiler") || threadName.startsWith("C2 Compiler")) {
-            return "jvm gc+jit";
+        if (threadName.startsWith("GC Thread") || threadName.startsWith("G1 ") || threadName.startsWith("VM Thread")) {
+            return "jvm gc"; // the collector's threads, and the VM thread that runs its pauses
+        }
+        if (threadName.startsWith("C1 Compiler") || threadName.startsWith("C2 Compiler") || threadName.startsWith("Sweeper thread")) {
+            return "jvm jit"; // compiling hot code, and sweeping the code cache of what it replaced
         }
         if (threadName.equals(SegmentationModel.LOADER_THREAD) || threadName.equals("java")) {
             // ONNX Runtime's intra-op pool threads are native threads; they inherit the name of the thread that built the session.
