@@ -56,7 +56,11 @@ public final class VideoDecoder implements AutoCloseable {
     /** Opens and probes; the grabber is closed again if the source has no video or declares frames over the pixel limit. */
     private static void start(FFmpegFrameGrabber grabber, SourceSpec source, long maxPixels) throws SourceException {
         try {
-            grabber.start();
+            // Not start(): JavaCV's start() holds one process-wide lock (on the avcodec class) for the whole open, the
+            // network probe included, so a camera that was slow to answer or down held every other source's opening and
+            // reconnection back for up to its read timeout, and a probe the watchdog abandoned held it for good. FFmpeg
+            // opens decoders from several threads safely by itself (its own locks, since 4.0); the lock is older than that.
+            grabber.startUnsafe();
         } catch (FrameGrabber.Exception | RuntimeException e) {
             String declared = declaredSize(grabber);
             closeQuietly(grabber);
@@ -182,7 +186,7 @@ public final class VideoDecoder implements AutoCloseable {
 
     private static void closeQuietly(FFmpegFrameGrabber grabber) {
         try {
-            grabber.close();
+            grabber.releaseUnsafe(); // not close(): it takes the process-wide lock (see start)
         } catch (Exception ignored) {
             // nothing more to release
         }

@@ -1,12 +1,22 @@
 package org.segstream.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.segstream.scenes.TestClips;
@@ -52,6 +62,43 @@ class VideoDecoderTest {
                 () -> VideoDecoder.open(SourceSpec.parse("http://127.0.0.1:9/none.mp4"), 1_000_000));
         assertTrue(error.getMessage().startsWith("source 'none' (http://127.0.0.1:9/none.mp4): "), error.getMessage());
         assertTrue(System.nanoTime() - start < 60_000_000_000L, "gave up within the read timeout");
+    }
+
+    @Test
+    void aCameraThatNeverAnswersDoesNotHoldBackAnotherSourcesOpening(@TempDir Path dir) throws Exception {
+        Path clip = TestClips.write(dir.resolve("file.mkv"), 64, 32, 3, 25);
+        var pool = Executors.newFixedThreadPool(3);
+        var silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        try {
+            // Accepts the camera's connection and never answers: its probe waits out the read timeout (120 s here).
+            Future<Socket> accepted = pool.submit(silent::accept);
+            Future<VideoDecoder> camera = pool.submit(() -> VideoDecoder.open(
+                    SourceSpec.parse("cam=http://127.0.0.1:" + silent.getLocalPort() + "/live.ts"), 1_000_000, 120_000_000L));
+            Socket connection = accepted.get(30, TimeUnit.SECONDS);
+            // A local file opens in milliseconds; waiting for the camera's probe it would take the camera's 120 s.
+            int width;
+            try {
+                width = CompletableFuture.supplyAsync(() -> {
+                    try (var file = VideoDecoder.open(SourceSpec.parse(clip.toString()), 1_000_000)) {
+                        return file.next().image().width();
+                    } catch (SourceException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, pool).get(30, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                throw new AssertionError("the file's opening waited for the camera's probe", e);
+            }
+            assertEquals(64, width);
+            assertFalse(camera.isDone(), "the camera's probe still waits");
+            // The camera's server goes away: its open fails now, named.
+            connection.close();
+            silent.close();
+            var error = assertThrows(ExecutionException.class, () -> camera.get(90, TimeUnit.SECONDS));
+            assertTrue(error.getCause().getMessage().startsWith("source 'cam' ("), error.getCause().getMessage());
+        } finally {
+            silent.close();
+            pool.shutdownNow();
+        }
     }
 
     @Test
