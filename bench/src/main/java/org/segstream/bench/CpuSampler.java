@@ -14,9 +14,10 @@ import org.segstream.segmenter.model.SegmentationModel;
  * CPU time of this process by stage, from the kernel's per-thread counters ({@code /proc/self/task},
  * which also sees ONNX Runtime's native pool threads that the JVM does not know), plus the CPU of the
  * child JVMs (the embedded broker). In both, the garbage collector's threads and the JIT compiler's are
- * counted apart: JIT compiling is what a freshly started JVM pays and one that has run for a while no longer does. Threads are grouped by
- * the name the kernel shows (the Java thread name, cut to 15 characters). Threads that exit between two
- * snapshots take their time with them: take the second snapshot before the services close.
+ * counted apart: JIT compiling is what a freshly started JVM pays, and one that has run for a while no
+ * longer does. Threads are grouped by the name the kernel shows (the Java thread name, cut to 15
+ * characters). Threads that exit between two snapshots take their time with them: take the second
+ * snapshot before the services close.
  */
 final class CpuSampler {
     /** Stages in the order they are printed. */

@@ -56,9 +56,12 @@ final class InferenceTimes {
             return exact;
         }
         Shape nearest = null;
+        double nearestDistance = Double.POSITIVE_INFINITY;
         for (Shape shape : millisByShape.keySet()) {
-            if (nearest == null || shape.distanceTo(wanted) < nearest.distanceTo(wanted)) {
+            double distance = shape.distanceTo(wanted);
+            if (distance < nearestDistance) {
                 nearest = shape;
+                nearestDistance = distance;
             }
         }
         if (nearest == null) {
