@@ -147,8 +147,10 @@ public final class SegmenterApp implements AutoCloseable {
         // for the stream thread to wait on.
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 500L);
         // The topology has no global store; saying so keeps Kafka Streams from warning at every start that its
-        // processing exception handler does not cover a global thread.
+        // processing exception handler does not cover a global thread. Twice: the partition assignor builds its own
+        // StreamsConfig from the main consumer's settings, and warns too unless they carry it.
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        props.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), true);
         // A stream thread polls again only once it has processed every record the last poll gave it, and the consumer
         // hands over one partition's fetched records before the next partition's. Small polls and small fetches keep a
         // file backlog from holding a camera's records back: they wait behind at most one small chunk of the file.
