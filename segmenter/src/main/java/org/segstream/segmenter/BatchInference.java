@@ -8,7 +8,6 @@ import org.segstream.contract.BadRecordException;
 import org.segstream.contract.BgrImage;
 import org.segstream.contract.ClassMap;
 import org.segstream.contract.JpegCodec;
-import org.segstream.contract.SourceKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +46,7 @@ final class BatchInference {
     }
 
     private static boolean withoutLive(List<PendingFrame> batch) {
-        return batch.stream().noneMatch(frame -> frame.identity.sourceKind() == SourceKind.LIVE);
+        return batch.stream().noneMatch(PendingFrame::isLive);
     }
 
     /** Frames' pixels in the batches handed to the model and not yet applied. */
@@ -109,7 +108,7 @@ final class BatchInference {
     private List<PendingFrame> decode(List<PendingFrame> formed, long nowMillis) {
         List<PendingFrame> batch = new ArrayList<>(formed.size());
         for (PendingFrame frame : formed) {
-            if (frame.identity.sourceKind() == SourceKind.LIVE && nowMillis > frame.deadlineMillis) {
+            if (frame.isLive() && nowMillis > frame.deadlineMillis) {
                 frame.dropped = LiveShedding.STALE;
                 continue;
             }

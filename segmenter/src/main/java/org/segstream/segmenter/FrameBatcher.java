@@ -2,7 +2,6 @@ package org.segstream.segmenter;
 
 import java.util.List;
 import java.util.function.LongSupplier;
-import org.segstream.contract.SourceKind;
 import org.segstream.segmenter.model.InferenceModel;
 
 /**
@@ -83,16 +82,12 @@ final class FrameBatcher {
         frame.modelHeight = sizing.isNative() ? frame.identity.height() : sizing.height();
         frame.deadlineMillis = frame.identity.latencyOriginMs() + maxFrameAgeMillis;
         arrivals.record(frame.identity.stream(), FrameSize.of(frame), frame.record.timestamp(), frame.identity.fps(), nowMillis);
-        if (liveFirst && isLive(frame)) {
+        if (liveFirst && frame.isLive()) {
             waiting.addLive(frame, nowMillis);
             shedding.shed(waiting, nowMillis); // at once: a frame that cannot make it is not kept waiting for its batch
         } else {
             waiting.addInOrder(frame);
         }
-    }
-
-    private static boolean isLive(PendingFrame frame) {
-        return frame.identity.sourceKind() == SourceKind.LIVE;
     }
 
     /** Runs whatever batches are due now (see {@link BatchReadiness}); called after each record the thread takes. */
@@ -121,7 +116,7 @@ final class FrameBatcher {
                 return;
             }
             List<PendingFrame> batch = waiting.takeBatch(readiness, waiting.camerasActive(nowMillis));
-            boolean withLive = batch.stream().anyMatch(f -> liveFirst && isLive(f));
+            boolean withLive = batch.stream().anyMatch(f -> liveFirst && f.isLive());
             // Inline, the thread's clock stood still while the batch ran: what comes next is judged as of its end.
             nowMillis += inference.submit(batch, nowMillis);
             if (inference.inline() && !withLive && waiting.camerasActive(nowMillis)) {

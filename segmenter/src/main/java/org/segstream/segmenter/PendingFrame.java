@@ -4,6 +4,7 @@ import org.segstream.contract.BgrImage;
 import org.segstream.contract.ClassMap;
 import org.segstream.contract.FrameIdentity;
 import org.segstream.contract.JpegStructure;
+import org.segstream.contract.SourceKind;
 import org.segstream.contract.StreamEnd;
 
 /**
@@ -72,6 +73,11 @@ final class PendingFrame {
     /** A frame to segment (not a marker, not refused). */
     boolean isFrame() {
         return identity != null;
+    }
+
+    /** A live camera's frame: it has a deadline and may be shed. */
+    boolean isLive() {
+        return identity != null && identity.sourceKind() == SourceKind.LIVE;
     }
 
     boolean done() {

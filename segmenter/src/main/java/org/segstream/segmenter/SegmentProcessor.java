@@ -10,7 +10,6 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.segstream.contract.FramesTopicRecord;
-import org.segstream.contract.SourceKind;
 import org.segstream.contract.TopicValue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -173,7 +172,7 @@ final class SegmentProcessor implements Processor<String, FramesTopicRecord, Str
         long now = System.currentTimeMillis(); // frame ages are judged against the frames' own (real) clocks
         boolean urgent = false;
         for (PendingFrame frame : done) {
-            urgent |= frame.result != null && (frame.identity.sourceKind() == SourceKind.LIVE
+            urgent |= frame.result != null && (frame.isLive()
                     || now - frame.identity.latencyOriginMs() <= FRESH_MASK_MS);
             outputs.forward(frame);
             pending.delete(frame.record);
